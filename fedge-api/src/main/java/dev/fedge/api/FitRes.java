@@ -1,0 +1,35 @@
+package dev.fedge.api;
+
+import java.util.Map;
+
+/**
+ * The result of one client's local training.
+ *
+ * @param parameters the locally trained model (not a difference)
+ * @param numExamples number of training examples used, the weight in FedAvg
+ * @param metrics numeric results, e.g. {@link #LOSS} and {@link #NUM_STEPS}
+ */
+public record FitRes(Parameters parameters, int numExamples, Map<String, Double> metrics) {
+
+  /** Mean training loss over the local epochs. */
+  public static final String LOSS = "loss";
+
+  /** Number of local optimizer steps taken (used by FedNova). */
+  public static final String NUM_STEPS = "num_steps";
+
+  /** Validates and copies. */
+  public FitRes {
+    if (parameters == null) {
+      throw new IllegalArgumentException("FitRes: parameters must not be null");
+    }
+    if (numExamples < 0) {
+      throw new IllegalArgumentException("FitRes: numExamples must be >= 0, got " + numExamples);
+    }
+    metrics = Map.copyOf(metrics);
+  }
+
+  /** A metric, or the default when absent. */
+  public double metric(String name, double dflt) {
+    return metrics.getOrDefault(name, dflt);
+  }
+}

@@ -1,0 +1,102 @@
+package dev.fedge.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A federated learning algorithm, as Flower's six hooks. The {@code Coordinator} only calls these;
+ * it makes no algorithmic decisions of its own.
+ *
+ * <p>Client-side parts of an algorithm (FedProx's proximal term, FedNTD's distillation) travel to
+ * the clients as {@link Config} keys set in {@link #configureFit}.
+ */
+public interface Strategy {
+
+  /** Short name, e.g. {@code "fedavg"}. */
+  String name();
+
+  /**
+   * Gives the strategy the model's initial parameters; it may return others (e.g. loaded ones).
+   *
+   * @param initial freshly initialised model
+   * @return the round-0 global model
+   */
+  default Parameters initializeParameters(Parameters initial) {
+    return initial;
+  }
+
+  /**
+   * Chooses the clients of a round and what each is told.
+   *
+   * @param round 1-based round number
+   * @param global the current global model
+   * @param available clients connected now, in a stable order
+   * @return one instruction per selected client
+   */
+  List<ClientInstruction<FitIns>> configureFit(
+      int round, Parameters global, List<ClientProxy> available);
+
+  /**
+   * Starts the streaming aggregation of a round.
+   *
+   * @param round 1-based round number
+   * @param global the global model the clients started from
+   * @return an aggregation that the coordinator feeds results into as they arrive
+   */
+  FitAggregation startAggregation(int round, Parameters global);
+
+  /**
+   * Aggregates a whole round at once, as Flower's {@code aggregate_fit}; a convenience over {@link
+   * #startAggregation} that gives the same result.
+   */
+  default AggregateResult aggregateFit(
+      int round, Parameters global, List<Map.Entry<String, FitRes>> results,
+      List<ClientFailure> failures) {
+    FitAggregation agg = startAggregation(round, global);
+    for (Map.Entry<String, FitRes> r : results) {
+      agg.accept(r.getKey(), r.getValue());
+    }
+    return agg.finish(failures);
+  }
+
+  /** Chooses the clients that evaluate the global model locally; none by default. */
+  default List<ClientInstruction<EvaluateIns>> configureEvaluate(
+      int round, Parameters global, List<ClientProxy> available) {
+    return List.of();
+  }
+
+  /** Combines clients' local evaluations, weighted by examples. */
+  default Optional<EvaluateRes> aggregateEvaluate(
+      int round, List<Map.Entry<String, EvaluateRes>> results, List<ClientFailure> failures) {
+    if (results.isEmpty()) {
+      return Optional.empty();
+    }
+    double loss = 0;
+    double acc = 0;
+    int n = 0;
+    for (Map.Entry<String, EvaluateRes> r : results) {
+      EvaluateRes e = r.getValue();
+      loss += e.loss() * e.numExamples();
+      acc += (Double.isNaN(e.accuracy()) ? 0 : e.accuracy()) * e.numExamples();
+      n += e.numExamples();
+    }
+    if (n == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new EvaluateRes(loss / n, n, Map.of(EvaluateRes.ACCURACY, acc / n)));
+  }
+
+  /**
+   * Evaluates the global model centrally; the coordinator uses its own evaluator when this is
+   * empty, which is the default.
+   */
+  default Optional<EvaluateRes> evaluate(int round, Parameters global) {
+    return Optional.empty();
+  }
+
+  /** The strategy's settings, saved with every model as provenance. */
+  default Map<String, Object> provenance() {
+    return Map.of("strategy", name());
+  }
+}

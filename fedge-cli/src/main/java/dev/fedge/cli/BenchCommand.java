@@ -1,0 +1,15 @@
+package dev.fedge.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code fedge bench}: benchmarks and studies. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks and studies.", subcommands = {})
+public final class BenchCommand implements Runnable {
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}
