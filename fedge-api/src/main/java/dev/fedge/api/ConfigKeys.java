@@ -1,0 +1,56 @@
+package dev.fedge.api;
+
+/**
+ * Names of the {@link Config} keys that travel from a strategy to the clients' trainers. One place,
+ * so the server and every client agree on them.
+ */
+public final class ConfigKeys {
+
+  /** 1-based round number (long). */
+  public static final String ROUND = "round";
+
+  /** Run seed (long); trainers derive their shuffling from (seed, round, client). */
+  public static final String SEED = "seed";
+
+  /** Local epochs per round (long, default 1). */
+  public static final String LOCAL_EPOCHS = "local_epochs";
+
+  /** Mini-batch size (long, default 32). */
+  public static final String BATCH_SIZE = "batch_size";
+
+  /** SGD learning rate (double, default 0.01). */
+  public static final String LR = "lr";
+
+  /** SGD momentum (double, default 0). */
+  public static final String MOMENTUM = "momentum";
+
+  /** L2 weight decay (double, default 0). */
+  public static final String WEIGHT_DECAY = "weight_decay";
+
+  /** Local objective: {@code "ce"} (default), {@code "fedprox"} or {@code "fedntd"}. */
+  public static final String OBJECTIVE = "objective";
+
+  /** FedProx's μ in μ/2·‖w − w_global‖² (double, ≥ 0). */
+  public static final String PROXIMAL_MU = "proximal_mu";
+
+  /** FedNTD's temperature τ (double, > 0, default 1). */
+  public static final String NTD_TAU = "ntd_tau";
+
+  /** FedNTD's weight β (double, ≥ 0, default 1). */
+  public static final String NTD_BETA = "ntd_beta";
+
+  /**
+   * Regular expression over tensor names: matching tensors stay on each client and are not taken
+   * from the global model (FedPav's partial averaging, personalised heads; {@code ".*"} for
+   * local-only training).
+   */
+  public static final String LOCAL_LAYERS = "local_layers";
+
+  /** When true, a client evaluates its personal model (with its local layers), not the global. */
+  public static final String PERSONAL = "personal";
+
+  /** Wire codec for updates: {@code float32} (default), {@code float16}, {@code int8}. */
+  public static final String CODEC = "codec";
+
+  private ConfigKeys() {}
+}
