@@ -1,0 +1,255 @@
+package dev.fedge.server;
+
+import dev.fedge.api.AggregateResult;
+import dev.fedge.api.ClientException;
+import dev.fedge.api.ClientFailure;
+import dev.fedge.api.ClientInstruction;
+import dev.fedge.api.EvaluateIns;
+import dev.fedge.api.EvaluateRes;
+import dev.fedge.api.FitAggregation;
+import dev.fedge.api.FitIns;
+import dev.fedge.api.FitRes;
+import dev.fedge.api.Parameters;
+import dev.fedge.api.Strategy;
+import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The round loop. It composes, it does not decide: the {@link Strategy} chooses clients and
+ * aggregates, the {@link ClientProxy} implementations talk to clients, and the coordinator runs
+ * them with a deadline, folding each result into the strategy's streaming aggregation as it
+ * arrives (so a FedAvg round holds one model-sized accumulator, not one update per client).
+ *
+ * <p>Client failures are data: a client that throws, times out or sends an unusable update becomes
+ * a {@link ClientFailure} in the {@link RoundResult}; the round goes on with the others.
+ */
+public final class Coordinator implements AutoCloseable {
+
+  private final Strategy strategy;
+  private final CoordinatorSettings settings;
+  private final ClientPool pool;
+  private final CentralEvaluator evaluator;
+  private final RoundListener listener;
+  private final ExecutorService executor;
+
+  /**
+   * Creates a coordinator.
+   *
+   * @param strategy the algorithm
+   * @param settings deadline, minimum results, parallelism
+   * @param pool where the available clients come from
+   * @param evaluator central evaluation, or null for none
+   * @param listener progress callbacks, or {@link RoundListener#NONE}
+   */
+  public Coordinator(
+      Strategy strategy,
+      CoordinatorSettings settings,
+      ClientPool pool,
+      CentralEvaluator evaluator,
+      RoundListener listener) {
+    this.strategy = strategy;
+    this.settings = settings;
+    this.pool = pool;
+    this.evaluator = evaluator;
+    this.listener = listener == null ? RoundListener.NONE : listener;
+    AtomicInteger n = new AtomicInteger();
+    this.executor =
+        Executors.newFixedThreadPool(
+            settings.parallelism(),
+            r -> {
+              Thread t = new Thread(r, "fedge-client-call-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** The strategy this coordinator runs. */
+  public Strategy strategy() {
+    return strategy;
+  }
+
+  /**
+   * Evaluates the initial model centrally (round 0), if there is an evaluator.
+   *
+   * @param global the initial model
+   * @return the evaluation, or empty
+   */
+  public Optional<EvaluateRes> evaluateInitial(Parameters global) {
+    return evaluator == null ? Optional.empty() : Optional.of(evaluator.evaluate(0, global));
+  }
+
+  /**
+   * Runs one round: configure, fit with a deadline, aggregate as results arrive, evaluate.
+   *
+   * @param round 1-based round number
+   * @param global the global model at the start of the round
+   * @return what happened; {@code completed} is false when fewer than the minimum results came
+   */
+  public RoundResult runRound(int round, Parameters global) throws InterruptedException {
+    long start = System.nanoTime();
+    List<ClientInstruction<FitIns>> instructions =
+        strategy.configureFit(round, global, pool.available());
+    List<String> ids = new ArrayList<>();
+    for (ClientInstruction<FitIns> i : instructions) {
+      ids.add(i.client().id());
+    }
+    listener.roundStarted(round, ids);
+
+    FitAggregation aggregation = strategy.startAggregation(round, global);
+    List<ClientFailure> failures = new ArrayList<>();
+    List<String> participants = new ArrayList<>();
+    collect(
+        round,
+        instructions,
+        ins -> ins.client().fit(ins.ins()),
+        (clientId, res) -> {
+          aggregation.accept(clientId, res);
+          participants.add(clientId);
+          listener.clientSucceeded(round, clientId, res.numExamples());
+        },
+        failures);
+
+    boolean completed = participants.size() >= settings.minResults();
+    Parameters next = global;
+    Map<String, Double> metrics = Map.of();
+    if (completed) {
+      AggregateResult agg = aggregation.finish(failures);
+      next = agg.parameters().orElse(global);
+      metrics = agg.metrics();
+    }
+
+    Optional<EvaluateRes> central = Optional.empty();
+    Optional<EvaluateRes> clientEval = Optional.empty();
+    if (completed) {
+      central = strategy.evaluate(round, next);
+      if (central.isEmpty() && evaluator != null) {
+        central = Optional.of(evaluator.evaluate(round, next));
+      }
+      clientEval = evaluateOnClients(round, next);
+    }
+    RoundResult result =
+        new RoundResult(
+            round,
+            completed,
+            next,
+            metrics,
+            central,
+            clientEval,
+            participants,
+            failures,
+            Duration.ofNanos(System.nanoTime() - start));
+    listener.roundFinished(result);
+    return result;
+  }
+
+  private Optional<EvaluateRes> evaluateOnClients(int round, Parameters global)
+      throws InterruptedException {
+    List<ClientInstruction<EvaluateIns>> instructions =
+        strategy.configureEvaluate(round, global, pool.available());
+    if (instructions.isEmpty()) {
+      return Optional.empty();
+    }
+    List<Map.Entry<String, EvaluateRes>> results = new ArrayList<>();
+    List<ClientFailure> failures = new ArrayList<>();
+    collect(
+        round,
+        instructions,
+        ins -> ins.client().evaluate(ins.ins()),
+        (clientId, res) -> results.add(new AbstractMap.SimpleEntry<>(clientId, res)),
+        failures);
+    return strategy.aggregateEvaluate(round, results, failures);
+  }
+
+  /** A call to one client. */
+  @FunctionalInterface
+  private interface ClientCall<T, R> {
+    R call(ClientInstruction<T> ins) throws ClientException;
+  }
+
+  /** What to do with one client's result, on the coordinator's thread. */
+  @FunctionalInterface
+  private interface ResultSink<R> {
+    void accept(String clientId, R result);
+  }
+
+  /**
+   * Calls the clients on the executor and hands each result to the sink as it completes, until
+   * all are in or the deadline passes; everything else becomes a failure.
+   */
+  private <T, R> void collect(
+      int round,
+      List<ClientInstruction<T>> instructions,
+      ClientCall<T, R> call,
+      ResultSink<R> sink,
+      List<ClientFailure> failures)
+      throws InterruptedException {
+    CompletionService<R> completion = new ExecutorCompletionService<>(executor);
+    Map<Future<R>, String> pending = new IdentityHashMap<>();
+    for (ClientInstruction<T> ins : instructions) {
+      Callable<R> task = () -> call.call(ins);
+      pending.put(completion.submit(task), ins.client().id());
+    }
+    long deadline = System.nanoTime() + settings.roundTimeout().toNanos();
+    try {
+      while (!pending.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        Future<R> done = left > 0 ? completion.poll(left, TimeUnit.NANOSECONDS) : null;
+        if (done == null) {
+          break;
+        }
+        String clientId = pending.remove(done);
+        try {
+          R result = done.get();
+          if (result == null) {
+            fail(round, failures, clientId, "no result");
+          } else {
+            sink.accept(clientId, result);
+          }
+        } catch (ExecutionException e) {
+          fail(round, failures, clientId, reason(e.getCause()));
+        } catch (IllegalArgumentException e) {
+          // the strategy rejected the update (wrong layout, NaN, ...): the aggregate is untouched
+          fail(round, failures, clientId, e.getMessage());
+        }
+      }
+    } finally {
+      for (Map.Entry<Future<R>, String> p : pending.entrySet()) {
+        p.getKey().cancel(true);
+        fail(round, failures, p.getValue(), "timeout after " + settings.roundTimeout());
+      }
+    }
+  }
+
+  private void fail(int round, List<ClientFailure> failures, String clientId, String reason) {
+    ClientFailure f = new ClientFailure(clientId, reason);
+    failures.add(f);
+    listener.clientFailed(round, f);
+  }
+
+  private static String reason(Throwable t) {
+    if (t instanceof ClientException) {
+      return t.getMessage();
+    }
+    String m = t.getMessage();
+    return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}
