@@ -1,0 +1,184 @@
+package dev.fedge.server.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A small, dependency-free SVG line chart: several named series of (x, y) points over shared axes,
+ * with ticks, grid and a legend. Opens in any browser.
+ */
+public final class SvgPlot {
+
+  private static final String[] COLORS = {
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#bcbd22", "#17becf"
+  };
+  private static final int W = 720;
+  private static final int H = 420;
+  private static final int LEFT = 64;
+  private static final int RIGHT = 180;
+  private static final int TOP = 40;
+  private static final int BOTTOM = 50;
+
+  /**
+   * One line.
+   *
+   * @param name legend label
+   * @param xs x values
+   * @param ys y values (NaN points are skipped)
+   */
+  public record Series(String name, double[] xs, double[] ys) {
+
+    /** Validates and copies. */
+    public Series {
+      if (xs.length != ys.length) {
+        throw new IllegalArgumentException(
+            "series '" + name + "': " + xs.length + " x values but " + ys.length + " y values");
+      }
+      xs = xs.clone();
+      ys = ys.clone();
+    }
+  }
+
+  private final String title;
+  private final String xLabel;
+  private final String yLabel;
+  private final List<Series> series = new ArrayList<>();
+  private Double yMin;
+  private Double yMax;
+
+  /** A chart with a title and axis labels. */
+  public SvgPlot(String title, String xLabel, String yLabel) {
+    this.title = title;
+    this.xLabel = xLabel;
+    this.yLabel = yLabel;
+  }
+
+  /** Adds a series. */
+  public SvgPlot add(Series s) {
+    series.add(s);
+    return this;
+  }
+
+  /** Fixes the y range (e.g. 0..1 for accuracy). */
+  public SvgPlot yRange(double min, double max) {
+    this.yMin = min;
+    this.yMax = max;
+    return this;
+  }
+
+  /** Renders the chart as SVG text. */
+  public String render() {
+    double x0 = Double.POSITIVE_INFINITY;
+    double x1 = Double.NEGATIVE_INFINITY;
+    double y0 = Double.POSITIVE_INFINITY;
+    double y1 = Double.NEGATIVE_INFINITY;
+    for (Series s : series) {
+      for (int i = 0; i < s.xs().length; i++) {
+        if (Double.isFinite(s.ys()[i])) {
+          x0 = Math.min(x0, s.xs()[i]);
+          x1 = Math.max(x1, s.xs()[i]);
+          y0 = Math.min(y0, s.ys()[i]);
+          y1 = Math.max(y1, s.ys()[i]);
+        }
+      }
+    }
+    if (!Double.isFinite(x0)) {
+      x0 = 0;
+      x1 = 1;
+      y0 = 0;
+      y1 = 1;
+    }
+    if (yMin != null) {
+      y0 = yMin;
+      y1 = yMax;
+    }
+    if (x1 == x0) {
+      x1 = x0 + 1;
+    }
+    if (y1 == y0) {
+      y1 = y0 + 1;
+    }
+    double pw = W - LEFT - RIGHT;
+    double ph = H - TOP - BOTTOM;
+    StringBuilder sb = new StringBuilder();
+    sb.append(f("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+        + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", W, H, W, H));
+    sb.append(f("<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", W, H));
+    sb.append(f("<text x=\"%d\" y=\"24\" font-size=\"15\" font-weight=\"bold\">%s</text>%n",
+        LEFT, esc(title)));
+    for (int i = 0; i <= 5; i++) {
+      double yv = y0 + (y1 - y0) * i / 5;
+      double py = TOP + ph - ph * i / 5;
+      sb.append(f("<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e5e5e5\"/>%n",
+          LEFT, py, LEFT + pw, py));
+      sb.append(f("<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
+          LEFT - 6, py + 4, tick(yv)));
+    }
+    int xt = (int) Math.min(10, Math.max(1, x1 - x0));
+    for (int i = 0; i <= xt; i++) {
+      double xv = x0 + (x1 - x0) * i / xt;
+      double px = LEFT + pw * i / xt;
+      sb.append(f("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>%n",
+          px, TOP + ph + 18, tick(xv)));
+    }
+    sb.append(f("<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
+        + "stroke=\"#444\"/>%n", LEFT, TOP, pw, ph));
+    sb.append(f("<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
+        LEFT + pw / 2, H - 12, esc(xLabel)));
+    sb.append(f("<text x=\"16\" y=\"%.1f\" text-anchor=\"middle\" "
+        + "transform=\"rotate(-90 16 %.1f)\">%s</text>%n",
+        TOP + ph / 2, TOP + ph / 2, esc(yLabel)));
+    for (int s = 0; s < series.size(); s++) {
+      Series ser = series.get(s);
+      String color = COLORS[s % COLORS.length];
+      StringBuilder pts = new StringBuilder();
+      for (int i = 0; i < ser.xs().length; i++) {
+        double y = ser.ys()[i];
+        if (!Double.isFinite(y)) {
+          continue;
+        }
+        double px = LEFT + pw * (ser.xs()[i] - x0) / (x1 - x0);
+        double py = TOP + ph - ph * (Math.max(y0, Math.min(y1, y)) - y0) / (y1 - y0);
+        pts.append(f("%.1f,%.1f ", px, py));
+        if (ser.xs().length <= 60) {
+          sb.append(f("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>%n", px, py, color));
+        }
+      }
+      sb.append(f("<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>%n",
+          pts.toString().trim(), color));
+      int ly = TOP + 10 + s * 18;
+      sb.append(f("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
+          + "stroke-width=\"3\"/>%n", LEFT + pw + 12, ly, LEFT + pw + 32, ly, color));
+      sb.append(f("<text x=\"%.1f\" y=\"%d\">%s</text>%n", LEFT + pw + 38, ly + 4,
+          esc(ser.name())));
+    }
+    sb.append("</svg>\n");
+    return sb.toString();
+  }
+
+  /** Writes the chart to a file. */
+  public void write(Path file) throws IOException {
+    Files.writeString(file, render(), StandardCharsets.UTF_8);
+  }
+
+  private static String tick(double v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e6) {
+      return Long.toString((long) v);
+    }
+    return f("%.3g", v);
+  }
+
+  private static String f(String fmt, Object... args) {
+    return String.format(Locale.ROOT, fmt, args);
+  }
+
+  private static String esc(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+}

@@ -1,0 +1,132 @@
+package dev.fedge.server.store;
+
+import dev.fedge.server.RoundResult;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A run's per-round metrics as CSV, one row per completed round, written by {@code simulate} and
+ * by the server alike. Columns: {@value #HEADER}. {@code accuracy} is a fraction in [0, 1]; it is
+ * the central test accuracy, or, for strategies without a global model (local-only), the clients'
+ * example-weighted accuracy. Empty cells mean "not measured".
+ */
+public final class MetricsCsv {
+
+  /** The header row. */
+  public static final String HEADER =
+      "round,accuracy,loss,client_accuracy,client_loss,train_loss,participants,failures,seconds";
+
+  private final Path file;
+
+  /** A metrics file (created with its header on first append). */
+  public MetricsCsv(Path file) {
+    this.file = file;
+  }
+
+  /** The file. */
+  public Path file() {
+    return file;
+  }
+
+  /** Appends the row of a round (and the header when the file is new). */
+  public void append(RoundResult r) throws IOException {
+    append(
+        new Row(
+            r.round(),
+            r.accuracy(),
+            r.loss(),
+            r.clientEval().map(e -> e.accuracy()).orElse(Double.NaN),
+            r.clientEval().map(e -> e.loss()).orElse(Double.NaN),
+            r.metrics().getOrDefault("train_loss", Double.NaN),
+            r.participants().size(),
+            r.failures().size(),
+            r.duration().toMillis() / 1000.0));
+  }
+
+  /** Appends a row (and the header when the file is new). */
+  public void append(Row row) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    boolean fresh = !Files.exists(file) || Files.size(file) == 0;
+    try (BufferedWriter w =
+        Files.newBufferedWriter(
+            file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+      if (fresh) {
+        w.write(HEADER);
+        w.newLine();
+      }
+      w.write(row.toCsv());
+      w.newLine();
+    }
+  }
+
+  /** Reads all rows; a later row for the same round replaces an earlier one. */
+  public List<Row> read() throws IOException {
+    Map<Integer, Row> rows = new LinkedHashMap<>();
+    if (!Files.exists(file)) {
+      return new ArrayList<>();
+    }
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    for (int i = 1; i < lines.size(); i++) {
+      String line = lines.get(i).trim();
+      if (!line.isEmpty()) {
+        Row r = Row.parse(line, file.getFileName() + " line " + (i + 1));
+        rows.put(r.round(), r);
+      }
+    }
+    return new ArrayList<>(rows.values());
+  }
+
+  /**
+   * One round's numbers.
+   *
+   * @param round round number
+   * @param accuracy reported accuracy in [0, 1]
+   * @param loss reported loss
+   * @param clientAccuracy clients' aggregated local accuracy
+   * @param clientLoss clients' aggregated local loss
+   * @param trainLoss example-weighted training loss
+   * @param participants results aggregated
+   * @param failures failed clients
+   * @param seconds round wall time
+   */
+  public record Row(
+      int round, double accuracy, double loss, double clientAccuracy, double clientLoss,
+      double trainLoss, int participants, int failures, double seconds) {
+
+    String toCsv() {
+      return round + "," + num(accuracy) + "," + num(loss) + "," + num(clientAccuracy) + ","
+          + num(clientLoss) + "," + num(trainLoss) + "," + participants + "," + failures + ","
+          + String.format(Locale.ROOT, "%.3f", seconds);
+    }
+
+    private static String num(double d) {
+      return Double.isNaN(d) ? "" : String.format(Locale.ROOT, "%.6f", d);
+    }
+
+    static Row parse(String line, String where) {
+      String[] f = line.split(",", -1);
+      if (f.length < 9) {
+        throw new IllegalArgumentException(where + ": expected 9 columns, got " + f.length);
+      }
+      try {
+        return new Row(Integer.parseInt(f[0]), d(f[1]), d(f[2]), d(f[3]), d(f[4]), d(f[5]),
+            Integer.parseInt(f[6]), Integer.parseInt(f[7]), d(f[8]));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(where + ": " + e.getMessage());
+      }
+    }
+
+    private static double d(String s) {
+      return s.isEmpty() ? Double.NaN : Double.parseDouble(s);
+    }
+  }
+}

@@ -1,0 +1,242 @@
+package dev.fedge.server.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.fedge.api.Parameters;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The model registry on disk: {@code <root>/<group>/<project>/<round>/model.safetensors} plus
+ * {@code manifest.json} with provenance and the file's SHA-256.
+ *
+ * <p>A model is written into a temporary folder and renamed into place, so a crash never leaves a
+ * half-written round behind; saving the same round again replaces it.
+ */
+public final class ModelStore {
+
+  /** File name of the weights in a round folder. */
+  public static final String MODEL_FILE = "model.safetensors";
+
+  /** File name of the manifest in a round folder. */
+  public static final String MANIFEST_FILE = "manifest.json";
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Path root;
+
+  /** A store rooted at a folder (created when needed). */
+  public ModelStore(Path root) {
+    this.root = root;
+  }
+
+  /** The root folder. */
+  public Path root() {
+    return root;
+  }
+
+  /** Folder of one round. */
+  public Path folder(ModelKey key) {
+    return root.resolve(key.group()).resolve(key.project()).resolve(Integer.toString(key.round()));
+  }
+
+  /** Path of a round's safetensors file. */
+  public Path modelFile(ModelKey key) {
+    return folder(key).resolve(MODEL_FILE);
+  }
+
+  /**
+   * Saves a model and its manifest.
+   *
+   * @param key where
+   * @param parameters the model
+   * @param provenance what produced it (strategy, config, seed, metrics, ...), stored in the
+   *     manifest next to fedge's own fields
+   * @return the manifest as written
+   */
+  public Map<String, Object> save(ModelKey key, Parameters parameters, Map<String, Object> provenance)
+      throws IOException {
+    Path target = folder(key);
+    Files.createDirectories(target.getParent());
+    Path tmp = target.resolveSibling("." + key.round() + ".tmp-" + UUID.randomUUID());
+    Files.createDirectories(tmp);
+    try {
+      Path file = tmp.resolve(MODEL_FILE);
+      Map<String, String> meta = new LinkedHashMap<>();
+      meta.put("format", "pt");
+      meta.put("fedge.model", key.toString());
+      SafeTensors.write(parameters, meta, file);
+      Map<String, Object> manifest = new LinkedHashMap<>();
+      manifest.put("format", "fedge-model/1");
+      manifest.put("group", key.group());
+      manifest.put("project", key.project());
+      manifest.put("round", key.round());
+      manifest.put("created", Instant.now().toString());
+      manifest.put("file", MODEL_FILE);
+      manifest.put("sha256", sha256(file));
+      manifest.put("bytes", Files.size(file));
+      manifest.put("parameters", parameters.size());
+      List<Map<String, Object>> tensors = new ArrayList<>();
+      parameters.layout().tensors().forEach(
+          t -> tensors.add(Map.of("name", t.name(), "shape", t.shape())));
+      manifest.put("tensors", tensors);
+      manifest.put("provenance", provenance);
+      manifest.put("versions", versions());
+      JSON.writeValue(tmp.resolve(MANIFEST_FILE).toFile(), manifest);
+      if (Files.exists(target)) {
+        deleteTree(target);
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target);
+      }
+      return manifest;
+    } finally {
+      if (Files.exists(tmp)) {
+        deleteTree(tmp);
+      }
+    }
+  }
+
+  /**
+   * Loads a model, checking its SHA-256 against the manifest.
+   *
+   * @throws NoSuchFileException when the round is not in the store
+   * @throws IllegalArgumentException when the file is corrupt
+   */
+  public Parameters load(ModelKey key) throws IOException {
+    Path file = modelFile(key);
+    if (!Files.exists(file)) {
+      throw new NoSuchFileException("no model " + key + " in " + root);
+    }
+    Map<String, Object> manifest = manifest(key);
+    Object expected = manifest.get("sha256");
+    if (expected != null && !expected.equals(sha256(file))) {
+      throw new IllegalArgumentException(
+          "model " + key + ": " + MODEL_FILE + " does not match the SHA-256 in its manifest");
+    }
+    return SafeTensors.read(file).parameters();
+  }
+
+  /** The manifest of a round. */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> manifest(ModelKey key) throws IOException {
+    Path file = folder(key).resolve(MANIFEST_FILE);
+    if (!Files.exists(file)) {
+      throw new NoSuchFileException("no model " + key + " in " + root);
+    }
+    return JSON.readValue(file.toFile(), Map.class);
+  }
+
+  /** Rounds stored for a project, ascending. */
+  public List<Integer> rounds(String group, String project) {
+    Path dir = root.resolve(group).resolve(project);
+    List<Integer> rounds = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return rounds;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        String n = p.getFileName().toString();
+        if (n.matches("\\d+") && Files.exists(p.resolve(MODEL_FILE))
+            && Files.exists(p.resolve(MANIFEST_FILE))) {
+          rounds.add(Integer.parseInt(n));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    rounds.sort(Comparator.naturalOrder());
+    return rounds;
+  }
+
+  /** The latest stored round of a project, if any. */
+  public Optional<ModelKey> latest(String group, String project) {
+    List<Integer> r = rounds(group, project);
+    return r.isEmpty()
+        ? Optional.empty()
+        : Optional.of(new ModelKey(group, project, r.get(r.size() - 1)));
+  }
+
+  /** Every stored model, sorted by group, project, round. */
+  public List<ModelKey> list() {
+    List<ModelKey> keys = new ArrayList<>();
+    if (!Files.isDirectory(root)) {
+      return keys;
+    }
+    try (Stream<Path> groups = Files.list(root)) {
+      for (Path g : groups.sorted().toList()) {
+        if (!Files.isDirectory(g) || g.getFileName().toString().startsWith(".")) {
+          continue;
+        }
+        try (Stream<Path> projects = Files.list(g)) {
+          for (Path p : projects.sorted().toList()) {
+            if (Files.isDirectory(p) && !p.getFileName().toString().startsWith(".")) {
+              String group = g.getFileName().toString();
+              String project = p.getFileName().toString();
+              for (int r : rounds(group, project)) {
+                keys.add(new ModelKey(group, project, r));
+              }
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return keys;
+  }
+
+  /** SHA-256 of a file as lowercase hex. */
+  public static String sha256(Path file) throws IOException {
+    MessageDigest md;
+    try {
+      md = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  private static Map<String, Object> versions() {
+    Map<String, Object> v = new LinkedHashMap<>();
+    String fedge = ModelStore.class.getPackage().getImplementationVersion();
+    v.put("fedge", fedge == null ? "dev" : fedge);
+    v.put("java", System.getProperty("java.version"));
+    v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    return v;
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(x);
+      }
+    }
+  }
+}
