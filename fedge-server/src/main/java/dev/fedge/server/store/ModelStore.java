@@ -82,28 +82,7 @@ public final class ModelStore {
     Path tmp = target.resolveSibling("." + key.round() + ".tmp-" + UUID.randomUUID());
     Files.createDirectories(tmp);
     try {
-      Path file = tmp.resolve(MODEL_FILE);
-      Map<String, String> meta = new LinkedHashMap<>();
-      meta.put("format", "pt");
-      meta.put("fedge.model", key.toString());
-      SafeTensors.write(parameters, meta, file);
-      Map<String, Object> manifest = new LinkedHashMap<>();
-      manifest.put("format", "fedge-model/1");
-      manifest.put("group", key.group());
-      manifest.put("project", key.project());
-      manifest.put("round", key.round());
-      manifest.put("created", Instant.now().toString());
-      manifest.put("file", MODEL_FILE);
-      manifest.put("sha256", sha256(file));
-      manifest.put("bytes", Files.size(file));
-      manifest.put("parameters", parameters.size());
-      List<Map<String, Object>> tensors = new ArrayList<>();
-      parameters.layout().tensors().forEach(
-          t -> tensors.add(Map.of("name", t.name(), "shape", t.shape())));
-      manifest.put("tensors", tensors);
-      manifest.put("provenance", provenance);
-      manifest.put("versions", versions());
-      JSON.writeValue(tmp.resolve(MANIFEST_FILE).toFile(), manifest);
+      Map<String, Object> manifest = writeFolder(tmp, key, parameters, provenance);
       if (Files.exists(target)) {
         deleteTree(target);
       }
@@ -118,6 +97,44 @@ public final class ModelStore {
         deleteTree(tmp);
       }
     }
+  }
+
+  /**
+   * Writes {@value #MODEL_FILE} and {@value #MANIFEST_FILE} into a folder (not atomically: {@link
+   * #save} writes into a temporary folder with this and renames it).
+   *
+   * @param dir the folder, which must exist
+   * @param key the model's registry key, recorded in the manifest
+   * @param parameters the model
+   * @param provenance what produced it
+   * @return the manifest as written
+   */
+  public static Map<String, Object> writeFolder(
+      Path dir, ModelKey key, Parameters parameters, Map<String, Object> provenance)
+      throws IOException {
+    Path file = dir.resolve(MODEL_FILE);
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("format", "pt");
+    meta.put("fedge.model", key.toString());
+    SafeTensors.write(parameters, meta, file);
+    Map<String, Object> manifest = new LinkedHashMap<>();
+    manifest.put("format", "fedge-model/1");
+    manifest.put("group", key.group());
+    manifest.put("project", key.project());
+    manifest.put("round", key.round());
+    manifest.put("created", Instant.now().toString());
+    manifest.put("file", MODEL_FILE);
+    manifest.put("sha256", sha256(file));
+    manifest.put("bytes", Files.size(file));
+    manifest.put("parameters", parameters.size());
+    List<Map<String, Object>> tensors = new ArrayList<>();
+    parameters.layout().tensors().forEach(
+        t -> tensors.add(Map.of("name", t.name(), "shape", t.shape())));
+    manifest.put("tensors", tensors);
+    manifest.put("provenance", provenance);
+    manifest.put("versions", versions());
+    JSON.writeValue(dir.resolve(MANIFEST_FILE).toFile(), manifest);
+    return manifest;
   }
 
   /**

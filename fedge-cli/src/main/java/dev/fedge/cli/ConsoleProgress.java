@@ -1,0 +1,84 @@
+package dev.fedge.cli;
+
+import dev.fedge.server.RoundResult;
+import dev.fedge.server.sim.SimulationProgress;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * Shows a simulation's progress: a bar of the clients trained so far on standard error (when it is
+ * a terminal), and one line per round on standard output.
+ */
+final class ConsoleProgress implements SimulationProgress {
+
+  private static final int WIDTH = 30;
+
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final boolean bar;
+  private long roundStart;
+
+  ConsoleProgress(PrintWriter out, PrintWriter err) {
+    this.out = out;
+    this.err = err;
+    this.bar = System.console() != null || "1".equals(System.getenv("FEDGE_PROGRESS"));
+  }
+
+  @Override
+  public void info(String line) {
+    out.println(line);
+    out.flush();
+  }
+
+  @Override
+  public void roundStarted(int round, int rounds, int clients) {
+    roundStart = System.nanoTime();
+    draw(round, rounds, 0, clients);
+  }
+
+  @Override
+  public void clientDone(int round, int rounds, int done, int total) {
+    draw(round, rounds, done, total);
+  }
+
+  private void draw(int round, int rounds, int done, int total) {
+    if (!bar) {
+      return;
+    }
+    int filled = total == 0 ? WIDTH : done * WIDTH / total;
+    double secs = (System.nanoTime() - roundStart) / 1e9;
+    err.print(String.format(Locale.ROOT, "\rround %d/%d [%s%s] %d/%d clients %5.1fs ",
+        round, rounds, "#".repeat(filled), "-".repeat(WIDTH - filled), done, total, secs));
+    err.flush();
+  }
+
+  @Override
+  public void roundFinished(RoundResult r, int rounds) {
+    if (bar) {
+      err.print("\r" + " ".repeat(WIDTH + 40) + "\r");
+      err.flush();
+    }
+    out.println(line(r, rounds));
+    out.flush();
+  }
+
+  static String line(RoundResult r, int rounds) {
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "round %3d/%d", r.round(), rounds));
+    if (!r.completed()) {
+      sb.append("  not completed: ").append(r.participants().size()).append(" results");
+    }
+    if (!Double.isNaN(r.accuracy())) {
+      sb.append(String.format(Locale.ROOT, "  accuracy %.4f  loss %.4f", r.accuracy(), r.loss()));
+    }
+    Double trainLoss = r.metrics().get("train_loss");
+    if (trainLoss != null) {
+      sb.append(String.format(Locale.ROOT, "  train_loss %.4f", trainLoss));
+    }
+    sb.append(String.format(Locale.ROOT, "  clients %d", r.participants().size()));
+    if (!r.failures().isEmpty()) {
+      sb.append(" (").append(r.failures().size()).append(" failed)");
+    }
+    sb.append(String.format(Locale.ROOT, "  %.1fs", r.duration().toMillis() / 1000.0));
+    return sb.toString();
+  }
+}

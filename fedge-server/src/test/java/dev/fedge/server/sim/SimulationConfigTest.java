@@ -1,0 +1,51 @@
+package dev.fedge.server.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SimulationConfigTest {
+
+  @Test
+  void defaultsDescribeTheEmbeddedRun() {
+    SimulationConfig c = SimulationConfig.fromMap(Map.of());
+
+    assertEquals("fashion-mnist", c.dataset());
+    assertEquals("cnn", c.model());
+    assertEquals("fedavg", c.strategy());
+    assertEquals(10, c.clients());
+    assertEquals("iid", c.partition());
+    assertEquals(Path.of("runs", c.name()), c.out());
+  }
+
+  @Test
+  void acceptsStringsFromFlagsAndScalarsFromYaml() {
+    SimulationConfig c = SimulationConfig.fromMap(Map.of(
+        "rounds", "7", "lr", 0.05, "local_epochs", 2, "strategy-opts", Map.of("mu", 0.1)));
+
+    assertEquals(7, c.rounds());
+    assertEquals(0.05, c.lr(), 1e-12);
+    assertEquals(2, c.localEpochs());
+    assertEquals("0.1", c.strategyOptions().get("mu"));
+    assertEquals(c, SimulationConfig.fromMap(c.toMap()));
+  }
+
+  @Test
+  void badSettingsNameTheKeyAndValue() {
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> SimulationConfig.fromMap(Map.of("roundz", 3)));
+    assertTrue(unknown.getMessage().contains("roundz"), unknown.getMessage());
+
+    IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
+        () -> SimulationConfig.fromMap(Map.of("rounds", "many")));
+    assertTrue(type.getMessage().contains("rounds") && type.getMessage().contains("many"));
+
+    IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
+        () -> SimulationConfig.fromMap(Map.of("fraction", 1.5)));
+    assertTrue(range.getMessage().contains("fraction") && range.getMessage().contains("1.5"));
+  }
+}

@@ -1,0 +1,40 @@
+package dev.fedge.server.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MetricsCsvTest {
+
+  @Test
+  void writesHeaderOnceAndReadsRowsBack(@TempDir Path dir) throws Exception {
+    MetricsCsv csv = new MetricsCsv(dir.resolve("runs/r/metrics.csv"));
+
+    csv.append(new MetricsCsv.Row(1, 0.5, 1.2, Double.NaN, Double.NaN, 1.5, 10, 0, 3.25));
+    csv.append(new MetricsCsv.Row(2, 0.75, 0.7, Double.NaN, Double.NaN, 0.9, 9, 1, 3.0));
+
+    List<String> lines = Files.readAllLines(csv.file());
+    assertEquals(MetricsCsv.HEADER, lines.get(0));
+    assertTrue(lines.get(0).startsWith("round,accuracy,loss"));
+    assertEquals(3, lines.size());
+    List<MetricsCsv.Row> rows = csv.read();
+    assertEquals(0.75, rows.get(1).accuracy(), 1e-9);
+    assertTrue(Double.isNaN(rows.get(0).clientAccuracy()));
+    assertEquals(1, rows.get(1).failures());
+  }
+
+  @Test
+  void aRepeatedRoundReplacesTheEarlierRowOnRead(@TempDir Path dir) throws Exception {
+    MetricsCsv csv = new MetricsCsv(dir.resolve("m.csv"));
+    csv.append(new MetricsCsv.Row(1, 0.5, 1, 0, 0, 0, 1, 0, 1));
+    csv.append(new MetricsCsv.Row(1, 0.6, 1, 0, 0, 0, 1, 0, 1));
+
+    assertEquals(1, csv.read().size());
+    assertEquals(0.6, csv.read().get(0).accuracy(), 1e-9);
+  }
+}
