@@ -1,0 +1,139 @@
+package dev.fedge.fleet;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The files {@code fedge fleet deploy} puts on each host, with their SHA-256, computed once:
+ * the jar as {@code fedge.jar}, the files of the {@code lib/} folder under {@code lib/}, an
+ * optional config file under its own name, and an optional data folder under {@code data/}.
+ *
+ * @param files the files, each with its path under the remote directory
+ */
+public record DeployPlan(List<File> files) {
+
+  /**
+   * One file to deploy.
+   *
+   * @param local the local file
+   * @param target its path under the remote directory, with {@code /} separators
+   * @param sha256 its SHA-256, lower-case hex
+   * @param size its size in bytes
+   */
+  public record File(Path local, String target, String sha256, long size) {
+    /** Checks the fields. */
+    public File {
+      Objects.requireNonNull(local, "local");
+      Objects.requireNonNull(target, "target");
+      if (target.isBlank() || target.startsWith("/") || target.contains("..")
+          || target.contains("\n") || target.contains("\\")) {
+        throw new IllegalArgumentException("bad target path '" + target + "' for " + local);
+      }
+      if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+        throw new IllegalArgumentException("sha256 of " + local + " must be 64 hex digits, got '"
+            + sha256 + "'");
+      }
+    }
+  }
+
+  /** Copies the list and checks targets are unique. */
+  public DeployPlan {
+    files = List.copyOf(files);
+    Set<String> seen = new LinkedHashSet<>();
+    for (File f : files) {
+      if (!seen.add(f.target())) {
+        throw new IllegalArgumentException("two files would be deployed as '" + f.target() + "'");
+      }
+    }
+  }
+
+  /**
+   * Makes the plan, hashing every file.
+   *
+   * @param jar the fedge jar (required)
+   * @param lib the folder of the jar's dependencies, or {@code null}
+   * @param config a config file, or {@code null}
+   * @param data a data folder, or {@code null}
+   * @throws IllegalArgumentException naming the option and path when a file or folder is missing
+   */
+  public static DeployPlan of(Path jar, Path lib, Path config, Path data) throws IOException {
+    List<File> files = new ArrayList<>();
+    if (jar == null || !Files.isRegularFile(jar)) {
+      throw new IllegalArgumentException("--jar: no such file: " + jar
+          + " (build it with 'mvn -q package -DskipTests' or pass --jar)");
+    }
+    files.add(file(jar, "fedge.jar"));
+    if (lib != null) {
+      addTree("--lib", lib, "lib", files);
+    }
+    if (config != null) {
+      if (!Files.isRegularFile(config)) {
+        throw new IllegalArgumentException("--config: no such file: " + config);
+      }
+      files.add(file(config, config.getFileName().toString()));
+    }
+    if (data != null) {
+      addTree("--data", data, "data", files);
+    }
+    return new DeployPlan(files);
+  }
+
+  /** The folders the targets need, parents first. */
+  public List<String> directories() {
+    Set<String> dirs = new LinkedHashSet<>();
+    for (File f : files) {
+      int slash = f.target().lastIndexOf('/');
+      while (slash > 0) {
+        dirs.add(f.target().substring(0, slash));
+        slash = f.target().lastIndexOf('/', slash - 1);
+      }
+    }
+    return dirs.stream().sorted().toList();
+  }
+
+  private static void addTree(String option, Path root, String prefix, List<File> files)
+      throws IOException {
+    if (!Files.isDirectory(root)) {
+      throw new IllegalArgumentException(option + ": no such folder: " + root);
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      List<Path> paths = walk.filter(Files::isRegularFile).sorted().toList();
+      for (Path p : paths) {
+        String rel = root.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+        files.add(file(p, prefix + "/" + rel));
+      }
+    }
+  }
+
+  private static File file(Path p, String target) throws IOException {
+    return new File(p, target, sha256(p), Files.size(p));
+  }
+
+  /** SHA-256 of a file, lower-case hex. */
+  public static String sha256(Path file) throws IOException {
+    MessageDigest md;
+    try {
+      md = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    byte[] buf = new byte[1 << 16];
+    try (InputStream in = Files.newInputStream(file)) {
+      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+        md.update(buf, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+}

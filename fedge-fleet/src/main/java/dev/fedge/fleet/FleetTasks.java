@@ -1,0 +1,271 @@
+package dev.fedge.fleet;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The tasks behind {@code fedge fleet}: ping, an ad-hoc command, facts, deploy, and starting,
+ * stopping and watching the edge client. Each is a {@link HostTask} for {@link Fleet#run}; the
+ * remote side is plain POSIX {@code sh} with the usual tools, so Linux boards and Macs both work.
+ *
+ * <p>On the host, the client lives in the remote directory (default {@code ~/fedge}): {@code
+ * fedge.jar}, {@code lib/}, its process id in {@code fedge.pid} and its output in {@code
+ * fedge.log} (the previous run's in {@code fedge.log.1}).
+ */
+public final class FleetTasks {
+
+  /** The pid file, in the remote directory. */
+  public static final String PID_FILE = "fedge.pid";
+
+  /** The log file, in the remote directory. */
+  public static final String LOG_FILE = "fedge.log";
+
+  private static final int HASH_BATCH = 200;
+
+  /** True when a pid is a live process (not a zombie). */
+  private static final String ALIVE_FUNCTION = String.join("\n",
+      "alive() {",
+      "  [ -n \"$1\" ] && kill -0 \"$1\" 2>/dev/null || return 1",
+      "  if [ -r \"/proc/$1/stat\" ]; then",
+      "    [ \"$(sed 's/^.*) //' \"/proc/$1/stat\" | cut -c1)\" != Z ] || return 1",
+      "  fi",
+      "  return 0",
+      "}");
+
+  private FleetTasks() {}
+
+  /**
+   * Checks that the host answers: runs {@code echo pong}.
+   *
+   * @return {@code pong}
+   */
+  public static HostTask<String> ping() {
+    return session -> {
+      CommandResult r = session.script("echo pong");
+      if (!r.ok() || !r.stdout().strip().equals("pong")) {
+        throw new IOException("unexpected reply to ping (rc=" + r.exitCode() + "): "
+            + r.output().strip());
+      }
+      return "pong";
+    };
+  }
+
+  /**
+   * Runs a command line with {@code sh -c}, like Ansible's shell module; a non-zero exit status
+   * is returned, not thrown.
+   */
+  public static HostTask<CommandResult> shell(String command) {
+    Objects.requireNonNull(command, "command");
+    return session -> session.exec("sh -c " + Shell.quote(command));
+  }
+
+  /** Gathers facts with {@link Facts#SCRIPT}. */
+  public static HostTask<HostFacts> facts() {
+    return session -> {
+      CommandResult r = session.script(Facts.SCRIPT);
+      if (!r.stdout().contains("@@uname")) {
+        throw new IOException("facts script failed (rc=" + r.exitCode() + "): "
+            + r.output().strip());
+      }
+      return Facts.parse(r.stdout());
+    };
+  }
+
+  /**
+   * Copies the plan's files into the remote directory over SFTP, only those missing there or whose
+   * SHA-256 (from {@code sha256sum}, or {@code shasum -a 256} on a Mac) differs.
+   */
+  public static HostTask<DeployReport> deploy(DeployPlan plan, RemoteDir dir) {
+    Objects.requireNonNull(plan, "plan");
+    Objects.requireNonNull(dir, "dir");
+    return session -> {
+      Map<String, String> remote = remoteHashes(session, plan, dir);
+      int copied = 0;
+      int unchanged = 0;
+      long bytes = 0;
+      for (DeployPlan.File f : plan.files()) {
+        if (f.sha256().equals(remote.get(f.target()))) {
+          unchanged++;
+        } else {
+          session.upload(f.local(), dir.sftp(f.target()));
+          copied++;
+          bytes += f.size();
+        }
+      }
+      return new DeployReport(copied, unchanged, bytes);
+    };
+  }
+
+  /** Creates the folders and returns the SHA-256 of the targets that exist on the host. */
+  static Map<String, String> remoteHashes(RemoteSession session, DeployPlan plan, RemoteDir dir)
+      throws IOException {
+    StringBuilder sb = new StringBuilder();
+    sb.append("mkdir -p ").append(dir.shell());
+    for (String d : plan.directories()) {
+      sb.append(' ').append(dir.shell(d));
+    }
+    sb.append(" || exit 1\n");
+    sb.append("cd ").append(dir.shell()).append(" || exit 1\n");
+    sb.append("if command -v sha256sum >/dev/null 2>&1; then h=sha256sum;"
+        + " else h='shasum -a 256'; fi\n");
+    List<DeployPlan.File> files = plan.files();
+    for (int i = 0; i < files.size(); i += HASH_BATCH) {
+      List<String> batch = new ArrayList<>();
+      for (DeployPlan.File f : files.subList(i, Math.min(files.size(), i + HASH_BATCH))) {
+        batch.add(f.target());
+      }
+      sb.append("$h -- ").append(Shell.join(batch)).append(" 2>/dev/null\n");
+    }
+    sb.append("exit 0\n");
+    CommandResult r = session.script(sb.toString());
+    if (!r.ok()) {
+      throw new IOException("cannot create " + dir + " on the host (rc=" + r.exitCode() + "): "
+          + r.output().strip());
+    }
+    return parseHashes(r.stdout());
+  }
+
+  /** Reads {@code sha256sum} lines ({@code HEX  name} or {@code HEX *name}). */
+  static Map<String, String> parseHashes(String output) {
+    Map<String, String> m = new HashMap<>();
+    for (String line : output.split("\\R")) {
+      if (line.length() > 66 && line.substring(0, 64).matches("[0-9a-f]{64}")) {
+        String name = line.substring(66);
+        if (line.charAt(65) == '*' || line.charAt(64) != ' ') {
+          name = line.substring(65).replaceFirst("^\\*", "");
+        }
+        m.put(name, line.substring(0, 64));
+      }
+    }
+    return m;
+  }
+
+  /**
+   * Starts {@code JAVA -jar fedge.jar client ARGS} in the remote directory with {@code nohup} in
+   * the background, its output in {@code fedge.log} and its pid in {@code fedge.pid}; does nothing
+   * when it already runs. Fails when the jar is not deployed or the process dies within a second.
+   *
+   * @param dir the remote directory
+   * @param java the java command on the host, e.g. {@code java} or {@code /opt/jdk/bin/java}
+   * @param clientArgs the arguments after {@code client}, e.g. {@code --server host:9090}
+   */
+  public static HostTask<ClientState> start(RemoteDir dir, String java, List<String> clientArgs) {
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(java, "java");
+    if (java.isBlank()) {
+      throw new IllegalArgumentException("--java must not be blank");
+    }
+    List<String> command = new ArrayList<>(List.of(java, "-jar", "fedge.jar", "client"));
+    command.addAll(clientArgs);
+    String script = String.join("\n",
+        ALIVE_FUNCTION,
+        "cd " + dir.shell() + " 2>/dev/null && [ -f fedge.jar ] || {",
+        "  echo state=not-deployed; echo 'msg=no fedge.jar in " + esc(dir) + "'; exit 0; }",
+        "if [ -f " + PID_FILE + " ] && alive \"$(cat " + PID_FILE + ")\"; then",
+        "  echo state=running; echo pid=$(cat " + PID_FILE + "); echo changed=false;",
+        "  echo msg=already running; exit 0",
+        "fi",
+        "[ -f " + LOG_FILE + " ] && mv -f " + LOG_FILE + " " + LOG_FILE + ".1",
+        "nohup " + Shell.join(command) + " > " + LOG_FILE + " 2>&1 < /dev/null &",
+        "pid=$!",
+        "echo $pid > " + PID_FILE,
+        "sleep 1",
+        "if alive $pid; then",
+        "  echo state=running; echo pid=$pid; echo changed=true",
+        "else",
+        "  rm -f " + PID_FILE,
+        "  echo state=stopped; echo pid=$pid",
+        "  echo \"msg=exited at once: $(tail -n 5 " + LOG_FILE + " | tr '\\n' ' ')\"",
+        "fi");
+    return session -> {
+      ClientState s = ClientState.parse(session.script(script).stdout());
+      if (s.state().equals("not-deployed")) {
+        throw new IOException(s.message() + "; run fedge fleet deploy first");
+      }
+      if (!s.running()) {
+        throw new IOException("client " + s.message().strip());
+      }
+      return s;
+    };
+  }
+
+  /**
+   * Stops the client: {@code kill} by the pid file, {@code kill -9} after a grace period, and
+   * removes the pid file.
+   *
+   * @param dir the remote directory
+   * @param graceSeconds how long to wait after {@code kill} before {@code kill -9}
+   */
+  public static HostTask<ClientState> stop(RemoteDir dir, int graceSeconds) {
+    Objects.requireNonNull(dir, "dir");
+    if (graceSeconds < 0) {
+      throw new IllegalArgumentException("grace must not be negative, got " + graceSeconds);
+    }
+    String script = String.join("\n",
+        ALIVE_FUNCTION,
+        "cd " + dir.shell() + " 2>/dev/null || { echo state=not-deployed; exit 0; }",
+        "if [ ! -f " + PID_FILE + " ]; then echo state=stopped; echo msg=not running; exit 0; fi",
+        "pid=$(cat " + PID_FILE + ")",
+        "if ! alive \"$pid\"; then",
+        "  rm -f " + PID_FILE + "; echo state=stopped; echo 'msg=not running (stale pid file)'",
+        "  exit 0",
+        "fi",
+        "kill \"$pid\"",
+        "i=0",
+        "while alive \"$pid\" && [ $i -lt " + graceSeconds + " ]; do sleep 1; i=$((i+1)); done",
+        "if alive \"$pid\"; then kill -9 \"$pid\"; sleep 1; fi",
+        "if alive \"$pid\"; then echo state=running; echo pid=$pid; echo msg=could not kill;"
+            + " exit 0; fi",
+        "rm -f " + PID_FILE,
+        "echo state=stopped; echo pid=$pid; echo changed=true");
+    return session -> {
+      ClientState s = ClientState.parse(session.script(script).stdout());
+      if (s.running()) {
+        throw new IOException("could not stop pid " + s.pid());
+      }
+      return s;
+    };
+  }
+
+  /** Tells whether the client runs, by its pid file. */
+  public static HostTask<ClientState> status(RemoteDir dir) {
+    Objects.requireNonNull(dir, "dir");
+    String script = String.join("\n",
+        ALIVE_FUNCTION,
+        "cd " + dir.shell() + " 2>/dev/null && [ -f fedge.jar ] || {",
+        "  echo state=not-deployed; exit 0; }",
+        "if [ -f " + PID_FILE + " ] && alive \"$(cat " + PID_FILE + ")\"; then",
+        "  echo state=running; echo pid=$(cat " + PID_FILE + ")",
+        "else",
+        "  echo state=stopped",
+        "fi");
+    return session -> ClientState.parse(session.script(script).stdout());
+  }
+
+  /**
+   * The last lines of the client's log; a host without a log fails.
+   *
+   * @param dir the remote directory
+   * @param lines how many lines, at least 1
+   */
+  public static HostTask<CommandResult> logs(RemoteDir dir, int lines) {
+    Objects.requireNonNull(dir, "dir");
+    if (lines < 1) {
+      throw new IllegalArgumentException("-n must be at least 1, got " + lines);
+    }
+    String log = dir.shell(LOG_FILE);
+    String script = "if [ -f " + log + " ]; then tail -n " + lines + " " + log + ";"
+        + " else echo 'no log " + esc(dir) + "/" + LOG_FILE
+        + " on this host (was the client started?)' >&2; exit 1; fi";
+    return session -> session.script(script);
+  }
+
+  /** The directory for use inside a single-quoted sh string. */
+  private static String esc(RemoteDir dir) {
+    return dir.path().replace("'", "'\\''");
+  }
+}

@@ -1,0 +1,455 @@
+package dev.fedge.fleet;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads Ansible inventories in the INI format, unchanged: {@code [group]}, {@code [group:vars]} and
+ * {@code [group:children]} sections; host lines with {@code key=value} variables (values may be
+ * quoted and hold spaces); lines starting with {@code #} or {@code ;} are comments, as is anything
+ * after a {@code #} that starts a word; indentation is ignored; host ranges such as {@code
+ * web[01:20]} and {@code host:port} are expanded. Hosts listed before any section, or only in
+ * groups they are not really in, end up in {@code ungrouped}; every host is in {@code all}.
+ *
+ * <p>A malformed line is an {@link IllegalArgumentException} whose one-line message names the
+ * file, the line number, what is wrong and the line, e.g. {@code hosts.ini:7: expected key=value
+ * after host 'rpi6404', got 'dtap' in: rpi6404 dtap}.
+ */
+public final class InventoryParser {
+
+  private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+  private static final Pattern RANGE = Pattern.compile("\\[([A-Za-z0-9]+):([A-Za-z0-9]+)(?::(\\d+))?]");
+  private static final Set<String> PORT_KEYS = Set.of("ansible_port", "ansible_ssh_port");
+
+  private InventoryParser() {}
+
+  /**
+   * Reads an inventory file.
+   *
+   * @throws IOException when the file cannot be read
+   * @throws IllegalArgumentException naming file and line when a line is malformed
+   */
+  public static Inventory parse(Path file) throws IOException {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("inventory file not found: " + file);
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw new IllegalArgumentException("inventory file " + file + " is not UTF-8 text");
+    }
+    return parse(file.toString(), lines);
+  }
+
+  /**
+   * Parses inventory text.
+   *
+   * @param source the name used in messages (usually the file name)
+   * @param lines the lines of the file
+   * @throws IllegalArgumentException naming source and line when a line is malformed
+   */
+  public static Inventory parse(String source, List<String> lines) {
+    return new Builder(source).parse(lines);
+  }
+
+  private enum Kind {
+    HOSTS,
+    VARS,
+    CHILDREN
+  }
+
+  /** Mutable state of one parse. */
+  private static final class Builder {
+    private final String source;
+    private final Map<String, Map<String, String>> hostVars = new LinkedHashMap<>();
+    private final Map<String, Set<String>> groupHosts = new LinkedHashMap<>();
+    private final Map<String, Set<String>> groupChildren = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> groupVars = new LinkedHashMap<>();
+    private final Map<String, Integer> groupLine = new HashMap<>();
+    private int lineNo;
+    private String line;
+
+    Builder(String source) {
+      this.source = source;
+      group(Inventory.ALL);
+      group(Inventory.UNGROUPED);
+    }
+
+    Inventory parse(List<String> lines) {
+      String group = Inventory.UNGROUPED;
+      Kind kind = Kind.HOSTS;
+      for (lineNo = 1; lineNo <= lines.size(); lineNo++) {
+        line = lines.get(lineNo - 1);
+        String text = line.strip();
+        if (lineNo == 1 && text.startsWith("\uFEFF")) {
+          text = text.substring(1).strip();
+        }
+        if (text.isEmpty() || text.startsWith("#") || text.startsWith(";")) {
+          continue;
+        }
+        if (text.startsWith("[")) {
+          int end = text.indexOf(']');
+          if (end < 0) {
+            throw error("section header is missing its closing ']'");
+          }
+          String rest = text.substring(end + 1).strip();
+          if (!rest.isEmpty() && !rest.startsWith("#") && !rest.startsWith(";")) {
+            throw error("unexpected text after section header: '" + rest + "'");
+          }
+          String header = text.substring(1, end).strip();
+          int colon = header.indexOf(':');
+          String name = colon < 0 ? header : header.substring(0, colon);
+          String suffix = colon < 0 ? "" : header.substring(colon + 1);
+          kind = switch (suffix) {
+            case "" -> Kind.HOSTS;
+            case "vars" -> Kind.VARS;
+            case "children" -> Kind.CHILDREN;
+            default -> throw error(
+                "unknown section type ':" + suffix + "' (expected :vars or :children)");
+          };
+          checkGroupName(name);
+          group = name;
+          group(name);
+          groupLine.putIfAbsent(name, lineNo);
+          continue;
+        }
+        switch (kind) {
+          case HOSTS -> hostLine(group, text);
+          case VARS -> varLine(group, text);
+          case CHILDREN -> childLine(group, text);
+          default -> throw new IllegalStateException(kind.toString());
+        }
+      }
+      lineNo = 0;
+      return build();
+    }
+
+    private void hostLine(String group, String text) {
+      List<String> tokens = tokenize(text);
+      if (tokens.isEmpty()) {
+        return;
+      }
+      String pattern = tokens.get(0);
+      if (pattern.contains("=")) {
+        throw error("expected a host name before the variables, got '" + pattern + "'");
+      }
+      Map<String, String> vars = new LinkedHashMap<>();
+      String port = null;
+      // host:port (not an IPv6 address, which has more than one colon)
+      int colon = colonOutsideBrackets(pattern);
+      if (colon > 0) {
+        port = pattern.substring(colon + 1);
+        pattern = pattern.substring(0, colon);
+        vars.put("ansible_port", checkPort(port));
+      }
+      for (String token : tokens.subList(1, tokens.size())) {
+        int eq = token.indexOf('=');
+        if (eq <= 0) {
+          throw error("expected key=value after host '" + pattern + "', got '" + token + "'");
+        }
+        String key = token.substring(0, eq);
+        String value = token.substring(eq + 1);
+        if (PORT_KEYS.contains(key)) {
+          value = checkPort(value);
+        }
+        vars.put(key, value);
+      }
+      for (String name : expand(pattern)) {
+        if (name.isBlank() || name.contains("[") || name.contains("]")) {
+          throw error("bad host name '" + name + "'");
+        }
+        hostVars.computeIfAbsent(name, k -> new LinkedHashMap<>()).putAll(vars);
+        groupHosts.get(group).add(name);
+      }
+    }
+
+    /** The index of the only ':' outside [ranges], or -1 (none, or an IPv6 address). */
+    private static int colonOutsideBrackets(String pattern) {
+      int found = -1;
+      int depth = 0;
+      for (int i = 0; i < pattern.length(); i++) {
+        char c = pattern.charAt(i);
+        if (c == '[') {
+          depth++;
+        } else if (c == ']') {
+          depth--;
+        } else if (c == ':' && depth == 0) {
+          if (found >= 0) {
+            return -1;
+          }
+          found = i;
+        }
+      }
+      return found;
+    }
+
+    private void varLine(String group, String text) {
+      int eq = text.indexOf('=');
+      if (eq <= 0) {
+        throw error("expected key=value in [" + group + ":vars]");
+      }
+      String key = text.substring(0, eq).strip();
+      if (key.isEmpty() || key.chars().anyMatch(Character::isWhitespace)) {
+        throw error("bad variable name '" + key + "' in [" + group + ":vars]");
+      }
+      String value = unquote(text.substring(eq + 1).strip());
+      if (PORT_KEYS.contains(key)) {
+        value = checkPort(value);
+      }
+      groupVars.get(group).put(key, value);
+    }
+
+    private void childLine(String group, String text) {
+      List<String> tokens = tokenize(text);
+      if (tokens.isEmpty()) {
+        return;
+      }
+      if (tokens.size() > 1) {
+        throw error("expected one group name per line in [" + group + ":children]");
+      }
+      String child = tokens.get(0);
+      checkGroupName(child);
+      if (child.equals(Inventory.ALL)) {
+        throw error("'all' cannot be a child group");
+      }
+      group(child);
+      groupLine.putIfAbsent(child, lineNo);
+      groupChildren.get(group).add(child);
+    }
+
+    private void group(String name) {
+      groupHosts.putIfAbsent(name, new LinkedHashSet<>());
+      groupChildren.putIfAbsent(name, new LinkedHashSet<>());
+      groupVars.putIfAbsent(name, new LinkedHashMap<>());
+    }
+
+    private void checkGroupName(String name) {
+      if (!GROUP_NAME.matcher(name).matches()) {
+        throw error("bad group name '" + name + "' (letters, digits, '_', '-' and '.' only)");
+      }
+    }
+
+    private String checkPort(String value) {
+      try {
+        return Integer.toString(Host.checkPort(value, "this line"));
+      } catch (IllegalArgumentException e) {
+        throw error(e.getMessage());
+      }
+    }
+
+    private Inventory build() {
+      Map<String, Integer> depth = depths();
+      // ungrouped: hosts in no group but all/ungrouped
+      Set<String> grouped = new LinkedHashSet<>();
+      groupHosts.forEach(
+          (g, hs) -> {
+            if (!g.equals(Inventory.ALL) && !g.equals(Inventory.UNGROUPED)) {
+              grouped.addAll(hs);
+            }
+          });
+      Set<String> ungrouped = groupHosts.get(Inventory.UNGROUPED);
+      ungrouped.removeAll(grouped);
+      for (String h : hostVars.keySet()) {
+        if (!grouped.contains(h)) {
+          ungrouped.add(h);
+        }
+      }
+      Map<String, Group> groups = new LinkedHashMap<>();
+      for (String g : groupHosts.keySet()) {
+        groups.put(
+            g,
+            new Group(
+                g,
+                new ArrayList<>(groupHosts.get(g)),
+                new ArrayList<>(groupChildren.get(g)),
+                groupVars.get(g)));
+      }
+      List<Host> hosts = new ArrayList<>();
+      for (Map.Entry<String, Map<String, String>> e : hostVars.entrySet()) {
+        String name = e.getKey();
+        List<String> memberOf = new ArrayList<>();
+        for (String g : groups.keySet()) {
+          if (contains(g, name, new LinkedHashSet<>())) {
+            memberOf.add(g);
+          }
+        }
+        memberOf.sort(
+            Comparator.<String>comparingInt(g -> depth.getOrDefault(g, 0))
+                .thenComparing(Comparator.naturalOrder()));
+        Map<String, String> vars = new HashMap<>();
+        for (String g : memberOf) {
+          vars.putAll(groupVars.get(g));
+        }
+        vars.putAll(e.getValue());
+        try {
+          hosts.add(new Host(name, vars, memberOf));
+        } catch (IllegalArgumentException ex) {
+          throw new IllegalArgumentException(source + ": " + ex.getMessage());
+        }
+      }
+      return new Inventory(source, hosts, groups);
+    }
+
+    private boolean contains(String group, String host, Set<String> seen) {
+      if (group.equals(Inventory.ALL)) {
+        return true;
+      }
+      if (!seen.add(group)) {
+        return false;
+      }
+      if (groupHosts.get(group).contains(host)) {
+        return true;
+      }
+      for (String child : groupChildren.get(group)) {
+        if (contains(child, host, seen)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Depth of each group below {@code all} (longest path); fails on cycles. */
+    private Map<String, Integer> depths() {
+      Map<String, Integer> depth = new HashMap<>();
+      depth.put(Inventory.ALL, 0);
+      for (String g : groupHosts.keySet()) {
+        depthOf(g, depth, new LinkedHashSet<>());
+      }
+      return depth;
+    }
+
+    private int depthOf(String group, Map<String, Integer> depth, Set<String> path) {
+      Integer known = depth.get(group);
+      if (known != null) {
+        return known;
+      }
+      if (!path.add(group)) {
+        throw new IllegalArgumentException(
+            source + ":" + groupLine.getOrDefault(group, 0) + ": group '" + group
+                + "' is its own ancestor through [:children]: " + String.join(" -> ", path)
+                + " -> " + group);
+      }
+      int d = 1;
+      for (Map.Entry<String, Set<String>> e : groupChildren.entrySet()) {
+        if (e.getValue().contains(group) && !e.getKey().equals(Inventory.ALL)) {
+          d = Math.max(d, depthOf(e.getKey(), depth, path) + 1);
+        }
+      }
+      path.remove(group);
+      depth.put(group, d);
+      return d;
+    }
+
+    /** Splits a line like POSIX shlex with comments: quotes group, '#' at a word start ends. */
+    private List<String> tokenize(String text) {
+      List<String> tokens = new ArrayList<>();
+      StringBuilder cur = new StringBuilder();
+      boolean inWord = false;
+      char quote = 0;
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (quote != 0) {
+          if (c == quote) {
+            quote = 0;
+          } else if (c == '\\' && quote == '"' && i + 1 < text.length()
+              && (text.charAt(i + 1) == '"' || text.charAt(i + 1) == '\\')) {
+            cur.append(text.charAt(++i));
+          } else {
+            cur.append(c);
+          }
+        } else if (Character.isWhitespace(c)) {
+          if (inWord) {
+            tokens.add(cur.toString());
+            cur.setLength(0);
+            inWord = false;
+          }
+        } else if (c == '#' && !inWord) {
+          break;
+        } else if (c == '"' || c == '\'') {
+          quote = c;
+          inWord = true;
+        } else if (c == '\\' && i + 1 < text.length()) {
+          cur.append(text.charAt(++i));
+          inWord = true;
+        } else {
+          cur.append(c);
+          inWord = true;
+        }
+      }
+      if (quote != 0) {
+        throw error("unterminated " + (quote == '"' ? "double" : "single") + " quote");
+      }
+      if (inWord) {
+        tokens.add(cur.toString());
+      }
+      return tokens;
+    }
+
+    private static String unquote(String v) {
+      if (v.length() >= 2
+          && (v.charAt(0) == '"' || v.charAt(0) == '\'')
+          && v.charAt(v.length() - 1) == v.charAt(0)) {
+        return v.substring(1, v.length() - 1);
+      }
+      return v;
+    }
+
+    /** Expands Ansible host ranges: {@code web[01:03]}, {@code db-[a:c]}, {@code n[0:10:5]}. */
+    private List<String> expand(String pattern) {
+      Matcher m = RANGE.matcher(pattern);
+      if (!m.find()) {
+        return List.of(pattern);
+      }
+      String head = pattern.substring(0, m.start());
+      String tail = pattern.substring(m.end());
+      String from = m.group(1);
+      String to = m.group(2);
+      int stride = m.group(3) == null ? 1 : Integer.parseInt(m.group(3));
+      if (stride <= 0) {
+        throw error("bad stride in host range '" + m.group() + "'");
+      }
+      List<String> items = new ArrayList<>();
+      if (from.chars().allMatch(Character::isDigit) && to.chars().allMatch(Character::isDigit)) {
+        int a = Integer.parseInt(from);
+        int b = Integer.parseInt(to);
+        if (a > b || b - a > 100_000) {
+          throw error("bad host range '" + m.group() + "'");
+        }
+        String fmt = from.length() > 1 && from.startsWith("0") ? "%0" + from.length() + "d" : "%d";
+        for (int i = a; i <= b; i += stride) {
+          items.add(String.format(fmt, i));
+        }
+      } else if (from.length() == 1 && to.length() == 1 && Character.isLetter(from.charAt(0))
+          && Character.isLetter(to.charAt(0)) && from.charAt(0) <= to.charAt(0)) {
+        for (char c = from.charAt(0); c <= to.charAt(0); c += (char) stride) {
+          items.add(String.valueOf(c));
+        }
+      } else {
+        throw error("bad host range '" + m.group() + "'");
+      }
+      List<String> names = new ArrayList<>();
+      for (String item : items) {
+        names.addAll(expand(head + item + tail));
+      }
+      return names;
+    }
+
+    private IllegalArgumentException error(String problem) {
+      return new IllegalArgumentException(
+          source + ":" + lineNo + ": " + problem + " in: " + line.strip());
+    }
+  }
+}
