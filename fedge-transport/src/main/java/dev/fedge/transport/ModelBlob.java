@@ -1,0 +1,76 @@
+package dev.fedge.transport;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The bytes of a model as served to clients, with their id and checksum. The server encodes a
+ * global model once and serves the same blob to every client, so downloads cost no memory per
+ * client. The blob owns its array: nobody may change it afterwards.
+ */
+public final class ModelBlob {
+
+  private final ModelRef ref;
+  private final byte[] bytes;
+
+  private ModelBlob(ModelRef ref, byte[] bytes) {
+    this.ref = ref;
+    this.bytes = bytes;
+  }
+
+  /**
+   * Wraps bytes (not copied) and computes their SHA-256.
+   *
+   * @param id the id to serve the blob under
+   * @param bytes the encoded model; owned by the blob afterwards
+   * @return the blob
+   */
+  public static ModelBlob of(String id, byte[] bytes) {
+    return new ModelBlob(new ModelRef(id, bytes.length, sha256(bytes)), bytes);
+  }
+
+  /** Id, length and checksum. */
+  public ModelRef ref() {
+    return ref;
+  }
+
+  /** The id. */
+  public String id() {
+    return ref.id();
+  }
+
+  /** Length in bytes. */
+  public int length() {
+    return bytes.length;
+  }
+
+  /** The bytes themselves, not copied: read only. */
+  byte[] bytes() {
+    return bytes;
+  }
+
+  /**
+   * SHA-256 of some bytes.
+   *
+   * @param data the bytes
+   * @return the 32-byte digest
+   */
+  public static byte[] sha256(byte[] data) {
+    MessageDigest md = newSha256();
+    md.update(data);
+    return md.digest();
+  }
+
+  static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM has no SHA-256", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ModelBlob[" + ref + "]";
+  }
+}

@@ -1,0 +1,24 @@
+package dev.fedge.transport;
+
+/**
+ * Where the bytes of one accepted upload go. The transport has already checked that exactly
+ * {@code totalLength} bytes arrived and that their SHA-256 matches the header.
+ */
+public interface UploadReceiver {
+
+  /**
+   * Takes the complete, checksummed bytes of the upload.
+   *
+   * @param data the encoded result, owned by the receiver
+   * @throws FederationException to reject the upload (e.g. NaN values); the reason goes back to
+   *     the client
+   */
+  void complete(byte[] data);
+
+  /**
+   * The upload ended without a usable result (truncated, corrupted, cancelled).
+   *
+   * @param reason why
+   */
+  void abort(String reason);
+}

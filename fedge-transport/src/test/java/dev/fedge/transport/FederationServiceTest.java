@@ -1,0 +1,423 @@
+package dev.fedge.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.fedge.api.EvaluateRes;
+import dev.fedge.api.ParameterLayout;
+import dev.fedge.api.Telemetry;
+import dev.fedge.api.TensorSpec;
+import dev.fedge.transport.proto.FederationGrpc;
+import dev.fedge.transport.proto.UploadChunk;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class FederationServiceTest {
+
+  private TransportTestSupport support;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    support = new TransportTestSupport(2);
+  }
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    support.close();
+  }
+
+  @Test
+  void register_thenHeartbeat_carriesCredentialFactsAndTelemetry() {
+    try (FederationClient client = support.client()) {
+      Registration reg = client.register(TestHandler.TOKEN, "dev", TransportTestSupport.FACTS);
+      client.heartbeat(new Telemetry(51.5, 123456, 0.75, 42));
+
+      assertEquals("c1", reg.clientId());
+      assertEquals(Duration.ofSeconds(1), reg.heartbeatInterval());
+      assertEquals(TransportTestSupport.FACTS, support.handler.facts.get("c1"));
+      assertEquals(new Telemetry(51.5, 123456, 0.75, 42), support.handler.telemetry.get("c1"));
+    }
+  }
+
+  @Test
+  void register_wrongToken_isUnauthenticatedWithReason() {
+    try (FederationClient client = support.client()) {
+      FederationException e = assertThrows(FederationException.class,
+          () -> client.register("wrong", "dev", TransportTestSupport.FACTS));
+
+      assertEquals(FederationException.Code.UNAUTHENTICATED, e.code());
+      assertEquals("wrong enrollment token", e.getMessage());
+      assertEquals("Register", support.handler.rejected.get(0).call());
+    }
+  }
+
+  @Test
+  void calls_withUnknownOrRevokedCredential_areRefused() {
+    try (FederationClient stranger = support.client();
+        FederationClient revoked = support.registered()) {
+      stranger.useCredential("not-a-credential");
+      support.handler.revoked.add("c1");
+
+      FederationException unknown = assertThrows(FederationException.class,
+          () -> stranger.heartbeat(new Telemetry(Double.NaN, -1, Double.NaN, 0)));
+      FederationException denied = assertThrows(FederationException.class,
+          () -> revoked.pullTask(Duration.ZERO));
+
+      assertEquals(FederationException.Code.UNAUTHENTICATED, unknown.code());
+      assertEquals("unknown credential", unknown.getMessage());
+      assertEquals(FederationException.Code.PERMISSION_DENIED, denied.code());
+      assertEquals("client c1 is revoked", denied.getMessage());
+    }
+  }
+
+  @Test
+  void pullTask_longPoll_returnsTaskPostedWhileWaiting_orNothingAfterTheWait() throws Exception {
+    ModelBlob model = ModelBlob.of("m1", TransportTestSupport.randomBytes(80 + 16, 1));
+    TaskSpec task = TransportTestSupport.fitTask("t1", model);
+    try (FederationClient client = support.registered()) {
+      Optional<TaskSpec> none = client.pullTask(Duration.ofMillis(50));
+      CompletableFuture<Optional<TaskSpec>> later =
+          CompletableFuture.supplyAsync(() -> client.pullTask(Duration.ofSeconds(30)));
+      while (!support.handler.waiting.containsKey("c1")) {
+        Thread.sleep(10);
+      }
+
+      support.handler.post("c1", task);
+
+      assertFalse(none.isPresent());
+      TaskSpec got = later.get(20, TimeUnit.SECONDS).orElseThrow();
+      assertEquals("t1", got.taskId());
+      assertEquals(TaskSpec.Kind.FIT, got.kind());
+      assertEquals(task.config(), got.config());
+      assertEquals(TransportTestSupport.LAYOUT, got.layout());
+      assertEquals(model.ref(), got.model());
+    }
+  }
+
+  @Test
+  void pullTask_cancelledByClient_cancelsHandlersFuture() throws Exception {
+    ManagedChannel ch = support.channel();
+    try (FederationClient client = support.registered()) {
+      String credential = support.handler.clientsByCredential.keySet().iterator().next();
+      Metadata md = new Metadata();
+      md.put(FederationService.AUTHORIZATION, "Bearer " + credential);
+      FederationGrpc.FederationFutureStub stub = FederationGrpc.newFutureStub(ch)
+          .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md));
+      var call = stub.pullTask(
+          dev.fedge.transport.proto.PullTaskRequest.newBuilder().setWaitMillis(30_000).build());
+      while (!support.handler.waiting.containsKey("c1")) {
+        Thread.sleep(10);
+      }
+
+      call.cancel(true);
+
+      CompletableFuture<Optional<TaskSpec>> f = support.handler.waiting.get("c1");
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!f.isDone() && System.nanoTime() < until) {
+        Thread.sleep(10);
+      }
+      assertTrue(f.isCancelled());
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  @Test
+  void downloadModel_isChunkedAndChecked() {
+    byte[] bytes = TransportTestSupport.randomBytes(3 * FederationService.CHUNK_SIZE + 77, 2);
+    ModelBlob model = ModelBlob.of("m2", bytes);
+    support.handler.models.put("m2", model);
+    try (FederationClient client = support.registered()) {
+      byte[] got = client.downloadModel(model.ref());
+
+      assertArrayEquals(bytes, got);
+    }
+  }
+
+  @Test
+  void downloadModel_checksumOfTaskDoesNotMatch_isDataLoss() {
+    byte[] bytes = TransportTestSupport.randomBytes(1000, 3);
+    support.handler.models.put("m3", ModelBlob.of("m3", bytes));
+    ModelRef wrong = new ModelRef("m3", 1000, new byte[32]);
+    try (FederationClient client = support.registered()) {
+      FederationException e =
+          assertThrows(FederationException.class, () -> client.downloadModel(wrong));
+
+      assertEquals(FederationException.Code.DATA_LOSS, e.code());
+      assertTrue(e.getMessage().contains("sha256 of the bytes is"), e.getMessage());
+    }
+  }
+
+  @Test
+  void downloadModel_unknownModel_isNotFound() {
+    try (FederationClient client = support.registered()) {
+      FederationException e = assertThrows(FederationException.class,
+          () -> client.downloadModel(new ModelRef("nope", 1, new byte[32])));
+
+      assertEquals(FederationException.Code.NOT_FOUND, e.code());
+      assertEquals("no model 'nope'", e.getMessage());
+    }
+  }
+
+  @Test
+  void uploadResult_chunked_arrivesIntactWithHeader() throws Exception {
+    byte[] bytes = TransportTestSupport.randomBytes(2 * FederationService.CHUNK_SIZE + 5, 4);
+    try (FederationClient client = support.registered()) {
+      client.uploadResult("t1", 321, Map.of("loss", 0.5), "float32", TransportTestSupport.LAYOUT,
+          true, bytes);
+
+      assertArrayEquals(bytes, support.handler.uploads.get("t1").get(1, TimeUnit.SECONDS));
+      UploadHeader h = support.handler.headers.get("t1");
+      assertEquals(321, h.numExamples());
+      assertEquals(Map.of("loss", 0.5), h.metrics());
+      assertEquals(TransportTestSupport.LAYOUT, h.layout());
+      assertTrue(h.delta());
+      assertEquals(2, support.service.permits().available());
+    }
+  }
+
+  @Test
+  void uploadResult_secondUploadForSameTask_isRefusedByHandler() {
+    byte[] bytes = TransportTestSupport.randomBytes(100, 5);
+    try (FederationClient client = support.registered()) {
+      client.uploadResult("t1", 1, Map.of(), "float32", TransportTestSupport.LAYOUT, false, bytes);
+
+      FederationException e = assertThrows(FederationException.class, () -> client.uploadResult(
+          "t1", 1, Map.of(), "float32", TransportTestSupport.LAYOUT, false, bytes));
+
+      assertEquals(FederationException.Code.ALREADY_EXISTS, e.code());
+      assertEquals("task t1 already has a result", e.getMessage());
+      assertEquals(new TestHandler.Rejected("c1", "UploadResult",
+          FederationException.Code.ALREADY_EXISTS, "task t1 already has a result"),
+          support.handler.rejected.get(0));
+    }
+  }
+
+  @Test
+  void uploadResult_truncated_isInvalidAndAborted() {
+    byte[] bytes = TransportTestSupport.randomBytes(5000, 6);
+    try (FederationClient client = support.registered()) {
+      UploadChunk header = header("t1", 6000, ModelBlob.sha256(bytes));
+
+      FederationException e =
+          assertThrows(FederationException.class, () -> client.upload(header, bytes));
+
+      assertEquals(FederationException.Code.INVALID_ARGUMENT, e.code());
+      assertEquals("truncated upload for task t1: received 5000 of 6000 bytes", e.getMessage());
+      assertEquals(List.of("truncated upload for task t1: received 5000 of 6000 bytes"),
+          support.handler.aborted);
+      assertFalse(support.handler.uploads.get("t1").isDone());
+      assertEquals(2, support.service.permits().available());
+    }
+  }
+
+  @Test
+  void uploadResult_moreBytesThanAnnounced_isResourceExhausted() {
+    byte[] bytes = TransportTestSupport.randomBytes(5000, 7);
+    try (FederationClient client = support.registered()) {
+      UploadChunk header = header("t1", 4000, ModelBlob.sha256(bytes));
+
+      FederationException e =
+          assertThrows(FederationException.class, () -> client.upload(header, bytes));
+
+      assertEquals(FederationException.Code.RESOURCE_EXHAUSTED, e.code());
+      assertEquals("upload for task t1 sends more than the announced 4000 bytes",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void uploadResult_hugeAnnouncedLength_isRefusedBeforeReading() {
+    try (FederationClient client = support.registered()) {
+      UploadChunk header = header("t1", 1L << 40, new byte[32]);
+
+      FederationException e =
+          assertThrows(FederationException.class, () -> client.upload(header, new byte[10]));
+
+      assertEquals(FederationException.Code.RESOURCE_EXHAUSTED, e.code());
+      assertTrue(e.getMessage().startsWith("upload for task t1 announces 1099511627776 bytes"),
+          e.getMessage());
+      assertFalse(support.handler.headers.containsKey("t1"));
+    }
+  }
+
+  @Test
+  void uploadResult_corruptedBytes_isDataLoss() {
+    byte[] bytes = TransportTestSupport.randomBytes(5000, 8);
+    byte[] sha = ModelBlob.sha256(bytes);
+    bytes[4000] ^= 1;
+    try (FederationClient client = support.registered()) {
+      FederationException e = assertThrows(FederationException.class,
+          () -> client.upload(header("t1", 5000, sha), bytes));
+
+      assertEquals(FederationException.Code.DATA_LOSS, e.code());
+      assertTrue(e.getMessage().startsWith("upload for task t1 is corrupted: sha256 of the bytes"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void uploadResult_dataBeforeHeader_isInvalid() {
+    try (FederationClient client = support.registered()) {
+      UploadChunk data = UploadChunk.newBuilder().setData(ByteString.copyFrom(new byte[3])).build();
+
+      FederationException e =
+          assertThrows(FederationException.class, () -> client.upload(data, new byte[0]));
+
+      assertEquals(FederationException.Code.INVALID_ARGUMENT, e.code());
+      assertEquals("the first message of an upload must be its header, got DATA", e.getMessage());
+    }
+  }
+
+  @Test
+  void uploadResult_headerWithBadLayout_isInvalid() {
+    try (FederationClient client = support.registered()) {
+      UploadChunk header = UploadChunk.newBuilder().setHeader(
+          Protos.toProto(new UploadHeader("t1", 1, Map.of(), 4, new byte[32], "float32",
+              TransportTestSupport.LAYOUT, false)).toBuilder()
+              .setLayout(dev.fedge.transport.proto.Layout.newBuilder().addTensors(
+                  dev.fedge.transport.proto.TensorSpec.newBuilder().setName("w").addShape(0))))
+          .build();
+
+      FederationException e =
+          assertThrows(FederationException.class, () -> client.upload(header, new byte[4]));
+
+      assertEquals(FederationException.Code.INVALID_ARGUMENT, e.code());
+      assertEquals("tensor 'w': every dimension must be >= 1, got [0]", e.getMessage());
+    }
+  }
+
+  @Test
+  void uploadResult_malformedMessage_isInvalidWithReason() throws Exception {
+    ManagedChannel ch = support.channel();
+    try (FederationClient client = support.registered()) {
+      String credential = support.handler.clientsByCredential.keySet().iterator().next();
+      MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder()
+          .setType(MethodDescriptor.MethodType.CLIENT_STREAMING)
+          .setFullMethodName(FederationGrpc.getUploadResultMethod().getFullMethodName())
+          .setRequestMarshaller(new RawMarshaller())
+          .setResponseMarshaller(new RawMarshaller())
+          .build();
+      ClientCall<byte[], byte[]> call = ch.newCall(raw, CallOptions.DEFAULT);
+      CompletableFuture<Status> closed = new CompletableFuture<>();
+      Metadata md = new Metadata();
+      md.put(FederationService.AUTHORIZATION, "Bearer " + credential);
+      call.start(new ClientCall.Listener<>() {
+        @Override
+        public void onClose(Status status, Metadata trailers) {
+          closed.complete(status);
+        }
+      }, md);
+      call.request(1);
+
+      call.sendMessage(new byte[] {0x0a, 0x7f, 0x01, 0x02}); // header field claiming 127 bytes
+      call.halfClose();
+
+      Status status = closed.get(10, TimeUnit.SECONDS);
+      assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode());
+      assertTrue(status.getDescription().startsWith("malformed UploadChunk message: "),
+          status.getDescription());
+      assertEquals("c1", support.handler.rejected.get(0).clientId());
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  @Test
+  void uploadResult_withoutCredential_isUnauthenticated() {
+    try (FederationClient client = support.client()) {
+      FederationException e = assertThrows(FederationException.class, () -> client.uploadResult(
+          "t1", 1, Map.of(), "float32", TransportTestSupport.LAYOUT, false, new byte[8]));
+
+      assertEquals(FederationException.Code.UNAUTHENTICATED, e.code());
+      assertFalse(support.handler.headers.containsKey("t1"));
+    }
+  }
+
+  @Test
+  void uploads_beyondPermits_waitAndThenSucceed() throws Exception {
+    support.close();
+    support = new TransportTestSupport(1);
+    byte[] a = TransportTestSupport.randomBytes(3 * FederationService.CHUNK_SIZE, 9);
+    byte[] b = TransportTestSupport.randomBytes(3 * FederationService.CHUNK_SIZE, 10);
+    try (FederationClient ca = support.registered(); FederationClient cb = support.registered()) {
+      CompletableFuture<Void> fa = CompletableFuture.runAsync(() -> ca.uploadResult(
+          "ta", 1, Map.of(), "float32", TransportTestSupport.LAYOUT, false, a));
+      CompletableFuture<Void> fb = CompletableFuture.runAsync(() -> cb.uploadResult(
+          "tb", 1, Map.of(), "float32", TransportTestSupport.LAYOUT, false, b));
+
+      fa.get(30, TimeUnit.SECONDS);
+      fb.get(30, TimeUnit.SECONDS);
+
+      assertArrayEquals(a, support.handler.uploads.get("ta").get());
+      assertArrayEquals(b, support.handler.uploads.get("tb").get());
+      assertEquals(1, support.service.permits().available());
+    }
+  }
+
+  @Test
+  void reportEvaluation_reachesHandler() {
+    try (FederationClient client = support.registered()) {
+      client.reportEvaluation("e1", new EvaluateRes(0.4, 50, Map.of("accuracy", 0.9)));
+
+      assertEquals(new EvaluateRes(0.4, 50, Map.of("accuracy", 0.9)),
+          support.handler.evaluations.get("e1"));
+    }
+  }
+
+  @Test
+  void statusRuntimeException_isNotLeakedToCallers() {
+    try (FederationClient client = support.client()) {
+      RuntimeException e = assertThrows(RuntimeException.class,
+          () -> client.pullTask(Duration.ZERO));
+
+      assertFalse(e instanceof StatusRuntimeException);
+    }
+  }
+
+  private static UploadChunk header(String taskId, long length, byte[] sha) {
+    return UploadChunk.newBuilder().setHeader(Protos.toProto(new UploadHeader(
+        taskId, 1, Map.of(), length, sha, "float32",
+        ParameterLayout.of(new TensorSpec("w", new int[] {2})), false))).build();
+  }
+
+  private static final class RawMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}
