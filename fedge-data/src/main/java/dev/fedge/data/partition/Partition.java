@@ -221,6 +221,33 @@ public record Partition(
     return b.toString();
   }
 
+  /**
+   * {@link #render()}, after checking that {@code labels} are the ones this partition was made
+   * from (its histograms must match them).
+   *
+   * @param labels label of every sample
+   * @param numClasses number of classes
+   * @return one line per client
+   * @throws IllegalArgumentException when the labels do not match the histograms
+   */
+  public String histogramText(int[] labels, int numClasses) {
+    if (labels.length != size() || numClasses != this.numClasses) {
+      throw new IllegalArgumentException("labels: " + labels.length + " labels of " + numClasses
+          + " classes, the partition has " + size() + " samples of " + this.numClasses);
+    }
+    for (int c = 0; c < clients.length; c++) {
+      int[] h = new int[numClasses];
+      for (int i : clients[c]) {
+        h[labels[i]]++;
+      }
+      if (!Arrays.equals(h, histograms[c])) {
+        throw new IllegalArgumentException(
+            "labels: client " + c + "'s labels do not match its histogram");
+      }
+    }
+    return render();
+  }
+
   /** This partition as JSON: spec, seed, numClasses, size and per client n, histogram, indices. */
   public String toJson() {
     StringBuilder b = new StringBuilder(size() * 7 + 256);

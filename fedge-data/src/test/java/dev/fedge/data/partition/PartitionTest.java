@@ -32,6 +32,16 @@ class PartitionTest {
   }
 
   @Test
+  void histogramTextChecksTheLabels() {
+    Partition p = sample();
+
+    assertEquals(p.render(), p.histogramText(LABELS, 10));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> p.histogramText(new int[] {1, 7, 7, 0, 3, 7}, 10));
+    assertEquals("labels: client 0's labels do not match its histogram", e.getMessage());
+  }
+
+  @Test
   void renderingWithManyLabelsShowsTheLargest() {
     int[] labels = new int[30];
     int[] all = new int[30];
