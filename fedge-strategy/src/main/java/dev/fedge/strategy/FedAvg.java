@@ -1,0 +1,352 @@
+package dev.fedge.strategy;
+
+import dev.fedge.api.AggregateResult;
+import dev.fedge.api.ClientFailure;
+import dev.fedge.api.ClientInstruction;
+import dev.fedge.api.ClientProxy;
+import dev.fedge.api.Config;
+import dev.fedge.api.ConfigKeys;
+import dev.fedge.api.EvaluateIns;
+import dev.fedge.api.FitAggregation;
+import dev.fedge.api.FitIns;
+import dev.fedge.api.FitRes;
+import dev.fedge.api.ParameterLayout;
+import dev.fedge.api.Parameters;
+import dev.fedge.api.Strategy;
+import dev.fedge.api.TensorSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Federated Averaging: each round samples clients, sends them the global model, and replaces it by
+ * the average of the clients' models weighted by their numbers of training examples.
+ *
+ * <p>McMahan, Moore, Ramage, Hampson, Agüera y Arcas, "Communication-Efficient Learning of Deep
+ * Networks from Decentralized Data", AISTATS 2017, <a
+ * href="https://arxiv.org/abs/1602.05629">arXiv:1602.05629</a>.
+ *
+ * <p>The aggregation is streaming: each result is checked (layout of the global model, finite
+ * values, at least one example, one result per client) and folded into one {@code double[]}
+ * accumulator as it arrives, so memory is O(P) whatever the number of clients. A rejected result
+ * throws {@link IllegalArgumentException} and leaves the aggregate as it was.
+ *
+ * <p>The base of every other strategy here; a variant overrides one hook: {@link #fitConfig} (what
+ * clients are told: FedProx, FedNTD), {@link #combiner} (how updates are combined: FedNova, the
+ * robust ones), {@link #serverUpdate} (what the server does with the combination: FedAvgM,
+ * FedAdam), {@link #evaluateConfig} (FedPav's personal evaluation).
+ *
+ * <p>Aggregated metrics: {@value #NUM_RESULTS}, {@value #NUM_FAILURES}, {@value #NUM_EXAMPLES} and
+ * {@value #TRAIN_LOSS}, the example-weighted mean of the clients' {@link FitRes#LOSS} (when any
+ * reported one).
+ */
+public class FedAvg implements Strategy {
+
+  /** Metric: example-weighted mean of the clients' training loss. */
+  public static final String TRAIN_LOSS = "train_loss";
+
+  /** Metric: number of results aggregated. */
+  public static final String NUM_RESULTS = "num_results";
+
+  /** Metric: number of clients that failed. */
+  public static final String NUM_FAILURES = "num_failures";
+
+  /** Metric: total training examples of the aggregated results. */
+  public static final String NUM_EXAMPLES = "num_examples";
+
+  /** Stream number that separates evaluation sampling from training sampling. */
+  private static final long EVALUATE_STREAM = 0x45564c;
+
+  /** The shared settings. */
+  protected final StrategySettings settings;
+
+  /**
+   * Creates FedAvg.
+   *
+   * @param settings sampling and trainer settings
+   */
+  public FedAvg(StrategySettings settings) {
+    if (settings == null) {
+      throw new IllegalArgumentException("settings: must not be null");
+    }
+    this.settings = settings;
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public String name() {
+    return "fedavg";
+  }
+
+  /**
+   * The shared settings.
+   *
+   * @return the settings this strategy was made with
+   */
+  public StrategySettings settings() {
+    return settings;
+  }
+
+  /**
+   * Samples {@code max(minClients, ceil(fraction * available))} clients reproducibly from (seed,
+   * round) and sends each the global model with {@link #fitConfig}.
+   */
+  @Override
+  public List<ClientInstruction<FitIns>> configureFit(
+      int round, Parameters global, List<ClientProxy> available) {
+    List<ClientProxy> chosen =
+        ClientSampler.sample(
+            available, settings.fraction(), settings.minClients(), settings.seed(), round);
+    return instruct(chosen, new FitIns(global, fitConfig(round)));
+  }
+
+  /**
+   * What the clients' trainers are told this round: the settings' fit config plus {@code round}
+   * and {@code seed}. Variants add their keys.
+   *
+   * @param round 1-based round number
+   * @return the config sent with every {@code FitIns} of the round
+   */
+  protected Config fitConfig(int round) {
+    return settings
+        .fitConfig()
+        .with(ConfigKeys.ROUND, (long) round)
+        .with(ConfigKeys.SEED, settings.seed());
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public FitAggregation startAggregation(int round, Parameters global) {
+    if (global == null) {
+      throw new IllegalArgumentException("global: must not be null");
+    }
+    return new RoundAggregation(round, global, combiner(round, global));
+  }
+
+  /**
+   * A fresh combiner for one round; FedAvg's is the streaming weighted mean.
+   *
+   * @param round 1-based round number
+   * @param global the global model the clients started from
+   * @return the round's combiner
+   */
+  protected UpdateCombiner combiner(int round, Parameters global) {
+    return new WeightedMean(global.size());
+  }
+
+  /**
+   * Turns the round's combination into the next global model; FedAvg takes it as is.
+   *
+   * @param round 1-based round number
+   * @param global the global model the clients started from
+   * @param combined the combined values, an array this method owns (it may change and return it)
+   * @return the next global model's values
+   */
+  protected float[] serverUpdate(int round, Parameters global, float[] combined) {
+    return combined;
+  }
+
+  /**
+   * Samples {@code max(minClients, ceil(fractionEvaluate * available))} clients (none when
+   * fractionEvaluate is 0) from a stream separate from training's, and sends them the model with
+   * {@link #evaluateConfig}.
+   */
+  @Override
+  public List<ClientInstruction<EvaluateIns>> configureEvaluate(
+      int round, Parameters global, List<ClientProxy> available) {
+    if (settings.fractionEvaluate() == 0 || available.isEmpty()) {
+      return List.of();
+    }
+    List<ClientProxy> chosen =
+        ClientSampler.sample(
+            available,
+            settings.fractionEvaluate(),
+            settings.minClients(),
+            ClientSampler.mix(settings.seed(), EVALUATE_STREAM),
+            round);
+    return instruct(chosen, new EvaluateIns(global, evaluateConfig(round)));
+  }
+
+  /**
+   * What evaluating clients are told: {@code round}, {@code seed} and the fit config's {@code
+   * batch_size}. Variants add their keys.
+   *
+   * @param round 1-based round number
+   * @return the config sent with every {@code EvaluateIns} of the round
+   */
+  protected Config evaluateConfig(int round) {
+    Config c = Config.of(ConfigKeys.ROUND, (long) round, ConfigKeys.SEED, settings.seed());
+    if (settings.fitConfig().has(ConfigKeys.BATCH_SIZE)) {
+      c = c.with(ConfigKeys.BATCH_SIZE, settings.fitConfig().getLong(ConfigKeys.BATCH_SIZE, 32));
+    }
+    return c;
+  }
+
+  /**
+   * The strategy's own parameters for {@link #provenance}, in a stable order; none for FedAvg.
+   *
+   * @return parameter name to value (numbers, strings, booleans)
+   */
+  protected Map<String, Object> parameters() {
+    return Map.of();
+  }
+
+  /**
+   * The strategy name, its parameters, the sampling settings and the trainer settings (as {@code
+   * fit.KEY}), in a stable order.
+   */
+  @Override
+  public Map<String, Object> provenance() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("strategy", name());
+    p.putAll(parameters());
+    p.put("fraction", settings.fraction());
+    p.put("min_clients", settings.minClients());
+    p.put("seed", settings.seed());
+    p.put("fraction_evaluate", settings.fractionEvaluate());
+    for (Map.Entry<String, Object> e : settings.fitConfig().values().entrySet()) {
+      p.put("fit." + e.getKey(), e.getValue());
+    }
+    return Collections.unmodifiableMap(p);
+  }
+
+  @Override
+  public String toString() {
+    return name() + provenance();
+  }
+
+  /**
+   * One instruction per client.
+   *
+   * @param clients the chosen clients
+   * @param ins what each is told
+   * @param <T> instruction type
+   * @return the instructions, in the clients' order
+   */
+  protected static <T> List<ClientInstruction<T>> instruct(List<ClientProxy> clients, T ins) {
+    List<ClientInstruction<T>> out = new ArrayList<>(clients.size());
+    for (ClientProxy c : clients) {
+      out.add(new ClientInstruction<>(c, ins));
+    }
+    return List.copyOf(out);
+  }
+
+  /** One round's streaming aggregation: common checks and metrics around the round's combiner. */
+  private final class RoundAggregation implements FitAggregation {
+    private final int round;
+    private final Parameters global;
+    private final UpdateCombiner combiner;
+    private final Set<String> seen = new HashSet<>();
+    private long examples;
+    private double lossSum;
+    private double lossWeight;
+    private boolean finished;
+
+    RoundAggregation(int round, Parameters global, UpdateCombiner combiner) {
+      this.round = round;
+      this.global = global;
+      this.combiner = combiner;
+    }
+
+    @Override
+    public void accept(String clientId, FitRes result) {
+      if (finished) {
+        throw new IllegalStateException("round " + round + ": aggregation already finished");
+      }
+      if (clientId == null || clientId.isBlank()) {
+        throw new IllegalArgumentException("clientId: must not be blank, got '" + clientId + "'");
+      }
+      if (result == null) {
+        throw new IllegalArgumentException("client '" + clientId + "': result must not be null");
+      }
+      if (seen.contains(clientId)) {
+        throw new IllegalArgumentException(
+            "client '" + clientId + "': already delivered a result in round " + round);
+      }
+      Parameters p = result.parameters();
+      if (p.layout() != global.layout() && !p.layout().equals(global.layout())) {
+        throw new IllegalArgumentException(
+            "client '" + clientId + "': layout differs from the global model: "
+                + layoutDifference(global.layout(), p.layout()));
+      }
+      if (result.numExamples() == 0) {
+        throw new IllegalArgumentException(
+            "client '" + clientId + "': numExamples is 0; an update must come from at least one"
+                + " training example");
+      }
+      int bad = Aggregations.firstNonFinite(p.values());
+      if (bad >= 0) {
+        throw new IllegalArgumentException(
+            "client '" + clientId + "': value " + p.values()[bad] + " at index " + bad
+                + " (tensor '" + tensorAt(p.layout(), bad) + "') is not finite");
+      }
+      combiner.check(clientId, result);
+      combiner.add(clientId, result);
+      seen.add(clientId);
+      examples += result.numExamples();
+      double loss = result.metric(FitRes.LOSS, Double.NaN);
+      if (Double.isFinite(loss)) {
+        lossSum += loss * result.numExamples();
+        lossWeight += result.numExamples();
+      }
+    }
+
+    @Override
+    public int count() {
+      return seen.size();
+    }
+
+    @Override
+    public AggregateResult finish(List<ClientFailure> failures) {
+      if (finished) {
+        throw new IllegalStateException("round " + round + ": aggregation already finished");
+      }
+      finished = true;
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      metrics.put(NUM_RESULTS, (double) seen.size());
+      metrics.put(NUM_FAILURES, failures == null ? 0.0 : failures.size());
+      if (seen.isEmpty()) {
+        return new AggregateResult(Optional.empty(), metrics);
+      }
+      metrics.put(NUM_EXAMPLES, (double) examples);
+      if (lossWeight > 0) {
+        metrics.put(TRAIN_LOSS, lossSum / lossWeight);
+      }
+      Optional<float[]> combined = combiner.combine();
+      metrics.putAll(combiner.metrics());
+      if (combined.isEmpty()) {
+        return new AggregateResult(Optional.empty(), metrics);
+      }
+      float[] next = serverUpdate(round, global, combined.get());
+      return new AggregateResult(Optional.of(new Parameters(global.layout(), next)), metrics);
+    }
+  }
+
+  private static String layoutDifference(ParameterLayout expected, ParameterLayout actual) {
+    int n = Math.min(expected.count(), actual.count());
+    for (int i = 0; i < n; i++) {
+      TensorSpec e = expected.tensors().get(i);
+      TensorSpec a = actual.tensors().get(i);
+      if (!e.equals(a)) {
+        return "tensor " + i + " is " + a + ", expected " + e;
+      }
+    }
+    return actual.count() + " tensors, expected " + expected.count();
+  }
+
+  private static String tensorAt(ParameterLayout layout, int index) {
+    int off = 0;
+    for (TensorSpec t : layout.tensors()) {
+      off += t.size();
+      if (index < off) {
+        return t.name();
+      }
+    }
+    return "?";
+  }
+}

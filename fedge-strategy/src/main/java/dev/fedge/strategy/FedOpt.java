@@ -1,0 +1,98 @@
+package dev.fedge.strategy;
+
+import dev.fedge.api.Config;
+import dev.fedge.api.ConfigKeys;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The adaptive federated optimisers' common part: the weighted average of a round gives the
+ * pseudo-gradient {@code Δ = avg − w}, and an adaptive optimiser on the server (Adam, Yogi,
+ * Adagrad) steps the global model along it. Subclasses implement {@link #serverUpdate} with their
+ * second-moment rule.
+ *
+ * <p>Reddi, Charles, Zaheer, Garrett, Rush, Konečný, Kumar, McMahan, "Adaptive Federated
+ * Optimization", ICLR 2021, <a href="https://arxiv.org/abs/2003.00295">arXiv:2003.00295</a>
+ * (Algorithm 2, without bias correction).
+ *
+ * <p>{@code eta_l}, the client learning rate: Flower stores it but never sends it; here it is sent
+ * to the clients as {@code lr} when given, and the run's {@code lr} is used otherwise. The moment
+ * buffers (P floats each) live in this object across rounds; a restarted server starts them again
+ * from zero.
+ */
+public abstract class FedOpt extends FedAvg {
+
+  /** Server learning rate η. */
+  protected final double eta;
+
+  /** Client learning rate, or NaN to keep the run's {@code lr}. */
+  protected final double etaL;
+
+  /** First-moment decay β1. */
+  protected final double beta1;
+
+  /** Second-moment decay β2. */
+  protected final double beta2;
+
+  /** Adaptivity τ. */
+  protected final double tau;
+
+  /** First moment (null until the first update). */
+  protected float[] m;
+
+  /** Second moment (null until the first update). */
+  protected float[] v;
+
+  /**
+   * Creates the optimiser's common state; every value is checked.
+   *
+   * @param name the strategy name, for error messages
+   * @param settings sampling and trainer settings
+   * @param eta server learning rate η, &gt; 0
+   * @param etaL client learning rate, &gt; 0, or NaN to keep the run's {@code lr}
+   * @param beta1 β1 in [0, 1)
+   * @param beta2 β2 in [0, 1)
+   * @param tau adaptivity τ, &gt; 0
+   */
+  protected FedOpt(
+      String name, StrategySettings settings, double eta, double etaL, double beta1, double beta2,
+      double tau) {
+    super(settings);
+    this.eta = StrategyOptions.positive(name, "eta", eta);
+    this.etaL = Double.isNaN(etaL) ? etaL : StrategyOptions.positive(name, "eta_l", etaL);
+    this.beta1 = StrategyOptions.inRange(name, "beta_1", beta1, 0, 1);
+    this.beta2 = StrategyOptions.inRange(name, "beta_2", beta2, 0, 1);
+    this.tau = StrategyOptions.positive(name, "tau", tau);
+  }
+
+  /** Sends {@code eta_l} as the clients' {@code lr} when it was given. */
+  @Override
+  protected Config fitConfig(int round) {
+    Config c = super.fitConfig(round);
+    return Double.isNaN(etaL) ? c : c.with(ConfigKeys.LR, etaL);
+  }
+
+  /**
+   * Allocates the moment buffers on first use.
+   *
+   * @param size number of parameters
+   */
+  protected void ensureState(int size) {
+    if (v == null || v.length != size) {
+      m = new float[size];
+      v = new float[size];
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  protected Map<String, Object> parameters() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("eta", eta);
+    p.put("eta_l", Double.isNaN(etaL) ? "run lr" : etaL);
+    p.put("beta_1", beta1);
+    p.put("beta_2", beta2);
+    p.put("tau", tau);
+    return p;
+  }
+}

@@ -1,0 +1,52 @@
+package dev.fedge.strategy;
+
+import static dev.fedge.strategy.Fixtures.entry;
+import static dev.fedge.strategy.Fixtures.model;
+import static dev.fedge.strategy.Fixtures.params;
+import static dev.fedge.strategy.Fixtures.res;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.fedge.api.FitAggregation;
+import dev.fedge.api.FitRes;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FedNovaTest {
+
+  private final FedNova nova = new FedNova(StrategySettings.defaults());
+
+  @Test
+  void normalisesByEachClientsSteps() {
+    // w_g = 0; w_1 = -2 (n=1, tau=1), w_2 = -3 (n=3, tau=3): w = -2.5 · 1.25 = -3.125
+    float[] w =
+        model(
+            Fixtures.run(
+                nova,
+                1,
+                params(0),
+                List.of(
+                    entry("a", res(params(-2), 1, 1.0, 1)), entry("b", res(params(-3), 3, 1.0, 3)))));
+
+    assertArrayEquals(new float[] {-3.125f}, w);
+  }
+
+  @Test
+  void rejectsMissingSteps_leavingTheAggregateUntouched() {
+    FitAggregation agg = nova.startAggregation(1, params(0));
+    agg.accept("a", res(params(-2), 1, 1.0, 2));
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> agg.accept("b", new FitRes(params(-100), 1, Map.of())));
+
+    assertEquals(
+        "client 'b': fednova needs the metric 'num_steps' > 0 (local optimiser steps), got NaN",
+        e.getMessage());
+    assertEquals(1, agg.count());
+    assertArrayEquals(new float[] {-2}, model(agg.finish(List.of())));
+  }
+}
