@@ -42,16 +42,27 @@ import org.apache.sshd.common.util.security.SecurityUtils;
 public final class SshConnector implements AutoCloseable {
 
   private static final AttributeKey<Target> TARGET = new AttributeKey<>();
-  private static final AttributeKey<String> HOST_KEY_PROBLEM = new AttributeKey<>();
-  private static final AttributeKey<String> HOST_KEY_NOTE = new AttributeKey<>();
 
   private final SshOptions options;
   private final KnownHosts knownHosts;
   private final SshClient client;
   private final Map<Path, List<KeyPair>> keys = new ConcurrentHashMap<>();
 
-  /** Where a session is going, attached to it so the host key check knows the inventory name. */
-  private record Target(String address, int port) {}
+  /**
+   * Where a session is going, attached to it so the host key check knows the inventory address;
+   * it also carries back what the check found (session attributes are cleared on close).
+   */
+  private static final class Target {
+    final String address;
+    final int port;
+    volatile String problem;
+    volatile String note;
+
+    Target(String address, int port) {
+      this.address = address;
+      this.port = port;
+    }
+  }
 
   /** A started connector. */
   public SshConnector(SshOptions options) {
@@ -65,14 +76,13 @@ public final class SshConnector implements AutoCloseable {
         (session, remote, key) -> {
           Target t = target(session);
           if (t == null) {
-            session.setAttribute(HOST_KEY_PROBLEM, "no target recorded for " + remote);
             return false;
           }
-          KnownHosts.Verdict v = knownHosts.check(t.address(), t.port(), key);
+          KnownHosts.Verdict v = knownHosts.check(t.address, t.port, key);
           if (v.status() == KnownHosts.Status.ADDED) {
-            session.setAttribute(HOST_KEY_NOTE, v.message());
+            t.note = v.message();
           } else if (!v.status().accepted()) {
-            session.setAttribute(HOST_KEY_PROBLEM, v.message());
+            t.problem = v.message();
           }
           return v.status().accepted();
         });
@@ -116,10 +126,11 @@ public final class SshConnector implements AutoCloseable {
     for (Path p : identityFiles) {
       identities.addAll(load(p));
     }
+    Target target = new Target(host.address(), host.port());
     ClientSession session;
     try {
       ConnectFuture cf = client.connect(user, host.address(), host.port(),
-          AttributeRepository.ofKeyValuePair(TARGET, new Target(host.address(), host.port())));
+          AttributeRepository.ofKeyValuePair(TARGET, target));
       if (!cf.await(timeout)) {
         cf.cancel();
         throw new HostUnreachableException("connect to " + host.address() + ":" + host.port()
@@ -141,12 +152,12 @@ public final class SshConnector implements AutoCloseable {
       identities.forEach(session::addPublicKeyIdentity);
       var auth = session.auth();
       if (!auth.await(timeout)) {
-        String problem = session.getAttribute(HOST_KEY_PROBLEM);
+        String problem = target.problem;
         throw new HostUnreachableException(problem != null ? problem
             : "SSH handshake with " + where + " timed out after " + seconds + " s");
       }
       if (!auth.isSuccess()) {
-        String problem = session.getAttribute(HOST_KEY_PROBLEM);
+        String problem = target.problem;
         if (problem != null) {
           throw new HostUnreachableException(problem);
         }
@@ -160,13 +171,13 @@ public final class SshConnector implements AutoCloseable {
         throw new HostUnreachableException("SSH login to " + where + " failed: " + why, ex);
       }
       return new RemoteSession(host, session, options.commandTimeout(),
-          session.getAttribute(HOST_KEY_NOTE));
+          target.note);
     } catch (IOException | RuntimeException e) {
       session.close(true);
       if (e instanceof HostUnreachableException h) {
         throw h;
       }
-      String problem = session.getAttribute(HOST_KEY_PROBLEM);
+      String problem = target.problem;
       throw new HostUnreachableException(problem != null ? problem
           : "SSH login to " + where + " failed: " + reason(e), e);
     }
@@ -213,7 +224,7 @@ public final class SshConnector implements AutoCloseable {
     if (t == null) {
       return;
     }
-    Set<String> known = knownHosts.knownKeyTypes(t.address(), t.port());
+    Set<String> known = knownHosts.knownKeyTypes(t.address, t.port);
     if (known.isEmpty()) {
       return;
     }

@@ -1,0 +1,55 @@
+package dev.fedge.fleet;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+
+/** Builds a tiny stand-in for fedge.jar: prints "fake client ARGS" and sleeps. */
+final class TestJars {
+
+  private TestJars() {}
+
+  static Path sleeper(Path jar) throws IOException {
+    Path src = Files.createTempDirectory("sleeper");
+    Path java = src.resolve("Sleeper.java");
+    Files.writeString(java, String.join("\n",
+        "public class Sleeper {",
+        "  public static void main(String[] args) throws Exception {",
+        "    System.out.println(\"fake client \" + String.join(\" \", args));",
+        "    System.out.flush();",
+        "    Thread.sleep(300_000);",
+        "  }",
+        "}"));
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    if (javac.run(null, null, null, "--release", "17", "-d", src.toString(), java.toString())
+        != 0) {
+      throw new IOException("could not compile " + java);
+    }
+    Manifest mf = new Manifest();
+    mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    mf.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "Sleeper");
+    try (OutputStream out = Files.newOutputStream(jar);
+        JarOutputStream jos = new JarOutputStream(out, mf)) {
+      jos.putNextEntry(new JarEntry("Sleeper.class"));
+      jos.write(Files.readAllBytes(src.resolve("Sleeper.class")));
+      jos.closeEntry();
+    }
+    return jar;
+  }
+
+  /** Kills a process left running by a failed test. */
+  static void killFromPidFile(Path pidFile) throws IOException {
+    if (Files.exists(pidFile)) {
+      String pid = Files.readString(pidFile, StandardCharsets.UTF_8).strip();
+      ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+}
