@@ -165,6 +165,8 @@ class DatasetLocatorTest {
     assertTrue(e.getMessage().endsWith(
         "): put cifar-10-binary.tar.gz or its extracted cifar-10-batches-bin/ in " + own + "/"),
         e.getMessage());
+    assertTrue(e.getMessage().contains("/cifar10/cifar-10-binary.tar.gz: cannot connect"),
+        e.getMessage());
     assertFalse(e.getMessage().contains("\n"));
     assertEquals(List.of(), filesUnder(dataDir));
   }

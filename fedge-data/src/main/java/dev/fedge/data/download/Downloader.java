@@ -128,8 +128,23 @@ public final class Downloader {
     }
   }
 
-  /** A short description of a download failure: the exception's class and message. */
+  /**
+   * A short description of a download failure: {@code host not found}, {@code cannot
+   * connect}, {@code connect timed out}, or the exception's class and message.
+   */
   static String describe(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.nio.channels.UnresolvedAddressException
+          || t instanceof java.net.UnknownHostException) {
+        return "host not found";
+      }
+      if (t instanceof java.net.http.HttpConnectTimeoutException) {
+        return "connect timed out";
+      }
+      if (t instanceof java.net.ConnectException) {
+        return "cannot connect";
+      }
+    }
     String m = e.getMessage();
     String type = e.getClass().getSimpleName();
     if (m == null || m.isBlank()) {
