@@ -133,17 +133,15 @@ public final class Downloader {
    * connect}, {@code connect timed out}, or the exception's class and message.
    */
   static String describe(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof java.nio.channels.UnresolvedAddressException
-          || t instanceof java.net.UnknownHostException) {
-        return "host not found";
-      }
-      if (t instanceof java.net.http.HttpConnectTimeoutException) {
-        return "connect timed out";
-      }
-      if (t instanceof java.net.ConnectException) {
-        return "cannot connect";
-      }
+    if (inChain(e, java.nio.channels.UnresolvedAddressException.class)
+        || inChain(e, java.net.UnknownHostException.class)) {
+      return "host not found";
+    }
+    if (inChain(e, java.net.http.HttpConnectTimeoutException.class)) {
+      return "connect timed out";
+    }
+    if (inChain(e, java.net.ConnectException.class)) {
+      return "cannot connect";
     }
     String m = e.getMessage();
     String type = e.getClass().getSimpleName();
@@ -151,5 +149,14 @@ public final class Downloader {
       return e.getCause() != null && e.getCause() != e ? describe(e.getCause()) : type;
     }
     return e.getClass() == IOException.class ? m : type + ": " + m;
+  }
+
+  private static boolean inChain(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 }
