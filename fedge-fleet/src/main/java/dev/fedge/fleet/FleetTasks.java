@@ -216,7 +216,9 @@ public final class FleetTasks {
         "fi",
         "kill \"$pid\"",
         "i=0",
-        "while alive \"$pid\" && [ $i -lt " + graceSeconds + " ]; do sleep 1; i=$((i+1)); done",
+        "while alive \"$pid\" && [ $i -lt " + graceSeconds * 5 + " ]; do",
+        "  if sleep 0.2 2>/dev/null; then i=$((i+1)); else sleep 1; i=$((i+5)); fi",
+        "done",
         "if alive \"$pid\"; then kill -9 \"$pid\"; sleep 1; fi",
         "if alive \"$pid\"; then echo state=running; echo pid=$pid; echo msg=could not kill;"
             + " exit 0; fi",
