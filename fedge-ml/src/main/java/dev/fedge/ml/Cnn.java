@@ -1,0 +1,102 @@
+package dev.fedge.ml;
+
+import ai.djl.ndarray.NDArray;
+import dev.fedge.api.ParameterLayout;
+
+/**
+ * The CNN of the FedAvg paper (McMahan et al., "Communication-Efficient Learning of Deep Networks
+ * from Decentralized Data", AISTATS 2017, arXiv:1602.05629): 5x5 convolution with 32 channels,
+ * ReLU, 2x2 max pooling; 5x5 convolution with 64 channels, ReLU, 2x2 max pooling; dense 512 with
+ * ReLU; dense to the classes. Convolutions are padded by 2, so 28x28x1 inputs with 10 classes give
+ * exactly 1,663,370 parameters.
+ *
+ * <p>Tensors: {@code conv1.weight, conv1.bias, conv2.weight, conv2.bias, fc1.weight, fc1.bias,
+ * head.weight, head.bias}, initialised as PyTorch does by default.
+ */
+public final class Cnn implements Network {
+
+  private final int channels;
+  private final int height;
+  private final int width;
+  private final int numClasses;
+  private final LayoutBuilder builder = new LayoutBuilder();
+  private final ParameterLayout layout;
+
+  /**
+   * Defines the network for an input shape.
+   *
+   * @param channels input channels (1 or 3, any positive number works)
+   * @param height input rows, at least 4
+   * @param width input columns, at least 4
+   * @param numClasses output classes, at least 2
+   */
+  public Cnn(int channels, int height, int width, int numClasses) {
+    Models.checkShape("cnn", channels, height, width, numClasses);
+    this.channels = channels;
+    this.height = height;
+    this.width = width;
+    this.numClasses = numClasses;
+    int flat = 64 * (height / 4) * (width / 4);
+    builder.convWeight("conv1.weight", 32, channels, 5, Init.UNIFORM_FAN_IN);
+    builder.bias("conv1.bias", 32, channels * 25);
+    builder.convWeight("conv2.weight", 64, 32, 5, Init.UNIFORM_FAN_IN);
+    builder.bias("conv2.bias", 64, 32 * 25);
+    builder.denseWeight("fc1.weight", 512, flat);
+    builder.bias("fc1.bias", 512, flat);
+    builder.denseWeight("head.weight", numClasses, 512);
+    builder.bias("head.bias", numClasses, 512);
+    layout = builder.layout();
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public String name() {
+    return "cnn";
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public int channels() {
+    return channels;
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public int height() {
+    return height;
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public int width() {
+    return width;
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public int numClasses() {
+    return numClasses;
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public ParameterLayout layout() {
+    return layout;
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public float[] initialize(long seed) {
+    return builder.initialize(seed);
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public NDArray forward(NDArray[] p, NDArray x) {
+    NDArray h = Ops.maxPool(Ops.relu(Ops.conv(x, p[0], p[1], 1, 2)), 2);
+    h = Ops.maxPool(Ops.relu(Ops.conv(h, p[2], p[3], 1, 2)), 2);
+    h = h.reshape(h.getShape().get(0), -1);
+    h = Ops.relu(Ops.dense(h, p[4], p[5]));
+    return Ops.dense(h, p[6], p[7]);
+  }
+}

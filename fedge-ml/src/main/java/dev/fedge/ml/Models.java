@@ -1,0 +1,47 @@
+package dev.fedge.ml;
+
+import java.util.List;
+
+/** The registry of models by name: {@code cnn} ({@link Cnn}) and {@code resnet18} ({@link ResNet18}). */
+public final class Models {
+
+  /** Names of the known models. */
+  public static final List<String> NAMES = List.of("cnn", "resnet18");
+
+  private Models() {}
+
+  /**
+   * Defines a model for an input shape and number of classes.
+   *
+   * @param name {@code cnn} or {@code resnet18}
+   * @param channels input channels
+   * @param height input rows
+   * @param width input columns
+   * @param numClasses output classes
+   * @return the network
+   * @throws IllegalArgumentException for an unknown name or an unusable shape
+   */
+  public static Network create(String name, int channels, int height, int width, int numClasses) {
+    if (name == null) {
+      throw new IllegalArgumentException("model: name must not be null (known: " + NAMES + ")");
+    }
+    return switch (name) {
+      case "cnn" -> new Cnn(channels, height, width, numClasses);
+      case "resnet18" -> new ResNet18(channels, height, width, numClasses);
+      default -> throw new IllegalArgumentException(
+          "model: unknown model '" + name + "' (known: " + String.join(", ", NAMES) + ")");
+    };
+  }
+
+  static void checkShape(String model, int channels, int height, int width, int numClasses) {
+    if (channels < 1 || height < 4 || width < 4) {
+      throw new IllegalArgumentException(
+          model + ": input must have >= 1 channel and be at least 4x4, got "
+              + channels + "x" + height + "x" + width);
+    }
+    if (numClasses < 2) {
+      throw new IllegalArgumentException(
+          model + ": numClasses must be >= 2, got " + numClasses);
+    }
+  }
+}
