@@ -1,0 +1,407 @@
+package dev.fedge.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fedge.server.store.ModelKey;
+import dev.fedge.server.store.ModelStore;
+import dev.fedge.web.metrics.WebMetrics;
+import dev.fedge.web.predict.DjlPredictor;
+import dev.fedge.web.predict.ModelServing;
+import dev.fedge.web.predict.Predictor;
+import dev.fedge.web.view.RunControl;
+import dev.fedge.web.view.ServerView;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The federation server's face on one HTTP port: the JSON API under {@code /api/v1}, the
+ * dashboard at {@code /}, the KServe V1 prediction endpoint under {@code /v1/models} and
+ * Prometheus metrics at {@code /metrics}.
+ *
+ * <pre>{@code
+ * try (WebServer web = WebServer.builder()
+ *     .setView(view).setModelStore(store).setToken(ApiToken.resolve(null, stateDir))
+ *     .optRunControl(control).optPort(8080).start()) {
+ *   System.out.println("dashboard: " + web.uri());
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Everything but {@code /healthz} and the dashboard's static files needs the API token: as
+ * {@code Authorization: Bearer <token>}, or as the cookie that the login link {@code
+ * /?token=<token>} sets for a browser. {@link Builder#optOpenPredict} leaves {@code /v1/models}
+ * open, {@link Builder#optOpenMetrics} leaves {@code /metrics} open.
+ */
+public final class WebServer implements AutoCloseable {
+
+  /** Name of the browser's session cookie. */
+  public static final String COOKIE = "fedge_token";
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+  private static final String RESOURCES = "/dev/fedge/web/dashboard/";
+  private static final Map<String, String> ASSETS =
+      Map.of(
+          "app.js", "text/javascript; charset=utf-8",
+          "app.css", "text/css; charset=utf-8",
+          "favicon.svg", "image/svg+xml");
+  private static final String CHART_JS = chartJsResource();
+
+  private final Javalin app;
+  private final Builder settings;
+  private final LiveUpdates live;
+  private final ModelServing serving;
+  private final WebMetrics metrics;
+
+  private WebServer(Builder b) {
+    this.settings = b;
+    this.metrics = b.metrics == null ? new WebMetrics() : b.metrics;
+    this.serving = new ModelServing(b.store, b.predictor == null ? new DjlPredictor() : b.predictor);
+    this.live = new LiveUpdates(b.view, metrics);
+    this.app =
+        Javalin.create(
+            config -> {
+              config.showJavalinBanner = false;
+              config.jsonMapper(new JavalinJackson(JsonViews.MAPPER, false));
+              config.http.disableCompression();
+              config.http.maxRequestSize = b.maxRequestBytes;
+              config.http.defaultContentType = "application/json";
+            });
+    new ApiRoutes(b.view, b.control, b.store, live).register(app);
+    new PredictRoutes(serving, metrics).register(app);
+    routes();
+  }
+
+  /** A builder; view, model store and token are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private void routes() {
+    app.before(this::authorize);
+    app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+    app.get("/", this::dashboard);
+    app.get("/assets/{file}", this::asset);
+    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+        .result(metrics.scrape()));
+    app.exception(HttpError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+    app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+    app.exception(NoSuchElementException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
+    app.exception(IllegalStateException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
+    app.exception(UnsupportedOperationException.class,
+        (e, ctx) -> error(ctx, 501, e.getMessage()));
+    app.exception(Exception.class, (e, ctx) -> {
+      LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
+      error(ctx, 500, "internal error: " + e);
+    });
+    app.error(404, ctx -> {
+      if (ctx.attribute("fedge.error") == null) {
+        error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+      }
+    });
+    app.error(405, ctx -> {
+      if (ctx.attribute("fedge.error") == null) {
+        error(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path());
+      }
+    });
+  }
+
+  static void error(Context ctx, int status, String message) {
+    ctx.attribute("fedge.error", Boolean.TRUE);
+    ctx.status(status).contentType("application/json").result(
+        JsonViews.write(JsonViews.error(message == null ? "error " + status : message)));
+  }
+
+  private void authorize(Context ctx) {
+    String path = ctx.path();
+    if (path.equals("/healthz") || path.startsWith("/assets/") || path.equals("/")) {
+      return; // the dashboard page checks the cookie itself, to show the login form
+    }
+    if (path.startsWith("/v1/") && settings.openPredict) {
+      return;
+    }
+    if (path.equals("/metrics") && settings.openMetrics) {
+      return;
+    }
+    if (!authenticated(ctx)) {
+      ctx.header("WWW-Authenticate", "Bearer realm=\"fedge\"");
+      throw new HttpError(401, "missing or wrong API token: send 'Authorization: Bearer <token>' "
+          + "(the token is the server's --api-token, or the one it printed at first start and "
+          + "keeps in <state-dir>/" + ApiToken.FILE + ")");
+    }
+  }
+
+  private boolean authenticated(Context ctx) {
+    String auth = ctx.header("Authorization");
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return settings.token.matches(auth.substring(7).trim());
+    }
+    return settings.token.matches(ctx.cookie(COOKIE));
+  }
+
+  private void dashboard(Context ctx) {
+    String token = ctx.queryParam("token");
+    if (token != null) {
+      if (settings.token.matches(token)) {
+        ctx.header("Set-Cookie", COOKIE + "=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
+            + "; Path=/; HttpOnly; SameSite=Strict");
+        ctx.redirect("/");
+        return;
+      }
+      page(ctx.status(401), "login.html", "That token is not this server's API token.");
+      return;
+    }
+    if (!authenticated(ctx)) {
+      page(ctx.status(401), "login.html", "");
+      return;
+    }
+    page(ctx, "index.html", "");
+  }
+
+  private static void page(Context ctx, String name, String message) {
+    String html = resourceText(RESOURCES + name).replace("{{message}}", escape(message));
+    ctx.contentType("text/html; charset=utf-8").header("Cache-Control", "no-store").result(html);
+  }
+
+  private void asset(Context ctx) {
+    String file = ctx.pathParam("file");
+    String resource;
+    String type;
+    if (file.equals("chart.umd.js") && CHART_JS != null) {
+      resource = CHART_JS;
+      type = "text/javascript; charset=utf-8";
+    } else if (ASSETS.containsKey(file)) {
+      resource = RESOURCES + file;
+      type = ASSETS.get(file);
+    } else {
+      throw new HttpError(404, "no such asset: " + file);
+    }
+    InputStream in = WebServer.class.getResourceAsStream(resource);
+    if (in == null) {
+      throw new HttpError(404, "asset missing from the class path: " + resource);
+    }
+    ctx.contentType(type).header("Cache-Control", "no-cache").result(in);
+  }
+
+  /** Where chart.js lies in its WebJar, found from the WebJar's own version. */
+  private static String chartJsResource() {
+    String props = "/META-INF/maven/org.webjars.npm/chart.js/pom.properties";
+    try (InputStream in = WebServer.class.getResourceAsStream(props)) {
+      if (in == null) {
+        return null;
+      }
+      Properties p = new Properties();
+      p.load(in);
+      return "/META-INF/resources/webjars/chart.js/" + p.getProperty("version")
+          + "/dist/chart.umd.js";
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  static String resourceText(String resource) {
+    try (InputStream in = WebServer.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + resource);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        .replace("\"", "&quot;");
+  }
+
+  private WebServer startServer() {
+    app.start(settings.host, settings.port);
+    live.start(settings.pollInterval);
+    return this;
+  }
+
+  /** The port it listens on (the real one when 0 was asked for). */
+  public int port() {
+    return app.port();
+  }
+
+  /** The dashboard's address. */
+  public URI uri() {
+    String host = settings.host.equals("0.0.0.0") || settings.host.equals("::")
+        ? "localhost" : settings.host;
+    return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port()
+        + "/");
+  }
+
+  /** The dashboard's login link, with the token (print it for the user, once). */
+  public URI loginUri() {
+    return uri().resolve("/?token=" + URLEncoder.encode(settings.token.value(),
+        StandardCharsets.UTF_8));
+  }
+
+  /** The metrics this server exposes, for the transport and coordinator to feed. */
+  public WebMetrics metrics() {
+    return metrics;
+  }
+
+  /** Pushes the server's state to the dashboards now instead of at the next poll. */
+  public void stateChanged() {
+    live.nudge();
+  }
+
+  /** Stops the HTTP server, the live updates and the prediction engine. */
+  @Override
+  public void close() {
+    live.close();
+    app.stop();
+    serving.close();
+  }
+
+  /** Settings of a {@link WebServer}. */
+  public static final class Builder {
+    private ServerView view;
+    private ModelStore store;
+    private ApiToken token;
+    private RunControl control;
+    private WebMetrics metrics;
+    private Predictor predictor;
+    private String host = "0.0.0.0";
+    private int port = 8080;
+    private boolean openPredict;
+    private boolean openMetrics;
+    private Duration pollInterval = Duration.ofSeconds(1);
+    private long maxRequestBytes = 64L << 20;
+
+    private Builder() {}
+
+    /** The server state to show (required). */
+    public Builder setView(ServerView view) {
+      this.view = view;
+      return this;
+    }
+
+    /** The model registry to list, download and serve (required). */
+    public Builder setModelStore(ModelStore store) {
+      this.store = store;
+      return this;
+    }
+
+    /** The API token (required). */
+    public Builder setToken(ApiToken token) {
+      this.token = token;
+      return this;
+    }
+
+    /** What starts and stops runs; without it those endpoints answer 501. */
+    public Builder optRunControl(RunControl control) {
+      this.control = control;
+      return this;
+    }
+
+    /** Metrics to expose (and to share with the transport); a new set by default. */
+    public Builder optMetrics(WebMetrics metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
+    /** The prediction engine; DJL by default. */
+    public Builder optPredictor(Predictor predictor) {
+      this.predictor = predictor;
+      return this;
+    }
+
+    /** Address to listen on; {@code 0.0.0.0} by default. */
+    public Builder optHost(String host) {
+      this.host = host;
+      return this;
+    }
+
+    /** Port to listen on, 0 for any free one; 8080 by default. */
+    public Builder optPort(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** Leaves the prediction endpoint open without token ({@code --open-predict}). */
+    public Builder optOpenPredict(boolean open) {
+      this.openPredict = open;
+      return this;
+    }
+
+    /** Leaves {@code /metrics} open without token, for a scraper without credentials. */
+    public Builder optOpenMetrics(boolean open) {
+      this.openMetrics = open;
+      return this;
+    }
+
+    /** How often the state is polled for the dashboards' live updates; 1 s by default. */
+    public Builder optPollInterval(Duration interval) {
+      this.pollInterval = interval;
+      return this;
+    }
+
+    /** Largest request body (prediction requests); 64 MiB by default. */
+    public Builder optMaxRequestBytes(long bytes) {
+      this.maxRequestBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Starts the server.
+     *
+     * @return the running server
+     * @throws IllegalArgumentException when a required setting is missing or a value is out of
+     *     range, naming it
+     */
+    public WebServer start() {
+      if (view == null) {
+        throw new IllegalArgumentException("web server: view is required");
+      }
+      if (store == null) {
+        throw new IllegalArgumentException("web server: model store is required");
+      }
+      if (token == null) {
+        throw new IllegalArgumentException("web server: api token is required");
+      }
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("http-port must be 0..65535, got " + port);
+      }
+      if (host == null || host.isBlank()) {
+        throw new IllegalArgumentException("http host must not be blank, got '" + host + "'");
+      }
+      if (pollInterval == null || pollInterval.toMillis() < 10) {
+        throw new IllegalArgumentException("poll interval must be >= 10 ms, got " + pollInterval);
+      }
+      if (maxRequestBytes < 1024) {
+        throw new IllegalArgumentException(
+            "max request bytes must be >= 1024, got " + maxRequestBytes);
+      }
+      WebServer s = new WebServer(this);
+      try {
+        return s.startServer();
+      } catch (RuntimeException e) {
+        s.close();
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.fedge.web.view;
+
+import dev.fedge.api.DeviceFacts;
+import dev.fedge.api.Telemetry;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A device of the fleet as the dashboard shows it.
+ *
+ * @param id the client id the server gave it
+ * @param facts what the device is (OS, cores, memory, class, ...)
+ * @param online whether it is connected now
+ * @param lastSeen when the server last heard from it, or null when never
+ * @param telemetry its last health reading, if any
+ * @param rounds number of rounds it delivered a result in
+ */
+public record DeviceInfo(
+    String id,
+    DeviceFacts facts,
+    boolean online,
+    Instant lastSeen,
+    Optional<Telemetry> telemetry,
+    int rounds) {
+
+  /** Validates. */
+  public DeviceInfo {
+    if (id == null || id.isBlank()) {
+      throw new IllegalArgumentException("device: id must not be blank, got '" + id + "'");
+    }
+    if (facts == null) {
+      throw new IllegalArgumentException("device '" + id + "': facts must not be null");
+    }
+    if (telemetry == null) {
+      throw new IllegalArgumentException("device '" + id + "': telemetry must not be null");
+    }
+    if (rounds < 0) {
+      throw new IllegalArgumentException("device '" + id + "': rounds must be >= 0, got " + rounds);
+    }
+  }
+
+  /** The device class, e.g. {@code raspberry-pi}. */
+  public String deviceClass() {
+    return facts.deviceClass();
+  }
+}

@@ -1,0 +1,341 @@
+package dev.fedge.web;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fedge.api.ClientFailure;
+import dev.fedge.api.DeviceFacts;
+import dev.fedge.api.ParameterLayout;
+import dev.fedge.api.Parameters;
+import dev.fedge.api.Telemetry;
+import dev.fedge.api.TensorSpec;
+import dev.fedge.server.store.ModelKey;
+import dev.fedge.server.store.ModelStore;
+import dev.fedge.server.store.SafeTensors;
+import dev.fedge.web.view.DeviceInfo;
+import dev.fedge.web.view.RoundInfo;
+import dev.fedge.web.view.RunInfo;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WebServerTest {
+
+  static final String TOKEN = "test-token-0123456789abcdef";
+
+  @TempDir Path dir;
+  MemoryServerView view;
+  ModelStore store;
+  WebServer server;
+  Http http;
+
+  static Parameters tinyModel(float v) {
+    ParameterLayout layout = ParameterLayout.of(
+        new TensorSpec("fc1.weight", new int[] {3, 4}), new TensorSpec("head.bias", new int[] {3}));
+    float[] values = new float[layout.totalSize()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = v + i;
+    }
+    return new Parameters(layout, values);
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    view = new MemoryServerView();
+    view.device(new DeviceInfo("pi-1",
+        new DeviceFacts("Linux 6.1", "aarch64", 4, 4L << 30, 1L << 30, "none", "raspberry-pi",
+            Map.of("hostname", "pi-1")),
+        true, Instant.now(), Optional.of(new Telemetry(51.5, 1_500_000_000L, 0.7,
+            System.currentTimeMillis())), 2));
+    view.device(new DeviceInfo("laptop",
+        new DeviceFacts("Linux", "amd64", 8, 16L << 30, 4L << 30, "none", "generic", Map.of()),
+        false, Instant.now().minusSeconds(600),
+        Optional.of(new Telemetry(Double.NaN, -1, Double.NaN, 0)), 1));
+    view.run(new RunInfo("run-a", "lab", "fmnist", "running", 0, 5,
+        Map.of("strategy", "fedavg", "model", "cnn", "dataset", "fashion-mnist"),
+        Instant.now(), Instant.now()));
+    view.round(new RoundInfo("run-a", 1, 0.61, 1.1, Map.of("train_loss", 1.3),
+        List.of("pi-1", "laptop"), List.of(), 12.5, Instant.now()));
+    view.round(new RoundInfo("run-a", 2, Double.NaN, 0.9, Map.of(), List.of("pi-1"),
+        List.of(new ClientFailure("laptop", "timeout after PT30S")), 31.0, Instant.now()));
+    store = new ModelStore(dir.resolve("models"));
+    store.save(new ModelKey("lab", "fmnist", 1), tinyModel(1), Map.of("metrics",
+        Map.of("accuracy", 0.61)));
+    store.save(new ModelKey("lab", "fmnist", 2), tinyModel(2), Map.of());
+    server = WebServer.builder().setView(view).setModelStore(store)
+        .setToken(ApiToken.of(TOKEN)).optRunControl(view).optHost("127.0.0.1").optPort(0)
+        .optPollInterval(Duration.ofMillis(50)).start();
+    http = new Http(server.uri(), TOKEN);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void apiNeedsTheToken() throws Exception {
+    HttpResponse<String> none = http.withToken(null).get("/api/v1/devices");
+    HttpResponse<String> wrong = http.withToken("wrong-token-0123456789").get("/api/v1/runs");
+    HttpResponse<String> metrics = http.withToken(null).get("/metrics");
+
+    assertEquals(401, none.statusCode());
+    assertTrue(Http.json(none).get("error").asText().contains("API token"), none.body());
+    assertEquals(401, wrong.statusCode());
+    assertEquals(401, metrics.statusCode());
+    assertEquals(200, http.withToken(null).get("/healthz").statusCode());
+  }
+
+  @Test
+  void devicesShowFactsTelemetryAndOnlineState() throws Exception {
+    HttpResponse<String> r = http.get("/api/v1/devices");
+
+    assertEquals(200, r.statusCode());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+    JsonNode devices = Http.json(r);
+    assertEquals(2, devices.size());
+    JsonNode pi = devices.get(0);
+    assertEquals("pi-1", pi.get("id").asText());
+    assertEquals("raspberry-pi", pi.get("class").asText());
+    assertTrue(pi.get("online").asBoolean());
+    assertEquals(4, pi.get("facts").get("cores").asInt());
+    assertEquals(51.5, pi.get("telemetry").get("temperatureC").asDouble());
+    assertEquals(1_500_000_000L, pi.get("telemetry").get("freeMemoryBytes").asLong());
+    assertEquals(2, pi.get("rounds").asInt());
+    JsonNode laptop = devices.get(1);
+    assertFalse(laptop.get("online").asBoolean());
+    assertTrue(laptop.get("telemetry").get("temperatureC").isNull(), "NaN becomes null");
+    assertEquals("laptop", Http.json(http.get("/api/v1/devices/laptop")).get("id").asText());
+    assertEquals(404, http.get("/api/v1/devices/nope").statusCode());
+  }
+
+  @Test
+  void runsAndRoundsWithParticipantsFailuresMetricsAndDuration() throws Exception {
+    JsonNode runs = Http.json(http.get("/api/v1/runs"));
+    JsonNode run = Http.json(http.get("/api/v1/runs/run-a"));
+    JsonNode rounds = Http.json(http.get("/api/v1/runs/run-a/rounds"));
+    JsonNode round2 = Http.json(http.get("/api/v1/runs/run-a/rounds/2"));
+
+    assertEquals(1, runs.size());
+    assertEquals("fedavg", runs.get(0).get("strategy").asText());
+    assertEquals(2, run.get("round").asInt());
+    assertEquals(5, run.get("rounds").asInt());
+    assertEquals("running", run.get("status").asText());
+    assertEquals(0.9, run.get("loss").asDouble());
+    assertEquals(2, rounds.size());
+    assertEquals(0.61, rounds.get(0).get("accuracy").asDouble());
+    assertEquals(1.3, rounds.get(0).get("metrics").get("train_loss").asDouble());
+    assertEquals(12.5, rounds.get(0).get("seconds").asDouble());
+    assertEquals("pi-1", round2.get("participants").get(0).asText());
+    assertEquals("laptop", round2.get("failures").get(0).get("clientId").asText());
+    assertEquals("timeout after PT30S", round2.get("failures").get(0).get("reason").asText());
+    assertTrue(round2.get("accuracy").isNull());
+  }
+
+  @Test
+  void unknownThingsAreJson404s() throws Exception {
+    HttpResponse<String> run = http.get("/api/v1/runs/nope");
+    HttpResponse<String> round = http.get("/api/v1/runs/run-a/rounds/9");
+    HttpResponse<String> endpoint = http.get("/api/v1/nothing-here");
+    HttpResponse<String> badRound = http.get("/api/v1/runs/run-a/rounds/two");
+
+    assertEquals(404, run.statusCode());
+    assertEquals("no run 'nope'", Http.json(run).get("error").asText());
+    assertEquals(404, round.statusCode());
+    assertTrue(Http.json(round).get("error").asText().contains("no finished round 9"));
+    assertEquals(404, endpoint.statusCode());
+    assertTrue(Http.json(endpoint).get("error").asText().contains("/api/v1/nothing-here"));
+    assertEquals(400, badRound.statusCode());
+    assertEquals("round must be an integer, got 'two'", Http.json(badRound).get("error").asText());
+  }
+
+  @Test
+  void startAndStopARun() throws Exception {
+    view.stopRun("run-a");
+
+    HttpResponse<String> started = http.post("/api/v1/runs",
+        "{\"rounds\": 4, \"strategy\": \"fedprox\", \"project\": \"p2\"}");
+    String id = Http.json(started).get("id").asText();
+    HttpResponse<String> again = http.post("/api/v1/runs", "{\"rounds\": 2}");
+    HttpResponse<String> stopped = http.post("/api/v1/runs/" + id + "/stop", "");
+    HttpResponse<String> stoppedTwice = http.post("/api/v1/runs/" + id + "/stop", "");
+
+    assertEquals(201, started.statusCode(), started.body());
+    assertEquals("/api/v1/runs/" + id, started.headers().firstValue("Location").orElseThrow());
+    assertEquals(4, Http.json(started).get("rounds").asInt());
+    assertEquals(409, again.statusCode());
+    assertEquals("a run is already running", Http.json(again).get("error").asText());
+    assertEquals(202, stopped.statusCode());
+    assertEquals("stopped", Http.json(stopped).get("status").asText());
+    assertEquals(409, stoppedTwice.statusCode());
+    assertEquals("stopped", Http.json(http.get("/api/v1/runs/" + id)).get("status").asText());
+  }
+
+  @Test
+  void badRunRequestsAre400s() throws Exception {
+    view.stopRun("run-a");
+
+    HttpResponse<String> notJson = http.post("/api/v1/runs", "{rounds: ");
+    HttpResponse<String> array = http.post("/api/v1/runs", "[1, 2]");
+    HttpResponse<String> unknown = http.post("/api/v1/runs", "{\"colour\": \"red\"}");
+    HttpResponse<String> empty = http.post("/api/v1/runs", "");
+
+    assertEquals(400, notJson.statusCode());
+    assertTrue(Http.json(notJson).get("error").asText().startsWith("request body is not valid JSON"));
+    assertEquals(400, array.statusCode());
+    assertTrue(Http.json(array).get("error").asText().contains("got array"));
+    assertEquals(400, unknown.statusCode());
+    assertEquals("unknown run setting 'colour'", Http.json(unknown).get("error").asText());
+    assertEquals(400, empty.statusCode());
+  }
+
+  @Test
+  void withoutRunControlStartIs501() throws Exception {
+    try (WebServer readOnly = WebServer.builder().setView(view).setModelStore(store)
+        .setToken(ApiToken.of(TOKEN)).optHost("127.0.0.1").optPort(0).start()) {
+      HttpResponse<String> r = new Http(readOnly.uri(), TOKEN).post("/api/v1/runs", "{}");
+
+      assertEquals(501, r.statusCode());
+      assertTrue(Http.json(r).get("error").asText().contains("cannot start or stop runs"));
+    }
+  }
+
+  @Test
+  void modelRegistryListingManifestAndDownload() throws Exception {
+    JsonNode all = Http.json(http.get("/api/v1/models"));
+    JsonNode group = Http.json(http.get("/api/v1/models/lab"));
+    JsonNode rounds = Http.json(http.get("/api/v1/models/lab/fmnist"));
+    JsonNode manifest = Http.json(http.get("/api/v1/models/lab/fmnist/1"));
+    JsonNode latest = Http.json(http.get("/api/v1/models/lab/fmnist/latest"));
+    HttpResponse<byte[]> file = http.getBytes("/api/v1/models/lab/fmnist/2/model.safetensors");
+
+    assertEquals(1, all.size());
+    assertEquals("lab.fmnist", all.get(0).get("name").asText());
+    assertEquals("[1,2]", all.get(0).get("rounds").toString());
+    assertEquals(2, all.get(0).get("latest").asInt());
+    assertEquals(all, group);
+    assertEquals(2, rounds.size());
+    assertEquals(0.61, rounds.get(0).get("metrics").get("accuracy").asDouble());
+    assertEquals(store.manifest(new ModelKey("lab", "fmnist", 1)).get("sha256"),
+        manifest.get("sha256").asText());
+    assertEquals(2, latest.get("round").asInt());
+    assertEquals(200, file.statusCode());
+    assertEquals("application/octet-stream", file.headers().firstValue("Content-Type").orElse(""));
+    assertTrue(file.headers().firstValue("Content-Disposition").orElse("")
+        .contains("lab-fmnist-2.safetensors"));
+    Path copy = dir.resolve("download.safetensors");
+    Files.write(copy, file.body());
+    assertArrayEquals(Files.readAllBytes(store.modelFile(new ModelKey("lab", "fmnist", 2))),
+        file.body());
+    assertEquals(tinyModel(2), SafeTensors.read(copy).parameters());
+  }
+
+  @Test
+  void modelRegistryErrors() throws Exception {
+    HttpResponse<String> noRound = http.get("/api/v1/models/lab/fmnist/7");
+    HttpResponse<String> noProject = http.get("/api/v1/models/lab/other");
+    HttpResponse<String> badName = http.get("/api/v1/models/lab/..%2F..");
+    HttpResponse<String> badRound = http.get("/api/v1/models/lab/fmnist/-1/model.safetensors");
+
+    assertEquals(404, noRound.statusCode());
+    assertEquals("no model lab/fmnist/7 in the registry", Http.json(noRound).get("error").asText());
+    assertEquals(404, noProject.statusCode());
+    assertTrue(badName.statusCode() == 400 || badName.statusCode() == 404, badName.body());
+    assertNotNull(Http.json(badName).get("error"));
+    assertEquals(400, badRound.statusCode());
+  }
+
+  @Test
+  void eventsLog() throws Exception {
+    view.event("registered", null, "pi-1", "pi-1 registered");
+
+    JsonNode recent = Http.json(http.get("/api/v1/events?limit=2"));
+    JsonNode after = Http.json(http.get("/api/v1/events?after=1"));
+    HttpResponse<String> badLimit = http.get("/api/v1/events?limit=0");
+
+    assertEquals(2, recent.size());
+    assertEquals("registered", recent.get(1).get("type").asText());
+    assertEquals("pi-1", recent.get(1).get("clientId").asText());
+    assertEquals(2, after.size());
+    assertEquals(2, after.get(0).get("id").asInt());
+    assertEquals(400, badLimit.statusCode());
+    assertEquals("limit must be 1..1000, got 0", Http.json(badLimit).get("error").asText());
+  }
+
+  @Test
+  void streamPushesNewRoundsAndMetricsCountThem() throws Exception {
+    BlockingQueue<String> lines = new ArrayBlockingQueue<>(1000);
+    HttpResponse<InputStream> stream = http.client().send(
+        http.request("/api/v1/stream").header("Accept", "text/event-stream").GET().build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, stream.statusCode());
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(
+          new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+        for (String line; (line = in.readLine()) != null; ) {
+          lines.offer(line);
+        }
+      } catch (java.io.IOException e) {
+        // closed at the end of the test
+      }
+    });
+    reader.setDaemon(true);
+    reader.start();
+    assertEquals(": connected", lines.poll(30, TimeUnit.SECONDS));
+
+    view.round(new RoundInfo("run-a", 3, 0.72, 0.8, Map.of(), List.of("pi-1"),
+        List.of(new ClientFailure("laptop", "disconnected")), 9.0, Instant.now()));
+
+    String data = null;
+    for (String line; data == null && (line = lines.poll(30, TimeUnit.SECONDS)) != null; ) {
+      if (line.equals("event: round")) {
+        data = lines.poll(30, TimeUnit.SECONDS);
+      }
+    }
+    assertNotNull(data, "a round event arrives");
+    JsonNode round = Http.JSON.readTree(data.substring("data: ".length()));
+    assertEquals(3, round.get("round").asInt());
+    assertEquals(0.72, round.get("accuracy").asDouble());
+    assertEquals(1.0, server.metrics().roundsCompleted());
+    assertEquals(1.0, server.metrics().failures("disconnected"));
+    String scrape = http.get("/metrics").body();
+    assertTrue(scrape.contains("fedge_rounds_total 1.0"), scrape);
+    assertTrue(scrape.contains("fedge_connected_clients{device_class=\"raspberry-pi\"} 1.0"),
+        scrape);
+    assertTrue(scrape.contains("fedge_client_failures_total{reason=\"disconnected\"} 1.0"), scrape);
+    stream.body().close();
+  }
+
+  @Test
+  void builderNamesWhatIsMissing() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> WebServer.builder().setModelStore(store).setToken(ApiToken.of(TOKEN)).start());
+    IllegalArgumentException port = assertThrows(IllegalArgumentException.class,
+        () -> WebServer.builder().setView(view).setModelStore(store).setToken(ApiToken.of(TOKEN))
+            .optPort(70000).start());
+
+    assertEquals("web server: view is required", e.getMessage());
+    assertEquals("http-port must be 0..65535, got 70000", port.getMessage());
+  }
+}
