@@ -58,11 +58,19 @@ public final class AnsibleFormat {
    * >>} (or {@code FAILED | rc=N}) then the output.
    */
   public static String shell(String host, CommandResult r) {
+    return output(host, r.ok() ? "CHANGED" : "FAILED", r);
+  }
+
+  /**
+   * A command's result with a given status word: {@code host | STATUS | rc=N >>} then the output
+   * (standard output, then standard error).
+   */
+  public static String output(String host, String status, CommandResult r) {
     String out = r.output();
     if (out.endsWith("\n")) {
       out = out.substring(0, out.length() - 1);
     }
-    return host + " | " + (r.ok() ? "CHANGED" : "FAILED") + " | rc=" + r.exitCode() + " >>"
+    return host + " | " + status + " | rc=" + r.exitCode() + " >>"
         + (out.isEmpty() ? "" : "\n" + out);
   }
 }
