@@ -1,0 +1,245 @@
+package dev.fedge.server.net;
+
+import dev.fedge.api.ClientException;
+import dev.fedge.api.ClientProxy;
+import dev.fedge.api.ConfigKeys;
+import dev.fedge.api.DeviceFacts;
+import dev.fedge.api.EvaluateIns;
+import dev.fedge.api.EvaluateRes;
+import dev.fedge.api.FitIns;
+import dev.fedge.api.FitRes;
+import dev.fedge.api.Telemetry;
+import dev.fedge.transport.TaskSpec;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A device on the network, as the coordinator sees it: {@link #fit} and {@link #evaluate} post a
+ * task to the device and block until its result arrives. They end with a {@link ClientException}
+ * when the device disconnects, registers again (it restarted), sends an unusable result, or the
+ * calling thread is interrupted (the coordinator's round deadline).
+ */
+public final class RemoteClient implements ClientProxy {
+
+  private final ClientRegistry registry;
+  private final String id;
+  private final int seq;
+  private final String name;
+  private volatile DeviceFacts facts;
+  private volatile Telemetry telemetry;
+  private volatile String credentialSha256;
+  private volatile boolean revoked;
+  private volatile boolean connected;
+  private volatile long lastSeenNanos;
+  private volatile SocketAddress remote;
+  private long telemetrySavedNanos;
+  private final Map<String, Task> open = new LinkedHashMap<>();
+  private CompletableFuture<Optional<TaskSpec>> waiter;
+
+  RemoteClient(ClientRegistry registry, String id, int seq, String name, DeviceFacts facts) {
+    this.registry = registry;
+    this.id = id;
+    this.seq = seq;
+    this.name = name;
+    this.facts = facts;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  /** Registration order, for a stable client order. */
+  int seq() {
+    return seq;
+  }
+
+  /** The device's stable name. */
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public DeviceFacts facts() {
+    return facts;
+  }
+
+  void facts(DeviceFacts f) {
+    this.facts = f;
+  }
+
+  /** The latest telemetry, if any arrived. */
+  public Optional<Telemetry> telemetry() {
+    return Optional.ofNullable(telemetry);
+  }
+
+  /** Stores telemetry; true when it is time to save it (at most every {@code every}). */
+  synchronized boolean telemetry(Telemetry t, Duration every) {
+    this.telemetry = t;
+    long now = System.nanoTime();
+    if (telemetrySavedNanos == 0 || now - telemetrySavedNanos >= every.toNanos()) {
+      telemetrySavedNanos = now;
+      return true;
+    }
+    return false;
+  }
+
+  String credentialSha256() {
+    return credentialSha256;
+  }
+
+  void credentialSha256(String hash) {
+    this.credentialSha256 = hash;
+  }
+
+  /** Whether the device was revoked. */
+  public boolean revoked() {
+    return revoked;
+  }
+
+  void revoked(boolean r) {
+    this.revoked = r;
+  }
+
+  /** Whether the device is heartbeating. */
+  public boolean connected() {
+    return connected;
+  }
+
+  /** Where the device last called from. */
+  public SocketAddress remote() {
+    return remote;
+  }
+
+  /** Marks the device as heard from now; true when it was disconnected before. */
+  boolean touch(SocketAddress from) {
+    lastSeenNanos = System.nanoTime();
+    if (from != null) {
+      remote = from;
+    }
+    boolean was = connected;
+    connected = true;
+    return !was;
+  }
+
+  /** Nanoseconds since the device was last heard from. */
+  long silentNanos() {
+    return System.nanoTime() - lastSeenNanos;
+  }
+
+  /** Marks the device as gone and closes its open tasks. */
+  void disconnect(String reason) {
+    connected = false;
+    closeTasks(reason);
+  }
+
+  /** Closes every open task (the device restarted or went away). */
+  void closeTasks(String reason) {
+    List<Task> tasks;
+    CompletableFuture<Optional<TaskSpec>> w;
+    synchronized (this) {
+      tasks = new ArrayList<>(open.values());
+      open.clear();
+      w = waiter;
+      waiter = null;
+    }
+    for (Task t : tasks) {
+      t.close(reason, new ClientException(id + ": " + reason));
+    }
+    if (w != null) {
+      w.complete(Optional.empty());
+    }
+  }
+
+  // ---- tasks -----------------------------------------------------------------------------------
+
+  /** Queues a task and wakes a waiting pull. */
+  void post(Task task) {
+    CompletableFuture<Optional<TaskSpec>> w;
+    synchronized (this) {
+      open.put(task.spec.taskId(), task);
+      w = waiter;
+      waiter = null;
+    }
+    if (w != null) {
+      w.complete(Optional.of(task.spec));
+    }
+  }
+
+  /** Forgets a task that ended. */
+  synchronized void remove(Task task) {
+    open.remove(task.spec.taskId());
+  }
+
+  /** The next deliverable task now, or a future that completes with one or with empty. */
+  CompletableFuture<Optional<TaskSpec>> pull(Duration wait) {
+    CompletableFuture<Optional<TaskSpec>> previous;
+    CompletableFuture<Optional<TaskSpec>> f;
+    synchronized (this) {
+      for (Task t : open.values()) {
+        if (t.deliverable()) {
+          return CompletableFuture.completedFuture(Optional.of(t.spec));
+        }
+      }
+      previous = waiter;
+      f = new CompletableFuture<>();
+      waiter = f;
+    }
+    if (previous != null) {
+      previous.complete(Optional.empty());
+    }
+    f.completeOnTimeout(Optional.empty(), wait.toMillis(), TimeUnit.MILLISECONDS);
+    f.whenComplete((r, e) -> {
+      synchronized (this) {
+        if (waiter == f) {
+          waiter = null;
+        }
+      }
+    });
+    return f;
+  }
+
+  @Override
+  public FitRes fit(FitIns ins) throws ClientException {
+    return (FitRes) await(registry.post(this, TaskSpec.Kind.FIT, ins.parameters(), ins.config(),
+        ins.config().getInt(ConfigKeys.ROUND, 0)));
+  }
+
+  @Override
+  public EvaluateRes evaluate(EvaluateIns ins) throws ClientException {
+    return (EvaluateRes) await(registry.post(this, TaskSpec.Kind.EVALUATE, ins.parameters(),
+        ins.config(), ins.config().getInt(ConfigKeys.ROUND, 0)));
+  }
+
+  private Object await(Task task) throws ClientException {
+    try {
+      return task.result.get();
+    } catch (InterruptedException e) {
+      String why = "task " + task.spec.taskId() + " expired: the round ended before its result";
+      task.close(why, new ClientException(id + ": " + why));
+      remove(task);
+      Thread.currentThread().interrupt();
+      throw new ClientException(id + ": cancelled at the round deadline", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ClientException c) {
+        throw c;
+      }
+      throw new ClientException(id + ": " + e.getCause(), e.getCause());
+    } finally {
+      remove(task);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RemoteClient[" + id + ", " + name + (connected ? "" : ", disconnected") + "]";
+  }
+}

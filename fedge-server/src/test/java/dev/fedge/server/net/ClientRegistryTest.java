@@ -1,0 +1,425 @@
+package dev.fedge.server.net;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fedge.api.ClientException;
+import dev.fedge.api.ClientProxy;
+import dev.fedge.api.Config;
+import dev.fedge.api.DeviceFacts;
+import dev.fedge.api.EvaluateIns;
+import dev.fedge.api.EvaluateRes;
+import dev.fedge.api.FitIns;
+import dev.fedge.api.FitRes;
+import dev.fedge.api.ParameterLayout;
+import dev.fedge.api.Parameters;
+import dev.fedge.api.Telemetry;
+import dev.fedge.api.TensorSpec;
+import dev.fedge.server.state.EventRecord;
+import dev.fedge.server.state.StateStore;
+import dev.fedge.strategy.codec.Codecs;
+import dev.fedge.strategy.codec.Float32Codec;
+import dev.fedge.strategy.codec.WireCodec;
+import dev.fedge.transport.FederationClient;
+import dev.fedge.transport.FederationException;
+import dev.fedge.transport.Registration;
+import dev.fedge.transport.TaskSpec;
+import dev.fedge.transport.TransportServer;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class ClientRegistryTest {
+
+  static final ParameterLayout LAYOUT = ParameterLayout.of(
+      new TensorSpec("conv.weight", new int[] {4, 1, 3, 3}), new TensorSpec("fc.bias", new int[] {10}));
+  static final DeviceFacts FACTS =
+      new DeviceFacts("Linux 6.1", "amd64", 2, 8L << 30, 1L << 30, "none", "generic", Map.of());
+
+  @TempDir Path dir;
+  private final List<AutoCloseable> closeLater = new ArrayList<>();
+  private final List<String> log = new CopyOnWriteArrayList<>();
+  private StateStore state;
+  private ClientRegistry registry;
+  private TransportServer server;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (int i = closeLater.size() - 1; i >= 0; i--) {
+      closeLater.get(i).close();
+    }
+  }
+
+  private void start(ClientRegistry.Settings settings, String codec) throws Exception {
+    if (state == null) {
+      state = StateStore.open(dir.resolve("fedge.db"));
+      closeLater.add(state);
+    }
+    registry = new ClientRegistry(settings, state, log::add);
+    registry.setRun("run1", codec);
+    closeLater.add(registry);
+    server = TransportServer.start(registry,
+        new TransportServer.Options("127.0.0.1", 0, null, null, 2));
+    closeLater.add(server);
+  }
+
+  private FederationClient device(String name) {
+    FederationClient c = FederationClient.connect("127.0.0.1:" + server.port(), null);
+    closeLater.add(c);
+    c.register("", name, FACTS);
+    return c;
+  }
+
+  private static Parameters params(float base) {
+    float[] v = new float[LAYOUT.totalSize()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = base + i * 0.01f;
+    }
+    return new Parameters(LAYOUT, v);
+  }
+
+  private CompletableFuture<FitRes> fitAsync(ClientProxy proxy, Parameters global) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return proxy.fit(new FitIns(global, Config.of("round", 1, "lr", 0.1)));
+      } catch (ClientException e) {
+        throw new RuntimeException(e);
+      }
+    });
+  }
+
+  private static Throwable cause(CompletableFuture<?> f) {
+    ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(20, TimeUnit.SECONDS));
+    return e.getCause() instanceof RuntimeException r && r.getCause() instanceof ClientException c
+        ? c : e.getCause();
+  }
+
+  @Test
+  void fit_postsTask_deviceDownloadsTrainsUploads_fitReturnsItsModel() throws Exception {
+    start(ClientRegistry.Settings.defaults(), "float32");
+    FederationClient device = device("dev-a");
+    Parameters global = params(1f);
+
+    CompletableFuture<FitRes> fit = fitAsync(registry.available().get(0), global);
+    TaskSpec task = device.pullTask(Duration.ofSeconds(10)).orElseThrow();
+    byte[] model = device.downloadModel(task.model());
+    Parameters down = new Float32Codec().decode(task.layout(), model);
+    Parameters trained = params(2f);
+    device.uploadResult(task.taskId(), 123, Map.of("loss", 0.25), "float32", task.layout(), false,
+        new Float32Codec().encode(trained));
+
+    FitRes res = fit.get(10, TimeUnit.SECONDS);
+    assertEquals(global, down);
+    assertEquals(1, task.round());
+    assertEquals("run1", task.runId());
+    assertEquals(0.1, task.config().getDouble("lr", 0));
+    assertEquals(trained, res.parameters());
+    assertEquals(123, res.numExamples());
+    assertEquals(Map.of("loss", 0.25), res.metrics());
+    assertTrue(device.pullTask(Duration.ofMillis(50)).isEmpty(), "done task is not redelivered");
+  }
+
+  @Test
+  void lossyCodecs_uploadDifferences_serverRebuildsTheModel() throws Exception {
+    for (String codec : List.of("float16", "int8")) {
+      start(ClientRegistry.Settings.defaults(), codec);
+      FederationClient device = device("dev-" + codec);
+      Parameters global = params(1f);
+      WireCodec c = Codecs.byName(codec);
+
+      CompletableFuture<FitRes> fit = fitAsync(registry.available().get(0), global);
+      TaskSpec task = device.pullTask(Duration.ofSeconds(10)).orElseThrow();
+      float[] trained = params(1.05f).values();
+      float[] diff = new float[trained.length];
+      for (int i = 0; i < diff.length; i++) {
+        diff[i] = trained[i] - global.values()[i];
+      }
+      device.uploadResult(task.taskId(), 10, Map.of(), codec, LAYOUT, true,
+          c.encode(new Parameters(LAYOUT, diff)));
+
+      FitRes res = fit.get(10, TimeUnit.SECONDS);
+      assertTrue(task.delta());
+      assertEquals(codec, task.codec());
+      for (int i = 0; i < trained.length; i++) {
+        assertEquals(trained[i], res.parameters().values()[i], 1e-3, codec + " value " + i);
+      }
+      tearDown();
+      closeLater.clear();
+      state = null;
+    }
+  }
+
+  @Test
+  void badUploads_areRefusedWithReasons_taskFails_andEventsAreLogged() throws Exception {
+    start(ClientRegistry.Settings.defaults(), "float32");
+    FederationClient device = device("dev-a");
+    FederationClient other = device("dev-b");
+    Float32Codec f32 = new Float32Codec();
+    ClientProxy a = registry.available().get(0);
+    Parameters global = params(1f);
+
+    // unknown task, someone else's task
+    CompletableFuture<FitRes> fit = fitAsync(a, global);
+    TaskSpec task = device.pullTask(Duration.ofSeconds(10)).orElseThrow();
+    FederationException unknown = assertThrows(FederationException.class, () ->
+        device.uploadResult("t-nope", 1, Map.of(), "float32", LAYOUT, false, f32.encode(global)));
+    FederationException stolen = assertThrows(FederationException.class, () ->
+        other.uploadResult(task.taskId(), 1, Map.of(), "float32", LAYOUT, false,
+            f32.encode(global)));
+    assertEquals(FederationException.Code.NOT_FOUND, unknown.code());
+    assertEquals("unknown task 't-nope'", unknown.getMessage());
+    assertEquals(FederationException.Code.PERMISSION_DENIED, stolen.code());
+    assertEquals("task " + task.taskId() + " belongs to another client", stolen.getMessage());
+
+    // NaN: refused, the fit fails with the reason
+    float[] nan = global.values().clone();
+    nan[7] = Float.NaN;
+    FederationException nanError = assertThrows(FederationException.class, () ->
+        device.uploadResult(task.taskId(), 1, Map.of(), "float32", LAYOUT, false,
+            f32.encode(new Parameters(LAYOUT, nan))));
+    assertEquals(FederationException.Code.INVALID_ARGUMENT, nanError.code());
+    assertEquals("update has a non-finite value (NaN) at index 7, in tensor 'conv.weight'",
+        nanError.getMessage());
+    Throwable failed = cause(fit);
+    assertTrue(failed instanceof ClientException, String.valueOf(failed));
+    assertTrue(failed.getMessage().contains("rejected upload: update has a non-finite value"),
+        failed.getMessage());
+    FederationException closed = assertThrows(FederationException.class, () ->
+        device.uploadResult(task.taskId(), 1, Map.of(), "float32", LAYOUT, false,
+            f32.encode(global)));
+    assertEquals(FederationException.Code.FAILED_PRECONDITION, closed.code());
+
+    // wrong layout, wrong length, too large, wrong codec: each on a fresh task
+    ParameterLayout wrongShape = ParameterLayout.of(
+        new TensorSpec("conv.weight", new int[] {4, 1, 3, 3}),
+        new TensorSpec("fc.bias", new int[] {11}));
+    assertRefused(a, device, global, FederationException.Code.INVALID_ARGUMENT,
+        "upload layout does not match the model: tensor 'fc.bias' has shape [11], the model's"
+            + " is [10]",
+        t -> device.uploadResult(t.taskId(), 1, Map.of(), "float32", wrongShape, false,
+            new byte[4 * wrongShape.totalSize()]));
+    assertRefused(a, device, global, FederationException.Code.INVALID_ARGUMENT,
+        "update of 100 bytes does not match the model: it takes 184 bytes as float32",
+        t -> device.uploadResult(t.taskId(), 1, Map.of(), "float32", LAYOUT, false,
+            new byte[100]));
+    assertRefused(a, device, global, FederationException.Code.RESOURCE_EXHAUSTED,
+        "update of 10000000 bytes is larger than allowed: the model takes 184 bytes as float32",
+        t -> device.uploadResult(t.taskId(), 1, Map.of(), "float32", LAYOUT, false,
+            new byte[10_000_000]));
+    assertRefused(a, device, global, FederationException.Code.INVALID_ARGUMENT,
+        "upload codec 'int8' does not match the task's 'float32'",
+        t -> device.uploadResult(t.taskId(), 1, Map.of(), "int8", LAYOUT, false,
+            Codecs.byName("int8").encode(global)));
+
+    // a good upload, then the same again
+    CompletableFuture<FitRes> ok = fitAsync(a, global);
+    TaskSpec t2 = device.pullTask(Duration.ofSeconds(10)).orElseThrow();
+    device.uploadResult(t2.taskId(), 5, Map.of(), "float32", LAYOUT, false, f32.encode(global));
+    assertEquals(5, ok.get(10, TimeUnit.SECONDS).numExamples());
+    FederationException dup = assertThrows(FederationException.class, () ->
+        device.uploadResult(t2.taskId(), 5, Map.of(), "float32", LAYOUT, false,
+            f32.encode(global)));
+    assertEquals(FederationException.Code.ALREADY_EXISTS, dup.code());
+    assertEquals("task " + t2.taskId() + " already has a result", dup.getMessage());
+
+    List<String> rejected = state.events(EventRecord.REJECTED).stream()
+        .map(EventRecord::message).toList();
+    assertEquals(9, rejected.size(), rejected.toString());
+    assertTrue(rejected.get(2).startsWith("UploadResult refused (INVALID_ARGUMENT): update has a"
+        + " non-finite value (NaN) at index 7"), rejected.get(2));
+    assertEquals("c1", state.events(EventRecord.REJECTED).get(2).clientId());
+  }
+
+  private void assertRefused(ClientProxy proxy, FederationClient device, Parameters global,
+      FederationException.Code code, String message, java.util.function.Consumer<TaskSpec> upload)
+      throws Exception {
+    CompletableFuture<FitRes> fit = fitAsync(proxy, global);
+    TaskSpec t = device.pullTask(Duration.ofSeconds(10)).orElseThrow();
+    FederationException e = assertThrows(FederationException.class, () -> upload.accept(t));
+    assertEquals(code, e.code());
+    assertEquals(message, e.getMessage());
+    assertTrue(cause(fit).getMessage().endsWith("rejected upload: " + message));
+  }
+
+  @Test
+  void evaluate_taskIsReportedBack() throws Exception {
+    start(ClientRegistry.Settings.defaults(), "float32");
+    FederationClient device = device("dev-a");
+    ClientProxy proxy = registry.available().get(0);
+
+    CompletableFuture<EvaluateRes> eval = CompletableFuture.supplyAsync(() -> {
+      try {
+        return proxy.evaluate(new EvaluateIns(params(1f), Config.empty()));
+      } catch (ClientException e) {
+        throw new RuntimeException(e);
+      }
+    });
+    TaskSpec task = device.pullTask(Duration.ofSeconds(10)).orElseThrow();
+    device.reportEvaluation(task.taskId(), new EvaluateRes(0.5, 40, Map.of("accuracy", 0.75)));
+
+    assertEquals(TaskSpec.Kind.EVALUATE, task.kind());
+    assertEquals(new EvaluateRes(0.5, 40, Map.of("accuracy", 0.75)),
+        eval.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void silentDevice_isDisconnected_itsFitFails_andItComesBackByCalling() throws Exception {
+    start(new ClientRegistry.Settings(null, Duration.ofMillis(100), Duration.ofMillis(500)),
+        "float32");
+    FederationClient device = device("dev-a");
+    ClientProxy proxy = registry.available().get(0);
+    CompletableFuture<FitRes> fit = fitAsync(proxy, params(1f));
+
+    Throwable failure = cause(fit);
+
+    assertTrue(failure.getMessage().startsWith("c1: disconnected: no heartbeat for 0.5 s"),
+        failure.getMessage());
+    assertTrue(registry.available().isEmpty());
+    device.heartbeat(new Telemetry(40, 1000, 0.1, 1));
+    assertEquals(List.of("c1"), registry.available().stream().map(ClientProxy::id).toList());
+    assertEquals(1, state.events(EventRecord.DISCONNECTED).size());
+  }
+
+  @Test
+  void restartedDevice_registersAgainWithSameName_keepsId_oldTaskFailsAtOnce() throws Exception {
+    start(ClientRegistry.Settings.defaults(), "float32");
+    FederationClient first = device("dev-a");
+    CompletableFuture<FitRes> fit = fitAsync(registry.available().get(0), params(1f));
+    first.pullTask(Duration.ofSeconds(10)).orElseThrow();
+
+    FederationClient second = FederationClient.connect("127.0.0.1:" + server.port(), null);
+    closeLater.add(second);
+    Registration again = second.register("", "dev-a", FACTS);
+
+    assertEquals("c1", again.clientId());
+    assertTrue(cause(fit).getMessage().contains("registered again (the device restarted)"));
+    FederationException old = assertThrows(FederationException.class,
+        () -> first.heartbeat(new Telemetry(Double.NaN, -1, Double.NaN, 0)));
+    assertEquals(FederationException.Code.UNAUTHENTICATED, old.code());
+  }
+
+  @Test
+  void interruptedFit_expiresTask_lateUploadIsRefused() throws Exception {
+    start(ClientRegistry.Settings.defaults(), "float32");
+    FederationClient device = device("dev-a");
+    ClientProxy proxy = registry.available().get(0);
+    Parameters global = params(1f);
+    CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+    Thread coordinatorThread = new Thread(() -> {
+      try {
+        proxy.fit(new FitIns(global, Config.empty()));
+        thrown.complete(null);
+      } catch (ClientException e) {
+        thrown.complete(e);
+      }
+    });
+    coordinatorThread.start();
+    TaskSpec task = device.pullTask(Duration.ofSeconds(10)).orElseThrow();
+
+    coordinatorThread.interrupt();
+
+    assertEquals("c1: cancelled at the round deadline",
+        thrown.get(10, TimeUnit.SECONDS).getMessage());
+    FederationException late = assertThrows(FederationException.class, () ->
+        device.uploadResult(task.taskId(), 1, Map.of(), "float32", LAYOUT, false,
+            new Float32Codec().encode(global)));
+    assertEquals(FederationException.Code.FAILED_PRECONDITION, late.code());
+    assertTrue(late.getMessage().contains("expired: the round ended before its result"),
+        late.getMessage());
+  }
+
+  @Test
+  void enrollmentToken_isRequired_andWithoutTokenOnlyLoopbackIsAccepted() throws Exception {
+    start(new ClientRegistry.Settings("s3cret", Duration.ofSeconds(2), Duration.ofSeconds(10)),
+        "float32");
+    FederationClient c = FederationClient.connect("127.0.0.1:" + server.port(), null);
+    closeLater.add(c);
+
+    FederationException none = assertThrows(FederationException.class,
+        () -> c.register("", "dev", FACTS));
+    FederationException wrong = assertThrows(FederationException.class,
+        () -> c.register("guess", "dev", FACTS));
+    Registration ok = c.register("s3cret", "dev", FACTS);
+    ClientRegistry open = new ClientRegistry(ClientRegistry.Settings.defaults(), null, null);
+    closeLater.add(open);
+    FederationException remote = assertThrows(FederationException.class,
+        () -> open.register("", "dev", FACTS, new InetSocketAddress("10.1.2.3", 5000)));
+
+    assertEquals(FederationException.Code.UNAUTHENTICATED, none.code());
+    assertEquals("this server needs an enrollment token: start the client with --enroll-token",
+        none.getMessage());
+    assertEquals("wrong enrollment token", wrong.getMessage());
+    assertEquals("c1", ok.clientId());
+    assertEquals(FederationException.Code.PERMISSION_DENIED, remote.code());
+    assertTrue(remote.getMessage().startsWith("this server has no enrollment token and accepts"
+        + " clients from loopback addresses only"), remote.getMessage());
+  }
+
+  @Test
+  void revokedDevice_isRefused_andLeavesThePool() throws Exception {
+    start(ClientRegistry.Settings.defaults(), "float32");
+    FederationClient device = device("dev-a");
+
+    registry.revoke("c1");
+
+    FederationException e = assertThrows(FederationException.class,
+        () -> device.pullTask(Duration.ZERO));
+    FederationException again = assertThrows(FederationException.class,
+        () -> device.register("", "dev-a", FACTS));
+    assertEquals(FederationException.Code.PERMISSION_DENIED, e.code());
+    assertEquals("client c1 has been revoked", e.getMessage());
+    assertEquals("device 'dev-a' (c1) has been revoked", again.getMessage());
+    assertTrue(registry.available().isEmpty());
+    assertTrue(state.devices().get(0).revoked());
+  }
+
+  @Test
+  void credentials_surviveServerRestart_throughTheStateStore() throws Exception {
+    start(ClientRegistry.Settings.defaults(), "float32");
+    FederationClient device = device("dev-a");
+    device.heartbeat(new Telemetry(55.0, 4096, 0.3, 1_700_000_000_000L));
+    int port = server.port();
+    server.close();
+    registry.close();
+
+    registry = new ClientRegistry(ClientRegistry.Settings.defaults(), state, log::add);
+    closeLater.add(registry);
+    assertFalse(registry.clients().get(0).connected());
+    server = TransportServer.start(registry,
+        new TransportServer.Options("127.0.0.1", port, null, null, 2));
+    closeLater.add(server);
+    device.heartbeat(new Telemetry(56.0, 4096, 0.3, 1_700_000_001_000L));
+
+    assertEquals(List.of("c1"), registry.available().stream().map(ClientProxy::id).toList());
+    assertEquals("dev-a", registry.clients().get(0).name());
+    assertEquals(56.0, state.devices().get(0).telemetry().cpuTemperatureC());
+  }
+
+  @Test
+  void layoutDifference_namesFirstDifference() {
+    ParameterLayout a = ParameterLayout.of(new TensorSpec("x", new int[] {2}));
+    ParameterLayout b = ParameterLayout.of(new TensorSpec("y", new int[] {2}));
+    ParameterLayout c = ParameterLayout.of(new TensorSpec("x", new int[] {2}),
+        new TensorSpec("z", new int[] {1}));
+
+    assertEquals("tensor 0 is 'y', the model's is 'x'", ClientRegistry.layoutDifference(a, b));
+    assertEquals("extra tensor 'z'", ClientRegistry.layoutDifference(a, c));
+    assertEquals("tensor 'z' is missing", ClientRegistry.layoutDifference(c, a));
+    assertArrayEquals(new int[] {2}, a.tensors().get(0).shape());
+  }
+}
