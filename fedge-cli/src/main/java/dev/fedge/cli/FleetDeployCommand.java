@@ -1,0 +1,86 @@
+package dev.fedge.cli;
+
+import dev.fedge.fleet.AnsibleFormat;
+import dev.fedge.fleet.DeployPlan;
+import dev.fedge.fleet.DeployReport;
+import dev.fedge.fleet.FleetTasks;
+import dev.fedge.fleet.Outcome;
+import dev.fedge.fleet.RemoteDir;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fedge fleet deploy}: copies the fedge jar, its lib/ and optional config and data. */
+@Command(name = "deploy", mixinStandardHelpOptions = true,
+    description = "Copy the fedge jar with its lib/ folder (and optionally a config file and a"
+        + " data folder) to every host over SFTP, only the files whose SHA-256 differs.")
+public final class FleetDeployCommand extends FleetBaseCommand {
+
+  /** Where the launcher builds the jar. */
+  static final Path DEFAULT_JAR = Path.of("fedge-cli", "target", "fedge.jar");
+
+  @Option(names = "--jar", paramLabel = "FILE",
+      description = "The fedge jar (default: fedge-cli/target/fedge.jar, else the running jar).")
+  Path jar;
+
+  @Option(names = "--lib", paramLabel = "DIR",
+      description = "The jar's dependencies (default: the lib/ folder next to the jar).")
+  Path lib;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "A config file, copied into the remote folder under its own name.")
+  Path config;
+
+  @Option(names = "--data", paramLabel = "DIR",
+      description = "A data folder, copied to data/ in the remote folder.")
+  Path data;
+
+  @Option(names = "--remote-dir", paramLabel = "DIR", defaultValue = "~/fedge",
+      description = "Folder on the hosts (default: ${DEFAULT-VALUE}).")
+  String remoteDir;
+
+  @Override
+  protected int doCall() throws Exception {
+    RemoteDir dir = remoteDir(remoteDir);
+    Path theJar = jar != null ? jar : defaultJar();
+    Path theLib = lib;
+    if (theLib == null) {
+      Path sibling = theJar.toAbsolutePath().getParent().resolve("lib");
+      theLib = Files.isDirectory(sibling) ? sibling : null;
+    }
+    DeployPlan plan = DeployPlan.of(theJar, theLib, config, data);
+    if (theLib == null) {
+      err().println("fedge: no lib/ folder next to " + theJar + "; deploying without one");
+    }
+    List<Outcome<DeployReport>> outcomes = runOnHosts(FleetTasks.deploy(plan, dir));
+    for (Outcome<DeployReport> o : outcomes) {
+      if (o.ok()) {
+        out().println(AnsibleFormat.line(o.host().name(),
+            o.value().copied() > 0 ? "CHANGED" : "OK", o.value().summary()));
+      } else {
+        out().println(AnsibleFormat.failure(o));
+      }
+    }
+    out().flush();
+    return finish(outcomes);
+  }
+
+  /** fedge-cli/target/fedge.jar when it exists, else the jar this command runs from. */
+  static Path defaultJar() {
+    if (Files.isRegularFile(DEFAULT_JAR)) {
+      return DEFAULT_JAR;
+    }
+    try {
+      Path self = Path.of(FleetDeployCommand.class.getProtectionDomain().getCodeSource()
+          .getLocation().toURI());
+      if (Files.isRegularFile(self) && self.toString().endsWith(".jar")) {
+        return self;
+      }
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      // fall through to the default, reported as missing
+    }
+    return DEFAULT_JAR;
+  }
+}
