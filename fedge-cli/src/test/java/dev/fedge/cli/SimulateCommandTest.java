@@ -1,0 +1,113 @@
+package dev.fedge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fedge.server.store.MetricsCsv;
+import dev.fedge.server.store.SafeTensors;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimulateCommandTest {
+
+  @Test
+  void aSmallFederatedRunLearnsAndWritesTheRunFolder(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("run");
+
+    CliRun run = CliRun.of("simulate", "--clients", "4", "--rounds", "3", "--train-limit", "4000",
+        "--test-limit", "1000", "--lr", "0.05", "--momentum", "0.5", "--out", out.toString());
+
+    assertEquals(0, run.code(), run.err() + run.out());
+    List<MetricsCsv.Row> rows = new MetricsCsv(out.resolve("metrics.csv")).read();
+    assertEquals(3, rows.size());
+    double last = rows.get(2).accuracy();
+    assertTrue(last > 0.6, "accuracy after 3 rounds on 4,000 images: " + last);
+    assertTrue(last >= 0 && last <= 1);
+    assertTrue(Files.readString(out.resolve("metrics.csv")).startsWith("round,accuracy,loss"));
+    assertTrue(run.out().contains("round   3/3"), run.out());
+    assertTrue(run.out().contains("final accuracy"), run.out());
+    SafeTensors.Contents model = SafeTensors.read(out.resolve("model.safetensors"));
+    assertEquals(1_663_370, model.parameters().size());
+    assertTrue(Files.readString(out.resolve("manifest.json")).contains("\"sha256\""));
+    assertTrue(Files.readString(out.resolve("config.yaml")).contains("clients: 4"));
+    assertTrue(Files.size(out.resolve("partition.json")) > 0);
+    assertTrue(Files.readString(out.resolve("accuracy.svg")).contains("<svg"));
+  }
+
+  @Test
+  void theSameSeedGivesTheSameRun(@TempDir Path dir) throws Exception {
+    String[] common = {"simulate", "--clients", "2", "--rounds", "1", "--train-limit", "600",
+        "--test-limit", "300", "--seed", "7"};
+    CliRun a = CliRun.of(concat(common, "--out", dir.resolve("a").toString()));
+    CliRun b = CliRun.of(concat(common, "--out", dir.resolve("b").toString()));
+
+    assertEquals(0, a.code(), a.err());
+    assertEquals(0, b.code(), b.err());
+    assertEquals(
+        SafeTensors.read(dir.resolve("a/model.safetensors")).parameters(),
+        SafeTensors.read(dir.resolve("b/model.safetensors")).parameters());
+  }
+
+  @Test
+  void readsSettingsFromYamlWithFlagsWinning(@TempDir Path dir) throws Exception {
+    Path cfg = dir.resolve("sim.yaml");
+    Files.writeString(cfg, String.join("\n",
+        "clients: 3", "rounds: 5", "train-limit: 600", "test-limit: 200",
+        "strategy:", "  name: fedprox", "  mu: 0.5", ""));
+
+    CliRun run = CliRun.of("simulate", "--config", cfg.toString(), "--rounds", "1",
+        "--out", dir.resolve("r").toString());
+
+    assertEquals(0, run.code(), run.err());
+    String resolved = Files.readString(dir.resolve("r/config.yaml"));
+    assertTrue(resolved.contains("rounds: 1"), resolved);
+    assertTrue(resolved.contains("clients: 3"), resolved);
+    assertTrue(resolved.contains("strategy: \"fedprox\"") || resolved.contains("strategy: fedprox"),
+        resolved);
+    assertTrue(resolved.contains("mu"), resolved);
+  }
+
+  @Test
+  void badInputIsOneLineAndExitCodeTwo(@TempDir Path dir) throws Exception {
+    Path badYaml = dir.resolve("bad.yaml");
+    Files.writeString(badYaml, "rounds: [1, 2\n");
+    Path unknownKey = dir.resolve("unknown.yaml");
+    Files.writeString(unknownKey, "roundz: 3\n");
+    Path wrongType = dir.resolve("type.yaml");
+    Files.writeString(wrongType, "clients: ten\n");
+    String[][] cases = {
+      {"--dataset", "imagenet"},
+      {"--model", "vgg99"},
+      {"--partition", "random"},
+      {"--partition", "dirichlet:0"},
+      {"--partition", "dirichlet:-1"},
+      {"--strategy", "fedmagic"},
+      {"--clients", "5000", "--train-limit", "100"},
+      {"--config", badYaml.toString()},
+      {"--config", unknownKey.toString()},
+      {"--config", wrongType.toString()},
+      {"--config", dir.resolve("missing.yaml").toString()},
+      {"--rounds", "abc"},
+    };
+    for (String[] c : cases) {
+      CliRun run = CliRun.of(concat(concat(new String[] {"simulate"}, c), "--out",
+          dir.resolve("x").toString()));
+      String what = String.join(" ", c);
+      assertEquals(2, run.code(), what + " -> " + run.err() + run.out());
+      assertTrue(run.errLines() <= 2, what + " printed: " + run.err());
+      assertTrue(run.err().startsWith("fedge: ") || run.err().contains("Invalid value"),
+          what + " printed: " + run.err());
+      assertTrue(!run.err().contains("\tat "), what + " printed a stack trace: " + run.err());
+    }
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] r = new String[a.length + b.length];
+    System.arraycopy(a, 0, r, 0, a.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+}

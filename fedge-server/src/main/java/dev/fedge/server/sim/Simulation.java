@@ -1,0 +1,211 @@
+package dev.fedge.server.sim;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.fedge.api.ClientProxy;
+import dev.fedge.api.Config;
+import dev.fedge.api.ConfigKeys;
+import dev.fedge.api.Parameters;
+import dev.fedge.api.Strategy;
+import dev.fedge.data.DataSplit;
+import dev.fedge.data.Datasets;
+import dev.fedge.data.ImageDataset;
+import dev.fedge.data.partition.Partition;
+import dev.fedge.data.partition.Partitioner;
+import dev.fedge.ml.DjlRuntime;
+import dev.fedge.ml.Models;
+import dev.fedge.server.ClientPool;
+import dev.fedge.server.Coordinator;
+import dev.fedge.server.CoordinatorSettings;
+import dev.fedge.server.RoundListener;
+import dev.fedge.server.RoundResult;
+import dev.fedge.server.report.SvgPlot;
+import dev.fedge.server.store.MetricsCsv;
+import dev.fedge.server.store.ModelKey;
+import dev.fedge.server.store.ModelStore;
+import dev.fedge.strategy.StrategySettings;
+import dev.fedge.strategy.Strategies;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A whole federation in one process: loads the data set, partitions it across simulated clients,
+ * and runs the real {@link Coordinator} over in-process clients that share one DJL runtime (DJL
+ * allows one gradient collector per JVM, so they train one after another). Writes the run folder:
+ * {@code config.yaml}, {@code partition.json}, {@code metrics.csv}, {@code accuracy.svg}, and the
+ * final model as {@code model.safetensors} with {@code manifest.json}.
+ */
+public final class Simulation {
+
+  private final SimulationConfig config;
+  private final SimulationProgress progress;
+
+  /** A simulation of the given settings, reporting to {@code progress}. */
+  public Simulation(SimulationConfig config, SimulationProgress progress) {
+    this.config = config;
+    this.progress = progress == null ? SimulationProgress.NONE : progress;
+  }
+
+  /** The trainer settings every client gets each round. */
+  static Config fitConfig(SimulationConfig c) {
+    return Config.of(
+        ConfigKeys.LOCAL_EPOCHS, c.localEpochs(),
+        ConfigKeys.BATCH_SIZE, c.batchSize(),
+        ConfigKeys.LR, c.lr(),
+        ConfigKeys.MOMENTUM, c.momentum(),
+        ConfigKeys.WEIGHT_DECAY, c.weightDecay());
+  }
+
+  /** Creates the strategy, validating its options (so bad options fail before any work). */
+  static Strategy strategy(SimulationConfig c) {
+    StrategySettings settings =
+        new StrategySettings(c.fraction(), 1, c.seed(), fitConfig(c), c.fractionEvaluate());
+    return Strategies.create(c.strategy(), c.strategyOptions(), settings);
+  }
+
+  /**
+   * Runs the simulation.
+   *
+   * @return the per-round numbers and where the run folder is
+   * @throws IOException when data or the run folder cannot be read or written
+   * @throws IllegalArgumentException for bad settings, naming the setting and value
+   */
+  public SimulationReport run() throws IOException {
+    long t0 = System.nanoTime();
+    Strategy strategy = strategy(config);
+    Partitioner partitioner = Partitioner.parse(config.partition());
+    Datasets.checkName(config.dataset());
+    if (!Models.NAMES.contains(config.model())) {
+      throw new IllegalArgumentException("unknown model '" + config.model() + "'; known models: "
+          + String.join(", ", Models.NAMES));
+    }
+
+    DataSplit split = Datasets.load(config.dataset(), config.dataDir());
+    ImageDataset train = config.trainLimit() > 0 ? split.train().head(config.trainLimit())
+        : split.train();
+    ImageDataset test = config.testLimit() > 0 ? split.test().head(config.testLimit())
+        : split.test();
+    if (config.clients() > train.size()) {
+      throw new IllegalArgumentException("clients (" + config.clients() + ") is more than the "
+          + train.size() + " training images of " + config.dataset());
+    }
+    progress.info(String.format(Locale.ROOT, "data: %s: %d training and %d test images, %dx%dx%d, "
+        + "%d classes", config.dataset(), train.size(), test.size(), train.channels(),
+        train.height(), train.width(), train.numClasses()));
+
+    Partition partition =
+        partitioner.partition(train.labels(), train.numClasses(), config.clients(), config.seed());
+    progress.info("partition " + config.partition() + " over " + config.clients() + " clients "
+        + "(label:count per client):");
+    progress.info(partition.histogramText(train.labels(), train.numClasses()));
+
+    Path folder = config.out();
+    Files.createDirectories(folder);
+    new ObjectMapper(new YAMLFactory()).writeValue(folder.resolve("config.yaml").toFile(),
+        config.toMap());
+    partition.save(folder.resolve("partition.json"));
+    MetricsCsv csv = new MetricsCsv(folder.resolve("metrics.csv"));
+    Files.deleteIfExists(csv.file());
+
+    List<MetricsCsv.Row> rows = new ArrayList<>();
+    try (DjlRuntime runtime = DjlRuntime.create(config.model(), train.channels(), train.height(),
+        train.width(), train.numClasses(), config.seed(), config.threads())) {
+      progress.info(String.format(Locale.ROOT, "model: %s, %,d parameters; strategy: %s %s",
+          config.model(), runtime.layout().totalSize(), strategy.name(),
+          config.strategyOptions().isEmpty() ? "" : config.strategyOptions()));
+      ImageDataset clientTest = test.head(Math.max(1, config.clientTestLimit()));
+      List<ClientProxy> clients = new ArrayList<>();
+      for (int i = 0; i < config.clients(); i++) {
+        ImageDataset local = train.subset(
+            train.name() + "/client-" + i, partition.indices(i));
+        clients.add(new InProcessClient(String.format(Locale.ROOT, "client-%03d", i),
+            runtime.trainer(local, clientTest, i)));
+      }
+      boolean globalModel = !Boolean.FALSE.equals(strategy.provenance().get("global_model"))
+          && !strategy.name().equals("local-only");
+      AtomicInteger done = new AtomicInteger();
+      AtomicInteger selected = new AtomicInteger();
+      RoundListener listener = new RoundListener() {
+        @Override
+        public void roundStarted(int round, List<String> ids) {
+          done.set(0);
+          selected.set(ids.size());
+          progress.roundStarted(round, config.rounds(), ids.size());
+        }
+
+        @Override
+        public void clientSucceeded(int round, String clientId, int n) {
+          progress.clientDone(round, config.rounds(), done.incrementAndGet(), selected.get());
+        }
+
+        @Override
+        public void clientFailed(int round, dev.fedge.api.ClientFailure f) {
+          progress.info("  " + f.clientId() + " failed: " + f.reason());
+          progress.clientDone(round, config.rounds(), done.incrementAndGet(), selected.get());
+        }
+      };
+      Parameters global = strategy.initializeParameters(runtime.initialParameters());
+      try (Coordinator coordinator = new Coordinator(strategy, CoordinatorSettings.simulation(),
+          ClientPool.of(clients),
+          globalModel ? (round, g) -> runtime.evaluate(g, test, 256) : null, listener)) {
+        for (int round = 1; round <= config.rounds(); round++) {
+          RoundResult r = coordinator.runRound(round, global);
+          global = r.global();
+          csv.append(r);
+          progress.roundFinished(r, config.rounds());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("simulation interrupted", e);
+      }
+      rows.addAll(csv.read());
+      Map<String, Object> provenance = new LinkedHashMap<>();
+      provenance.put("strategy", strategy.provenance());
+      provenance.put("config", config.toMap());
+      provenance.put("seed", config.seed());
+      provenance.put("rounds", config.rounds());
+      if (!rows.isEmpty()) {
+        MetricsCsv.Row last = rows.get(rows.size() - 1);
+        provenance.put("metrics", Map.of("accuracy", last.accuracy(), "loss", last.loss()));
+      }
+      ModelStore.writeFolder(folder, new ModelKey("sim", safe(config.name()), config.rounds()),
+          global, provenance);
+    }
+    plot(rows, folder.resolve("accuracy.svg"));
+    return new SimulationReport(config, rows, folder, (System.nanoTime() - t0) / 1e9);
+  }
+
+  private void plot(List<MetricsCsv.Row> rows, Path file) throws IOException {
+    double[] x = rows.stream().mapToDouble(MetricsCsv.Row::round).toArray();
+    double[] acc = rows.stream().mapToDouble(MetricsCsv.Row::accuracy).toArray();
+    double[] loss = rows.stream().mapToDouble(MetricsCsv.Row::loss).toArray();
+    double maxLoss = 0;
+    for (double l : loss) {
+      if (Double.isFinite(l)) {
+        maxLoss = Math.max(maxLoss, l);
+      }
+    }
+    double[] lossScaled = new double[loss.length];
+    for (int i = 0; i < loss.length; i++) {
+      lossScaled[i] = maxLoss > 0 ? loss[i] / maxLoss : loss[i];
+    }
+    new SvgPlot(config.name() + ": test accuracy per round", "round", "accuracy")
+        .yRange(0, 1)
+        .add(new SvgPlot.Series("accuracy", x, acc))
+        .add(new SvgPlot.Series(String.format(Locale.ROOT, "loss / %.2f", maxLoss), x,
+            lossScaled))
+        .write(file);
+  }
+
+  private static String safe(String s) {
+    String r = s.replaceAll("[^A-Za-z0-9._-]", "_");
+    return r.isEmpty() || !Character.isLetterOrDigit(r.charAt(0)) ? "run" + r : r;
+  }
+}
