@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fedge.api.ClientFailure;
-import dev.fedge.api.DeviceFacts;
 import dev.fedge.api.ParameterLayout;
 import dev.fedge.api.Parameters;
 import dev.fedge.api.Telemetry;
@@ -17,9 +16,9 @@ import dev.fedge.api.TensorSpec;
 import dev.fedge.server.store.ModelKey;
 import dev.fedge.server.store.ModelStore;
 import dev.fedge.server.store.SafeTensors;
-import dev.fedge.web.view.DeviceInfo;
-import dev.fedge.web.view.RoundInfo;
-import dev.fedge.web.view.RunInfo;
+import dev.fedge.server.state.EventRecord;
+import dev.fedge.server.state.StateStore;
+import dev.fedge.web.view.SqliteServerView;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -28,10 +27,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +42,10 @@ class WebServerTest {
   static final String TOKEN = "test-token-0123456789abcdef";
 
   @TempDir Path dir;
-  MemoryServerView view;
+  StateStore state;
+  SqliteServerView view;
+  StateFixture fx;
+  final java.util.Set<String> connected = java.util.concurrent.ConcurrentHashMap.newKeySet();
   ModelStore store;
   WebServer server;
   Http http;
@@ -62,29 +62,24 @@ class WebServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    view = new MemoryServerView();
-    view.device(new DeviceInfo("pi-1",
-        new DeviceFacts("Linux 6.1", "aarch64", 4, 4L << 30, 1L << 30, "none", "raspberry-pi",
-            Map.of("hostname", "pi-1")),
-        true, Instant.now(), Optional.of(new Telemetry(51.5, 1_500_000_000L, 0.7,
-            System.currentTimeMillis())), 2));
-    view.device(new DeviceInfo("laptop",
-        new DeviceFacts("Linux", "amd64", 8, 16L << 30, 4L << 30, "none", "generic", Map.of()),
-        false, Instant.now().minusSeconds(600),
-        Optional.of(new Telemetry(Double.NaN, -1, Double.NaN, 0)), 1));
-    view.run(new RunInfo("run-a", "lab", "fmnist", "running", 0, 5,
-        Map.of("strategy", "fedavg", "model", "cnn", "dataset", "fashion-mnist"),
-        Instant.now(), Instant.now()));
-    view.round(new RoundInfo("run-a", 1, 0.61, 1.1, Map.of("train_loss", 1.3),
-        List.of("pi-1", "laptop"), List.of(), 12.5, Instant.now()));
-    view.round(new RoundInfo("run-a", 2, Double.NaN, 0.9, Map.of(), List.of("pi-1"),
-        List.of(new ClientFailure("laptop", "timeout after PT30S")), 31.0, Instant.now()));
+    state = StateStore.open(dir.resolve("state/fedge.db"));
+    view = new SqliteServerView(state.file(), (id, lastSeen) -> connected.contains(id));
+    fx = new StateFixture(state, view);
+    connected.add("pi-1");
+    fx.device("pi-1", "raspberry-pi", new Telemetry(51.5, 1_500_000_000L, 0.7,
+        System.currentTimeMillis()));
+    fx.device("laptop", "generic", new Telemetry(Double.NaN, -1, Double.NaN,
+        System.currentTimeMillis() - 600_000));
+    fx.run("run-a", 5);
+    fx.round("run-a", 1, 0.61, 1.1, List.of("laptop", "pi-1"), List.of(), 12.5);
+    fx.round("run-a", 2, Double.NaN, 0.9, List.of("pi-1"),
+        List.of(new ClientFailure("laptop", "timeout after PT30S")), 31.0);
     store = new ModelStore(dir.resolve("models"));
     store.save(new ModelKey("lab", "fmnist", 1), tinyModel(1), Map.of("metrics",
         Map.of("accuracy", 0.61)));
     store.save(new ModelKey("lab", "fmnist", 2), tinyModel(2), Map.of());
     server = WebServer.builder().setView(view).setModelStore(store)
-        .setToken(ApiToken.of(TOKEN)).optRunControl(view).optHost("127.0.0.1").optPort(0)
+        .setToken(ApiToken.of(TOKEN)).optRunControl(fx).optHost("127.0.0.1").optPort(0)
         .optPollInterval(Duration.ofMillis(50)).start();
     http = new Http(server.uri(), TOKEN);
   }
@@ -92,6 +87,8 @@ class WebServerTest {
   @AfterEach
   void stop() {
     server.close();
+    view.close();
+    state.close();
   }
 
   @Test
@@ -172,10 +169,10 @@ class WebServerTest {
 
   @Test
   void startAndStopARun() throws Exception {
-    view.stopRun("run-a");
+    fx.stopRun("run-a");
 
     HttpResponse<String> started = http.post("/api/v1/runs",
-        "{\"rounds\": 4, \"strategy\": \"fedprox\", \"project\": \"p2\"}");
+        "{\"rounds\": 4, \"strategy\": \"fedprox\"}");
     String id = Http.json(started).get("id").asText();
     HttpResponse<String> again = http.post("/api/v1/runs", "{\"rounds\": 2}");
     HttpResponse<String> stopped = http.post("/api/v1/runs/" + id + "/stop", "");
@@ -185,16 +182,16 @@ class WebServerTest {
     assertEquals("/api/v1/runs/" + id, started.headers().firstValue("Location").orElseThrow());
     assertEquals(4, Http.json(started).get("rounds").asInt());
     assertEquals(409, again.statusCode());
-    assertEquals("a run is already running", Http.json(again).get("error").asText());
+    assertEquals("run '" + id + "' is still running", Http.json(again).get("error").asText());
     assertEquals(202, stopped.statusCode());
-    assertEquals("stopped", Http.json(stopped).get("status").asText());
+    assertEquals("failed", Http.json(stopped).get("status").asText());
     assertEquals(409, stoppedTwice.statusCode());
-    assertEquals("stopped", Http.json(http.get("/api/v1/runs/" + id)).get("status").asText());
+    assertEquals("failed", Http.json(http.get("/api/v1/runs/" + id)).get("status").asText());
   }
 
   @Test
   void badRunRequestsAre400s() throws Exception {
-    view.stopRun("run-a");
+    fx.stopRun("run-a");
 
     HttpResponse<String> notJson = http.post("/api/v1/runs", "{rounds: ");
     HttpResponse<String> array = http.post("/api/v1/runs", "[1, 2]");
@@ -268,17 +265,21 @@ class WebServerTest {
 
   @Test
   void eventsLog() throws Exception {
-    view.event("registered", null, "pi-1", "pi-1 registered");
+    state.event(EventRecord.REJECTED, "run-a", 2, "pi-1", "upload refused: NaN in update");
 
     JsonNode recent = Http.json(http.get("/api/v1/events?limit=2"));
-    JsonNode after = Http.json(http.get("/api/v1/events?after=1"));
+    JsonNode after = Http.json(http.get("/api/v1/events?after=1&limit=3"));
     HttpResponse<String> badLimit = http.get("/api/v1/events?limit=0");
 
     assertEquals(2, recent.size());
-    assertEquals("registered", recent.get(1).get("type").asText());
+    assertEquals("round_completed", recent.get(0).get("type").asText());
+    assertEquals("rejected", recent.get(1).get("type").asText());
     assertEquals("pi-1", recent.get(1).get("clientId").asText());
-    assertEquals(2, after.size());
+    assertEquals("run-a", recent.get(1).get("runId").asText());
+    assertEquals("upload refused: NaN in update", recent.get(1).get("message").asText());
+    assertEquals(3, after.size());
     assertEquals(2, after.get(0).get("id").asInt());
+    assertEquals("registered", after.get(0).get("type").asText());
     assertEquals(400, badLimit.statusCode());
     assertEquals("limit must be 1..1000, got 0", Http.json(badLimit).get("error").asText());
   }
@@ -304,8 +305,8 @@ class WebServerTest {
     reader.start();
     assertEquals(": connected", lines.poll(30, TimeUnit.SECONDS));
 
-    view.round(new RoundInfo("run-a", 3, 0.72, 0.8, Map.of(), List.of("pi-1"),
-        List.of(new ClientFailure("laptop", "disconnected")), 9.0, Instant.now()));
+    fx.round("run-a", 3, 0.72, 0.8, List.of("pi-1"),
+        List.of(new ClientFailure("laptop", "disconnected")), 9.0);
 
     String data = null;
     for (String line; data == null && (line = lines.poll(30, TimeUnit.SECONDS)) != null; ) {

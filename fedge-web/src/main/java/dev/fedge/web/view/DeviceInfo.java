@@ -9,6 +9,7 @@ import java.util.Optional;
  * A device of the fleet as the dashboard shows it.
  *
  * @param id the client id the server gave it
+ * @param name the device's own stable name (e.g. its host name)
  * @param facts what the device is (OS, cores, memory, class, ...)
  * @param online whether it is connected now
  * @param lastSeen when the server last heard from it, or null when never
@@ -17,6 +18,7 @@ import java.util.Optional;
  */
 public record DeviceInfo(
     String id,
+    String name,
     DeviceFacts facts,
     boolean online,
     Instant lastSeen,
@@ -28,6 +30,7 @@ public record DeviceInfo(
     if (id == null || id.isBlank()) {
       throw new IllegalArgumentException("device: id must not be blank, got '" + id + "'");
     }
+    name = name == null || name.isBlank() ? id : name;
     if (facts == null) {
       throw new IllegalArgumentException("device '" + id + "': facts must not be null");
     }
