@@ -1,0 +1,285 @@
+package dev.fedge.web.predict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fedge.api.Config;
+import dev.fedge.api.ConfigKeys;
+import dev.fedge.api.EvaluateRes;
+import dev.fedge.api.FitIns;
+import dev.fedge.api.Parameters;
+import dev.fedge.data.DataSplit;
+import dev.fedge.data.Datasets;
+import dev.fedge.data.ImageDataset;
+import dev.fedge.ml.DjlRuntime;
+import dev.fedge.server.state.StateStore;
+import dev.fedge.server.store.ModelKey;
+import dev.fedge.server.store.ModelStore;
+import dev.fedge.web.ApiToken;
+import dev.fedge.web.WebServer;
+import dev.fedge.web.view.DeviceStatus;
+import dev.fedge.web.view.SqliteServerView;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The prediction endpoint after a short real training: what it serves matches what the DJL
+ * runtime predicts, and central evaluation, for the same test images.
+ */
+class PredictionTest {
+
+  static final String TOKEN = "prediction-test-token-0123";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dir;
+  static DjlRuntime runtime;
+  static ImageDataset test;
+  static Parameters round1;
+  static Parameters round2;
+  static ModelStore store;
+  static StateStore state;
+  static SqliteServerView view;
+  static WebServer open;
+  static WebServer closed;
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void trainAndServe() throws Exception {
+    DataSplit fmnist = Datasets.load("fashion-mnist", Path.of("data"));
+    ImageDataset train = fmnist.train().head(400);
+    test = fmnist.test().head(12);
+    runtime = DjlRuntime.create("cnn", 1, 28, 28, 10, 42, 2);
+    Config fit = Config.of(ConfigKeys.LOCAL_EPOCHS, 1, ConfigKeys.BATCH_SIZE, 32,
+        ConfigKeys.LR, 0.05, ConfigKeys.MOMENTUM, 0.9, ConfigKeys.SEED, 42L, ConfigKeys.ROUND, 1);
+    round1 = runtime.trainer(train, null, 0).fit(new FitIns(runtime.initialParameters(), fit))
+        .parameters();
+    round2 = runtime.trainer(train, null, 0)
+        .fit(new FitIns(round1, fit.with(ConfigKeys.ROUND, 2))).parameters();
+    store = new ModelStore(dir.resolve("models"));
+    store.save(new ModelKey("lab", "fmnist", 1), round1, provenance());
+    state = StateStore.open(dir.resolve("fedge.db"));
+    view = new SqliteServerView(state.file(), DeviceStatus.seenWithin(Duration.ofSeconds(10)));
+    open = WebServer.builder().setView(view).setModelStore(store).setToken(ApiToken.of(TOKEN))
+        .optOpenPredict(true).optHost("127.0.0.1").optPort(0).start();
+    closed = WebServer.builder().setView(view).setModelStore(store).setToken(ApiToken.of(TOKEN))
+        .optHost("127.0.0.1").optPort(0).start();
+  }
+
+  static Map<String, Object> provenance() {
+    return Map.of("strategy", Map.of("strategy", "fedavg"),
+        "config", Map.of("model", "cnn", "dataset", "fashion-mnist", "rounds", 2));
+  }
+
+  @AfterAll
+  static void stop() {
+    open.close();
+    closed.close();
+    view.close();
+    state.close();
+    runtime.close();
+  }
+
+  /** Instances as the raw pixels of the test images, in the given layout. */
+  static ObjectNode body(String layout) {
+    ObjectNode body = JSON.createObjectNode();
+    ArrayNode instances = body.putArray("instances");
+    for (int i = 0; i < test.size(); i++) {
+      ArrayNode img = instances.addArray();
+      ArrayNode plane = layout.equals("chw") ? img.addArray() : img;
+      for (int y = 0; y < 28; y++) {
+        ArrayNode row = plane.addArray();
+        for (int x = 0; x < 28; x++) {
+          int v = test.rawPixel(i, y * 28 + x);
+          if (layout.equals("hwc")) {
+            row.addArray().add(v);
+          } else {
+            row.add(v);
+          }
+        }
+      }
+    }
+    return body;
+  }
+
+  static HttpResponse<String> post(WebServer server, String path, Object body, String token)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+        + path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s
+            : JSON.writeValueAsString(body)));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> get(WebServer server, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static void assertMatches(float[][] expected, JsonNode predictions) {
+    assertEquals(expected.length, predictions.size());
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i].length, predictions.get(i).size());
+      double sum = 0;
+      for (int k = 0; k < expected[i].length; k++) {
+        assertEquals(expected[i][k], predictions.get(i).get(k).floatValue(), 1e-5,
+            "image " + i + " class " + k);
+        sum += predictions.get(i).get(k).doubleValue();
+      }
+      assertEquals(1.0, sum, 1e-4, "probabilities of image " + i + " sum to 1");
+    }
+  }
+
+  static int argmax(JsonNode row) {
+    int best = 0;
+    for (int k = 1; k < row.size(); k++) {
+      if (row.get(k).doubleValue() > row.get(best).doubleValue()) {
+        best = k;
+      }
+    }
+    return best;
+  }
+
+  @Test
+  void predictionsMatchTheRuntimeAndCentralEvaluation() throws Exception {
+    float[][] expected = runtime.predict(round1, test, 5);
+    EvaluateRes central = runtime.evaluate(round1, test, 5);
+
+    HttpResponse<String> r = post(open, "/v1/models/lab.fmnist:predict", body("hw"), null);
+
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("lab.fmnist.1", r.headers().firstValue("X-Fedge-Model").orElseThrow());
+    JsonNode predictions = JSON.readTree(r.body()).get("predictions");
+    assertMatches(expected, predictions);
+    int correct = 0;
+    for (int i = 0; i < test.size(); i++) {
+      correct += argmax(predictions.get(i)) == test.label(i) ? 1 : 0;
+    }
+    assertEquals(central.accuracy(), correct / (double) test.size(), 1e-9);
+  }
+
+  @Test
+  void everyAcceptedLayoutGivesTheSamePredictions() throws Exception {
+    JsonNode hw = JSON.readTree(post(open, "/v1/models/lab.fmnist.1:predict", body("hw"), null)
+        .body());
+    JsonNode hwc = JSON.readTree(post(open, "/v1/models/lab.fmnist.1:predict", body("hwc"), null)
+        .body());
+    JsonNode chw = JSON.readTree(post(open, "/v1/models/lab.fmnist.1:predict", body("chw"), null)
+        .body());
+
+    assertEquals(hw, hwc);
+    assertEquals(hw, chw);
+  }
+
+  @Test
+  void aNewRoundIsServedAndPinnedRoundsStay() throws Exception {
+    store.save(new ModelKey("lab", "fmnist", 2), round2, provenance());
+    try {
+      HttpResponse<String> latest = post(open, "/v1/models/lab.fmnist:predict", body("hw"), null);
+      HttpResponse<String> pinned = post(open, "/v1/models/lab.fmnist.1:predict", body("hw"),
+          null);
+      JsonNode ready = JSON.readTree(get(open, "/v1/models/lab.fmnist").body());
+
+      assertEquals("lab.fmnist.2", latest.headers().firstValue("X-Fedge-Model").orElseThrow());
+      assertMatches(runtime.predict(round2, test, 12),
+          JSON.readTree(latest.body()).get("predictions"));
+      assertNotEquals(JSON.readTree(latest.body()), JSON.readTree(pinned.body()));
+      assertMatches(runtime.predict(round1, test, 12),
+          JSON.readTree(pinned.body()).get("predictions"));
+      assertTrue(ready.get("ready").asBoolean());
+      assertEquals("2", ready.get("version").asText());
+    } finally {
+      java.nio.file.Files.walk(store.folder(new ModelKey("lab", "fmnist", 2)))
+          .sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  @Test
+  void readinessAndListing() throws Exception {
+    HttpResponse<String> ready = get(open, "/v1/models/lab.fmnist.1");
+    HttpResponse<String> missing = get(open, "/v1/models/lab.nothing");
+    HttpResponse<String> list = get(open, "/v1/models");
+
+    assertEquals(200, ready.statusCode());
+    JsonNode r = JSON.readTree(ready.body());
+    assertTrue(r.get("ready").asBoolean());
+    assertEquals("lab.fmnist.1", r.get("name").asText());
+    assertEquals("cnn", r.get("architecture").asText());
+    assertEquals(10, r.get("classes").asInt());
+    assertEquals(404, missing.statusCode());
+    assertTrue(JSON.readTree(missing.body()).get("error").asText()
+        .startsWith("no model named 'lab.nothing'"));
+    assertEquals("lab.fmnist", JSON.readTree(list.body()).get("models").get(0).get("name")
+        .asText());
+  }
+
+  @Test
+  void wrongShapeOrTypeIsA400SayingWhatWasExpected() throws Exception {
+    String path = "/v1/models/lab.fmnist:predict";
+    ObjectNode narrow = body("hw");
+    ((ArrayNode) narrow.get("instances").get(0).get(5)).remove(0);
+    ObjectNode text = body("hw");
+    ((ArrayNode) text.get("instances").get(1).get(3)).set(4, JSON.getNodeFactory().textNode("x"));
+    ObjectNode big = body("hw");
+    ((ArrayNode) big.get("instances").get(0).get(0)).set(0, JSON.getNodeFactory().numberNode(256));
+    ObjectNode cifar = JSON.createObjectNode();
+    cifar.putArray("instances").addArray().add(1).add(2).add(3);
+
+    HttpResponse<String> ragged = post(open, path, narrow, null);
+    HttpResponse<String> string = post(open, path, text, null);
+    HttpResponse<String> tooBig = post(open, path, big, null);
+    HttpResponse<String> flat = post(open, path, cifar, null);
+    HttpResponse<String> noInstances = post(open, path, "{\"inputs\": []}", null);
+    HttpResponse<String> notJson = post(open, path, "instances", null);
+    HttpResponse<String> noVerb = post(open, "/v1/models/lab.fmnist", body("hw"), null);
+
+    assertEquals(400, ragged.statusCode());
+    assertEquals("instances[0][5][27]: missing: the nested arrays are not rectangular",
+        error(ragged));
+    assertEquals(400, string.statusCode());
+    assertEquals("instances[1][3][4]: expected a raw pixel value, an integer 0-255, got string"
+        + " \"x\"", error(string));
+    assertEquals(400, tooBig.statusCode());
+    assertTrue(error(tooBig).startsWith("instances[0][0][0]: expected a raw pixel value"),
+        error(tooBig));
+    assertEquals(400, flat.statusCode());
+    assertEquals("instances[0]: expected an image of 28x28, 28x28x1 or 1x28x28 raw pixel values"
+        + " (0-255) for model cnn, got nested arrays of shape 3", error(flat));
+    assertEquals(400, noInstances.statusCode());
+    assertEquals("request body must have an \"instances\" array, got no \"instances\"",
+        error(noInstances));
+    assertEquals(400, notJson.statusCode());
+    assertEquals(404, noVerb.statusCode());
+  }
+
+  @Test
+  void predictionNeedsTheTokenUnlessOpen() throws Exception {
+    HttpResponse<String> anonymous = post(closed, "/v1/models/lab.fmnist:predict", body("hw"),
+        null);
+    HttpResponse<String> withToken = post(closed, "/v1/models/lab.fmnist:predict", body("hw"),
+        TOKEN);
+
+    assertEquals(401, anonymous.statusCode());
+    assertEquals(200, withToken.statusCode());
+  }
+
+  static String error(HttpResponse<String> r) throws Exception {
+    return JSON.readTree(r.body()).get("error").asText();
+  }
+}
