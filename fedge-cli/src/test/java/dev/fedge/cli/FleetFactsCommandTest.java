@@ -60,7 +60,7 @@ class FleetFactsCommandTest {
     JsonNode good = new ObjectMapper().readTree(r.out()).get("good");
     assertTrue(List.of("raspberry-pi", "jetson", "gpu-desktop", "mac", "generic")
         .contains(good.get("device_class").asText()), good.toString());
-    assertEquals(Runtime.getRuntime().availableProcessors() > 0, good.get("cores").asInt() > 0);
+    assertTrue(good.get("cores").asInt() >= 1, good.toString());
     assertTrue(good.get("mem_total_bytes").asLong() > good.get("mem_available_bytes").asLong());
     JsonNode temp = good.get("cpu_temperature_c");
     assertTrue(temp.isNumber() || temp.asText().equals("n/a"), temp.toString());
