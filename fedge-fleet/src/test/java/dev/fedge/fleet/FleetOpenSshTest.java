@@ -274,7 +274,7 @@ class FleetOpenSshTest {
   @Test
   void startStatusLogsStop() throws Exception {
     Path local = Files.createDirectories(tmp.resolve("client-local"));
-    Path jar = TestJars.sleeper(local.resolve("fedge.jar"));
+    Path jar = SleeperJars.sleeper(local.resolve("fedge.jar"));
     Path remote = tmp.resolve("client-remote");
     RemoteDir dir = new RemoteDir(remote.toString());
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -317,7 +317,7 @@ class FleetOpenSshTest {
       assertEquals("stopped", after.value().state());
       assertFalse(stopAgain.value().changed());
     } finally {
-      TestJars.killFromPidFile(remote.resolve(FleetTasks.PID_FILE));
+      SleeperJars.killFromPidFile(remote.resolve(FleetTasks.PID_FILE));
     }
   }
 

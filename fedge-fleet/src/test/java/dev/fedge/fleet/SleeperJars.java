@@ -13,9 +13,9 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 /** Builds a tiny stand-in for fedge.jar: prints "fake client ARGS" and sleeps. */
-final class TestJars {
+final class SleeperJars {
 
-  private TestJars() {}
+  private SleeperJars() {}
 
   static Path sleeper(Path jar) throws IOException {
     Path src = Files.createTempDirectory("sleeper");
