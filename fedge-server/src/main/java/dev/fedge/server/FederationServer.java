@@ -1,0 +1,479 @@
+package dev.fedge.server;
+
+import dev.fedge.api.ClientFailure;
+import dev.fedge.api.Config;
+import dev.fedge.api.ConfigKeys;
+import dev.fedge.api.Parameters;
+import dev.fedge.api.Strategy;
+import dev.fedge.data.DataSplit;
+import dev.fedge.data.Datasets;
+import dev.fedge.data.ImageDataset;
+import dev.fedge.ml.DjlRuntime;
+import dev.fedge.server.net.ClientRegistry;
+import dev.fedge.server.state.EventRecord;
+import dev.fedge.server.state.RoundRecord;
+import dev.fedge.server.state.RunRecord;
+import dev.fedge.server.state.RunSpec;
+import dev.fedge.server.state.StateStore;
+import dev.fedge.server.store.MetricsCsv;
+import dev.fedge.server.store.ModelKey;
+import dev.fedge.server.store.ModelStore;
+import dev.fedge.strategy.Strategies;
+import dev.fedge.strategy.StrategySettings;
+import dev.fedge.transport.TransportServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The long-running federation server: serves the network protocol, and runs runs. A run waits
+ * for its minimum number of clients, runs its rounds through the {@link Coordinator}, and after
+ * each completed round saves the global model in the {@link ModelStore} ({@code
+ * <state-dir>/models/<group>/<project>/<round>/}), then records the round, its participants and
+ * metrics in SQLite in one transaction, then appends to {@code <state-dir>/runs/<run>/metrics.csv}.
+ *
+ * <p>A server killed at any moment and started again on the same state directory resumes its
+ * unfinished run after the last recorded round, from that round's saved model: a round whose
+ * model was written but not recorded is run again (its folder is replaced), so no completed round
+ * is lost and none is counted twice. Clients reconnect by themselves; their credentials are in the
+ * state file.
+ *
+ * <p>Strategies that keep server-side state between rounds (FedAvgM's momentum, FedAdam's
+ * moments) restart that state on resume.
+ */
+public final class FederationServer implements AutoCloseable {
+
+  /** File name of the SQLite state inside the state directory. */
+  public static final String STATE_FILE = StateStore.FILE_NAME;
+
+  /**
+   * Where and how the server runs.
+   *
+   * @param stateDir holds the SQLite file, {@code models/} and {@code runs/}
+   * @param bindAddress address to listen on
+   * @param port TCP port (0: any free one)
+   * @param tlsCert PEM certificate, or null for plaintext
+   * @param tlsKey PEM private key (PKCS#8), or null for plaintext
+   * @param enrollToken token clients must present, or null to accept loopback clients only
+   * @param heartbeatInterval how often clients heartbeat
+   * @param heartbeatTimeout silence after which a client counts as gone
+   * @param maxConcurrentUploads uploads assembled in memory at once
+   * @param parallelism client calls in flight at once per round
+   */
+  public record Settings(
+      Path stateDir,
+      String bindAddress,
+      int port,
+      Path tlsCert,
+      Path tlsKey,
+      String enrollToken,
+      Duration heartbeatInterval,
+      Duration heartbeatTimeout,
+      int maxConcurrentUploads,
+      int parallelism) {
+
+    /** Validates. */
+    public Settings {
+      if (stateDir == null) {
+        throw new IllegalArgumentException("state-dir must be given");
+      }
+      if (parallelism < 1) {
+        throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
+      }
+      new TransportServer.Options(bindAddress, port, tlsCert, tlsKey, maxConcurrentUploads);
+      new ClientRegistry.Settings(enrollToken, heartbeatInterval, heartbeatTimeout);
+    }
+
+    /** Plaintext on loopback, defaults for everything else. */
+    public static Settings local(Path stateDir, int port) {
+      return new Settings(stateDir, "127.0.0.1", port, null, null, null, Duration.ofSeconds(2),
+          Duration.ofSeconds(10), 4, 256);
+    }
+  }
+
+  /** Makes what a run needs from its spec (on start and again on resume). */
+  @FunctionalInterface
+  public interface RunFactory {
+    /**
+     * Builds a run's strategy, initial model and evaluator.
+     *
+     * @param spec the run
+     * @return what it needs; closed when the run ends
+     * @throws IOException when data cannot be read
+     */
+    RunSetup create(RunSpec spec) throws IOException;
+  }
+
+  /**
+   * What a run needs.
+   *
+   * @param strategy the algorithm
+   * @param initial the freshly initialised model (its layout is the run's)
+   * @param evaluator central evaluation, or null
+   * @param resources closed when the run ends, or null
+   */
+  public record RunSetup(
+      Strategy strategy, Parameters initial, CentralEvaluator evaluator, AutoCloseable resources)
+      implements AutoCloseable {
+
+    @Override
+    public void close() throws IOException {
+      if (resources != null) {
+        try {
+          resources.close();
+        } catch (IOException | RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new IOException(e);
+        }
+      }
+    }
+  }
+
+  private final Settings settings;
+  private final RunFactory factory;
+  private final Consumer<String> log;
+  private final StateStore state;
+  private final ModelStore models;
+  private final ClientRegistry registry;
+  private final TransportServer transport;
+
+  private FederationServer(
+      Settings settings, RunFactory factory, Consumer<String> log, StateStore state,
+      ClientRegistry registry, TransportServer transport) {
+    this.settings = settings;
+    this.factory = factory;
+    this.log = log;
+    this.state = state;
+    this.models = new ModelStore(settings.stateDir().resolve("models"));
+    this.registry = registry;
+    this.transport = transport;
+  }
+
+  /**
+   * Opens the state directory and starts serving.
+   *
+   * @param settings where and how
+   * @param factory makes runs from their specs
+   * @param log receives one line per notable thing
+   * @return the running server
+   * @throws IOException when the port cannot be bound or the state directory cannot be used
+   */
+  public static FederationServer start(
+      Settings settings, RunFactory factory, Consumer<String> log) throws IOException {
+    Consumer<String> out = log == null ? s -> {} : log;
+    Files.createDirectories(settings.stateDir());
+    StateStore state = StateStore.open(settings.stateDir().resolve(STATE_FILE));
+    ClientRegistry registry = null;
+    try {
+      registry = new ClientRegistry(
+          new ClientRegistry.Settings(settings.enrollToken(), settings.heartbeatInterval(),
+              settings.heartbeatTimeout()),
+          state, out);
+      TransportServer transport = TransportServer.start(registry,
+          new TransportServer.Options(settings.bindAddress(), settings.port(), settings.tlsCert(),
+              settings.tlsKey(), settings.maxConcurrentUploads()));
+      return new FederationServer(settings, factory, out, state, registry, transport);
+    } catch (IOException | RuntimeException e) {
+      if (registry != null) {
+        registry.close();
+      }
+      state.close();
+      throw e;
+    }
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return transport.port();
+  }
+
+  /** The connected devices. */
+  public ClientRegistry registry() {
+    return registry;
+  }
+
+  /** The state file. */
+  public StateStore state() {
+    return state;
+  }
+
+  /** The model store under the state directory. */
+  public ModelStore models() {
+    return models;
+  }
+
+  /** The metrics file of a run. */
+  public Path metricsFile(String runId) {
+    return settings.stateDir().resolve("runs").resolve(runId).resolve("metrics.csv");
+  }
+
+  /** The run that a crash interrupted, if any. */
+  public Optional<RunRecord> unfinishedRun() {
+    return state.unfinishedRun();
+  }
+
+  /**
+   * Runs a run to its end: a new one, or the rest of an unfinished one with this id (the stored
+   * spec wins).
+   *
+   * @param spec the run
+   * @return the run as stored at the end
+   * @throws IllegalArgumentException when a finished run has this id
+   * @throws IOException when a model cannot be saved or loaded
+   * @throws InterruptedException when the server is stopped
+   */
+  public RunRecord run(RunSpec spec) throws IOException, InterruptedException {
+    RunRecord rec = state.run(spec.id()).orElse(null);
+    if (rec != null && !rec.unfinished()) {
+      throw new IllegalArgumentException("run '" + spec.id() + "' already " + rec.status()
+          + " in " + settings.stateDir() + "; choose another run name");
+    }
+    boolean resumed = rec != null;
+    if (rec == null) {
+      rec = state.createRun(spec);
+    }
+    RunSpec run = rec.spec();
+    registry.setRun(run.id(), run.codec());
+    int done = rec.completedRounds();
+    if (resumed) {
+      String line = "resuming run '" + run.id() + "' after round " + done + " of " + run.rounds();
+      state.event(EventRecord.RUN_RESUMED, run.id(), done, null, line);
+      log.accept(line);
+    } else {
+      String line = "run '" + run.id() + "' started: " + run.rounds() + " rounds, "
+          + run.setting("strategy", "fedavg") + ", codec " + run.codec() + ", models in "
+          + models.root().resolve(run.group()).resolve(run.project());
+      state.event(EventRecord.RUN_STARTED, run.id(), null, null, line);
+      log.accept(line);
+    }
+    try (RunSetup setup = factory.create(run)) {
+      Parameters global = startModel(run, setup, done);
+      MetricsCsv csv = rewriteCsv(run.id());
+      Map<String, Integer> examples = new ConcurrentHashMap<>();
+      RoundListener listener = listener(run, examples);
+      CoordinatorSettings cs = new CoordinatorSettings(run.roundTimeout(), run.minResults(),
+          settings.parallelism());
+      try (Coordinator coordinator =
+          new Coordinator(setup.strategy(), cs, registry, setup.evaluator(), listener)) {
+        int round = done + 1;
+        while (round <= run.rounds()) {
+          awaitClients(run);
+          examples.clear();
+          RoundResult r = coordinator.runRound(round, global);
+          if (!r.completed()) {
+            String line = String.format(Locale.ROOT,
+                "round %d incomplete: %d results, %d needed; running it again", round,
+                r.participants().size(), run.minResults());
+            state.event(EventRecord.ROUND_INCOMPLETE, run.id(), round, null, line);
+            log.accept(line);
+            Thread.sleep(500);
+            continue;
+          }
+          saveRound(run, setup.strategy(), r, examples);
+          csv.append(r);
+          global = r.global();
+          round++;
+        }
+      }
+    }
+    state.setStatus(run.id(), RunRecord.FINISHED);
+    String line = "run '" + run.id() + "' finished: " + run.rounds() + " rounds";
+    state.event(EventRecord.RUN_FINISHED, run.id(), run.rounds(), null, line);
+    log.accept(line);
+    return state.run(run.id()).orElseThrow();
+  }
+
+  /** The model the next round starts from: the last completed round's, or the initial one. */
+  private Parameters startModel(RunSpec run, RunSetup setup, int done) throws IOException {
+    ModelKey key = run.modelKey(done);
+    if (done == 0 && !models.rounds(run.group(), run.project()).contains(0)) {
+      Parameters initial = setup.strategy().initializeParameters(setup.initial());
+      Map<String, Object> provenance = provenance(run, setup.strategy());
+      provenance.put("round", 0);
+      models.save(key, initial, provenance);
+      return initial;
+    }
+    Parameters p = models.load(key);
+    if (!p.layout().equals(setup.initial().layout())) {
+      throw new IllegalStateException("model " + key + " in " + models.root()
+          + " does not have the layout of run '" + run.id() + "'s model");
+    }
+    return p;
+  }
+
+  private MetricsCsv rewriteCsv(String runId) throws IOException {
+    MetricsCsv csv = new MetricsCsv(metricsFile(runId));
+    Files.deleteIfExists(csv.file());
+    for (RoundRecord r : state.rounds(runId)) {
+      csv.append(new MetricsCsv.Row(r.round(), r.accuracy(), r.loss(), r.clientAccuracy(),
+          r.clientLoss(), r.trainLoss(), r.participants(), r.failures(), r.seconds()));
+    }
+    return csv;
+  }
+
+  private void saveRound(
+      RunSpec run, Strategy strategy, RoundResult r, Map<String, Integer> examples)
+      throws IOException {
+    Map<String, Object> provenance = provenance(run, strategy);
+    provenance.put("round", r.round());
+    Map<String, Object> metrics = new LinkedHashMap<>(r.metrics());
+    metrics.put("accuracy", r.accuracy());
+    metrics.put("loss", r.loss());
+    provenance.put("metrics", metrics);
+    provenance.put("participants", r.participants());
+    Map<String, Object> manifest = models.save(run.modelKey(r.round()), r.global(), provenance);
+    state.completeRound(run, r, String.valueOf(manifest.get("sha256")), Map.copyOf(examples));
+    log.accept(String.format(Locale.ROOT,
+        "round %d/%d done: accuracy %s, loss %s, %d results, %d failures, %.1f s; model %s",
+        r.round(), run.rounds(), fmt(r.accuracy()), fmt(r.loss()), r.participants().size(),
+        r.failures().size(), r.duration().toMillis() / 1000.0, run.modelKey(r.round())));
+  }
+
+  private static String fmt(double d) {
+    return Double.isNaN(d) ? "-" : String.format(Locale.ROOT, "%.4f", d);
+  }
+
+  private static Map<String, Object> provenance(RunSpec run, Strategy strategy) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("run", run.id());
+    p.put("strategy", strategy.provenance());
+    p.put("settings", run.settings());
+    p.put("codec", run.codec());
+    p.put("rounds", run.rounds());
+    return p;
+  }
+
+  private void awaitClients(RunSpec run) throws InterruptedException {
+    int n = run.minClients();
+    while (!registry.awaitAvailable(n, Duration.ofSeconds(15))) {
+      log.accept("waiting for " + n + " clients (" + registry.available().size()
+          + " connected)");
+    }
+  }
+
+  private RoundListener listener(RunSpec run, Map<String, Integer> examples) {
+    return new RoundListener() {
+      @Override
+      public void roundStarted(int round, List<String> clientIds) {
+        log.accept("round " + round + "/" + run.rounds() + " started: "
+            + String.join(", ", clientIds));
+      }
+
+      @Override
+      public void clientSucceeded(int round, String clientId, int numExamples) {
+        examples.put(clientId, numExamples);
+      }
+
+      @Override
+      public void clientFailed(int round, ClientFailure failure) {
+        String line = "round " + round + ": client " + failure.clientId() + " failed: "
+            + failure.reason();
+        state.event(EventRecord.FAILURE, run.id(), round, failure.clientId(), failure.reason());
+        log.accept(line);
+      }
+    };
+  }
+
+  /** Stops serving and closes the state file. */
+  @Override
+  public void close() {
+    try {
+      registry.close();
+      transport.close();
+    } finally {
+      state.close();
+    }
+  }
+
+  // ---- the standard run factory ----------------------------------------------------------------
+
+  /**
+   * The setting keys read by {@link #standardRuns()}, with their defaults. Strategy options are
+   * {@code strategy.<name>} entries (e.g. {@code strategy.mu = 0.1}).
+   */
+  public static final Map<String, String> STANDARD_SETTINGS = standardDefaults();
+
+  private static Map<String, String> standardDefaults() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("strategy", "fedavg");
+    m.put("dataset", "fashion-mnist");
+    m.put("model", "cnn");
+    m.put("data-dir", "data");
+    m.put("seed", "42");
+    m.put("fraction", "1.0");
+    m.put("fraction-evaluate", "0.0");
+    m.put("local-epochs", "1");
+    m.put("batch-size", "32");
+    m.put("lr", "0.01");
+    m.put("momentum", "0.9");
+    m.put("weight-decay", "0.0");
+    m.put("test-limit", "0");
+    m.put("threads", "0");
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * Runs of a DJL model on an image data set: the data set gives the input shape and the central
+   * test set, {@link Strategies} the strategy; settings as in {@link #STANDARD_SETTINGS}.
+   *
+   * @return the factory
+   */
+  public static RunFactory standardRuns() {
+    return spec -> {
+      Map<String, String> s = new LinkedHashMap<>(STANDARD_SETTINGS);
+      s.putAll(spec.settings());
+      String dataset = s.get("dataset");
+      DataSplit split = Datasets.load(dataset, Path.of(s.get("data-dir")));
+      int testLimit = integer(s, "test-limit");
+      ImageDataset test = testLimit > 0 ? split.test().head(testLimit) : split.test();
+      long seed = Long.parseLong(s.get("seed").strip());
+      Config fit = Config.of(
+          ConfigKeys.LOCAL_EPOCHS, (long) integer(s, "local-epochs"),
+          ConfigKeys.BATCH_SIZE, (long) integer(s, "batch-size"),
+          ConfigKeys.LR, number(s, "lr"),
+          ConfigKeys.MOMENTUM, number(s, "momentum"),
+          ConfigKeys.WEIGHT_DECAY, number(s, "weight-decay"));
+      StrategySettings ss = new StrategySettings(number(s, "fraction"), spec.minClients(), seed,
+          fit, number(s, "fraction-evaluate"));
+      Map<String, String> options = s.entrySet().stream()
+          .filter(e -> e.getKey().startsWith("strategy."))
+          .collect(Collectors.toMap(e -> e.getKey().substring("strategy.".length()),
+              Map.Entry::getValue));
+      Strategy strategy = Strategies.create(s.get("strategy"), options, ss);
+      DjlRuntime runtime = DjlRuntime.create(s.get("model"), test.channels(), test.height(),
+          test.width(), test.numClasses(), seed, integer(s, "threads"));
+      boolean global = !Boolean.FALSE.equals(strategy.provenance().get("global_model"))
+          && !strategy.name().equals("local-only");
+      CentralEvaluator evaluator = global ? (round, g) -> runtime.evaluate(g, test, 256) : null;
+      return new RunSetup(strategy, runtime.initialParameters(), evaluator, runtime);
+    };
+  }
+
+  private static int integer(Map<String, String> s, String key) {
+    try {
+      return Integer.parseInt(s.get(key).strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "setting '" + key + "': expected an integer, got '" + s.get(key) + "'");
+    }
+  }
+
+  private static double number(Map<String, String> s, String key) {
+    try {
+      return Double.parseDouble(s.get(key).strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "setting '" + key + "': expected a number, got '" + s.get(key) + "'");
+    }
+  }
+}

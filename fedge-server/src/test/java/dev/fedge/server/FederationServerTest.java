@@ -1,0 +1,213 @@
+package dev.fedge.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fedge.api.DeviceFacts;
+import dev.fedge.api.EvaluateRes;
+import dev.fedge.api.ParameterLayout;
+import dev.fedge.api.Parameters;
+import dev.fedge.api.TensorSpec;
+import dev.fedge.server.state.EventRecord;
+import dev.fedge.server.state.ParticipantRecord;
+import dev.fedge.server.state.RunRecord;
+import dev.fedge.server.state.RunSpec;
+import dev.fedge.server.store.MetricsCsv;
+import dev.fedge.server.store.ModelKey;
+import dev.fedge.strategy.Strategies;
+import dev.fedge.strategy.StrategySettings;
+import dev.fedge.strategy.codec.Codecs;
+import dev.fedge.strategy.codec.Float32Codec;
+import dev.fedge.strategy.codec.WireCodec;
+import dev.fedge.transport.FederationClient;
+import dev.fedge.transport.FederationException;
+import dev.fedge.transport.TaskSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(120)
+class FederationServerTest {
+
+  static final ParameterLayout LAYOUT = ParameterLayout.of(
+      new TensorSpec("w", new int[] {3, 4}), new TensorSpec("b", new int[] {3}));
+
+  @TempDir Path dir;
+  private final List<String> log = new CopyOnWriteArrayList<>();
+  private final List<Thread> devices = new ArrayList<>();
+  private final AtomicBoolean stop = new AtomicBoolean();
+
+  @AfterEach
+  void stopDevices() throws InterruptedException {
+    stop.set(true);
+    for (Thread t : devices) {
+      t.join(10_000);
+    }
+  }
+
+  /** A device that returns the global model plus one, over the real protocol. */
+  private void startDevice(int port, String name) {
+    Thread t = new Thread(() -> {
+      DeviceFacts facts = DeviceFacts.unknown();
+      try (FederationClient c = FederationClient.connect("127.0.0.1:" + port, null)) {
+        c.register("", name, facts);
+        while (!stop.get()) {
+          try {
+            Optional<TaskSpec> task = c.pullTask(Duration.ofMillis(300));
+            if (task.isEmpty()) {
+              continue;
+            }
+            TaskSpec s = task.get();
+            Parameters global = new Float32Codec().decode(s.layout(), c.downloadModel(s.model()));
+            float[] v = global.values().clone();
+            float[] diff = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+              v[i] += 1;
+              diff[i] = 1;
+            }
+            WireCodec codec = Codecs.byName(s.codec());
+            byte[] data = s.delta() ? codec.encode(new Parameters(s.layout(), diff))
+                : codec.encode(new Parameters(s.layout(), v));
+            c.uploadResult(s.taskId(), 10, Map.of("loss", 1.0), s.codec(), s.layout(), s.delta(),
+                data);
+          } catch (FederationException e) {
+            if (e.code() == FederationException.Code.UNAUTHENTICATED) {
+              c.register("", name, facts);
+            } else if (e.isTransient()) {
+              Thread.sleep(100);
+            }
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "device-" + name);
+    t.setDaemon(true);
+    t.start();
+    devices.add(t);
+  }
+
+  private static FederationServer.RunFactory factory(int failAtRound) {
+    return spec -> {
+      float[] v = new float[LAYOUT.totalSize()];
+      Arrays.fill(v, 0.5f);
+      return new FederationServer.RunSetup(
+          Strategies.create("fedavg", Map.of(), StrategySettings.defaults()),
+          new Parameters(LAYOUT, v),
+          (round, g) -> {
+            if (round == failAtRound) {
+              throw new IllegalStateException("evaluator crashed in round " + round);
+            }
+            return new EvaluateRes(g.values()[0], 1, Map.of("accuracy", round / 10.0));
+          },
+          null);
+    };
+  }
+
+  private static RunSpec spec(String codec) {
+    return new RunSpec("run1", "lab", "toy", 3, 2, 2, Duration.ofSeconds(30), codec,
+        Map.of("strategy", "fedavg"));
+  }
+
+  private FederationServer.Settings settings() {
+    return FederationServer.Settings.local(dir, 0);
+  }
+
+  @Test
+  void run_twoDevices_threeRounds_modelsStateAndCsvAgree() throws Exception {
+    try (FederationServer server = FederationServer.start(settings(), factory(-1), log::add)) {
+      startDevice(server.port(), "a");
+      startDevice(server.port(), "b");
+
+      RunRecord done = server.run(spec("float32"));
+
+      assertEquals(RunRecord.FINISHED, done.status());
+      assertEquals(3, done.completedRounds());
+      assertEquals(List.of(0, 1, 2, 3), server.models().rounds("lab", "toy"));
+      Parameters last = server.models().load(new ModelKey("lab", "toy", 3));
+      assertEquals(3.5f, last.values()[0], 1e-6);
+      List<MetricsCsv.Row> rows = new MetricsCsv(server.metricsFile("run1")).read();
+      assertEquals(List.of(1, 2, 3), rows.stream().map(MetricsCsv.Row::round).toList());
+      assertEquals(0.3, rows.get(2).accuracy(), 1e-9);
+      assertEquals(2, rows.get(2).participants());
+      assertEquals(List.of("c1", "c2"), server.state().participants("run1", 2).stream()
+          .map(ParticipantRecord::clientId).toList());
+      assertEquals(3, server.state().events(EventRecord.ROUND_COMPLETED).size());
+      assertTrue(log.stream().anyMatch(l -> l.startsWith("round 2/3 started: c1, c2")), log::toString);
+    }
+  }
+
+  @Test
+  void run_withInt8Updates_rebuildsModelsFromDifferences() throws Exception {
+    try (FederationServer server = FederationServer.start(settings(), factory(-1), log::add)) {
+      startDevice(server.port(), "a");
+      startDevice(server.port(), "b");
+
+      server.run(spec("int8"));
+
+      Parameters last = server.models().load(new ModelKey("lab", "toy", 3));
+      for (float x : last.values()) {
+        assertEquals(3.5f, x, 1e-5);
+      }
+    }
+  }
+
+  @Test
+  void crashMidRun_restartResumesAfterLastCompletedRound_noRoundTwice() throws Exception {
+    int port;
+    try (FederationServer server = FederationServer.start(settings(), factory(3), log::add)) {
+      port = server.port();
+      startDevice(server.port(), "a");
+      startDevice(server.port(), "b");
+      IllegalStateException crash =
+          assertThrows(IllegalStateException.class, () -> server.run(spec("float32")));
+      assertEquals("evaluator crashed in round 3", crash.getMessage());
+      // the crash came after round 3's model could have been written: leave a stale one behind
+      float[] stale = new float[LAYOUT.totalSize()];
+      Arrays.fill(stale, 99f);
+      server.models().save(new ModelKey("lab", "toy", 3), new Parameters(LAYOUT, stale), Map.of());
+    }
+
+    FederationServer.Settings again = FederationServer.Settings.local(dir, port);
+    try (FederationServer server = FederationServer.start(again, factory(-1), log::add)) {
+      RunRecord unfinished = server.unfinishedRun().orElseThrow();
+      assertEquals(2, unfinished.completedRounds());
+
+      RunRecord done = server.run(unfinished.spec());
+
+      assertEquals(3, done.completedRounds());
+      assertEquals(3.5f, server.models().load(new ModelKey("lab", "toy", 3)).values()[0], 1e-6);
+      assertEquals(2.5f, server.models().load(new ModelKey("lab", "toy", 2)).values()[0], 1e-6);
+      List<MetricsCsv.Row> rows = new MetricsCsv(server.metricsFile("run1")).read();
+      assertEquals(List.of(1, 2, 3), rows.stream().map(MetricsCsv.Row::round).toList());
+      assertEquals(3, server.state().rounds("run1").size());
+      assertEquals(1, server.state().events(EventRecord.RUN_RESUMED).size());
+      assertTrue(log.contains("resuming run 'run1' after round 2 of 3"), log::toString);
+    }
+  }
+
+  @Test
+  void finishedRun_cannotBeRunAgain() throws Exception {
+    try (FederationServer server = FederationServer.start(settings(), factory(-1), log::add)) {
+      startDevice(server.port(), "a");
+      startDevice(server.port(), "b");
+      server.run(spec("float32"));
+
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> server.run(spec("float32")));
+
+      assertTrue(e.getMessage().startsWith("run 'run1' already finished in "), e.getMessage());
+    }
+  }
+}
