@@ -33,6 +33,7 @@ final class JsonViews {
     Map<String, Object> m = new LinkedHashMap<>();
     DeviceFacts f = d.facts();
     m.put("id", d.id());
+    m.put("name", d.name());
     m.put("class", f.deviceClass());
     m.put("online", d.online());
     m.put("lastSeen", time(d.lastSeen()));

@@ -50,9 +50,14 @@ final class StateFixture implements RunControl {
     DeviceFacts facts = new DeviceFacts("Linux 6.1", deviceClass.equals("raspberry-pi")
         ? "aarch64" : "amd64", 4, 4L << 30, 1L << 30, "none", deviceClass, Map.of("host", id));
     String now = Instant.now().toString();
-    state.saveDevice(new DeviceRecord(id, id + "-name", facts, "0".repeat(64), false,
+    state.saveDevice(new DeviceRecord(id, name(id), facts, "0".repeat(64), false,
         "127.0.0.1:1", now, now, telemetry));
     state.event(EventRecord.REGISTERED, null, null, id, id + " registered");
+  }
+
+  /** Device names as the client registry gives them: the host name; ids are short. */
+  static String name(String id) {
+    return id + ".local";
   }
 
   RunSpec run(String id, int rounds) {

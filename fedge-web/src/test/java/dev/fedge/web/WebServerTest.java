@@ -114,6 +114,7 @@ class WebServerTest {
     assertEquals(2, devices.size());
     JsonNode pi = devices.get(0);
     assertEquals("pi-1", pi.get("id").asText());
+    assertEquals("pi-1.local", pi.get("name").asText());
     assertEquals("raspberry-pi", pi.get("class").asText());
     assertTrue(pi.get("online").asBoolean());
     assertEquals(4, pi.get("facts").get("cores").asInt());

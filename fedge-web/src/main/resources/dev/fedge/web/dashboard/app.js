@@ -67,7 +67,8 @@ function renderDevices() {
     const tempCls = temp === null || temp === undefined ? 'muted' : temp >= 80 ? 'hot' : temp >= 65 ? 'warm' : '';
     const f = d.facts || {};
     body.append(el('tr', { 'data-id': d.id, 'data-online': String(d.online) },
-      el('td', {}, el('span', { class: 'dot' + (d.online ? ' on' : ''), title: d.online ? 'online' : 'offline' }), d.id),
+      el('td', {}, el('span', { class: 'dot' + (d.online ? ' on' : ''), title: d.online ? 'online' : 'offline' }),
+        el('span', { class: 'name' }, d.name || d.id), d.name && d.name !== d.id ? el('span', { class: 'sub' }, d.id) : null),
       el('td', {}, d['class']),
       el('td', { class: 'muted' }, [f.os, f.arch].filter(Boolean).join(' · ') + (f.accelerator && f.accelerator !== 'none' ? ' · ' + f.accelerator : '')),
       el('td', { class: 'num' }, f.cores || '–'),
@@ -105,7 +106,8 @@ function renderSummary() {
   const online = state.devices.filter(d => d.online).length;
   const running = state.runs.filter(r => r.status === 'running').length;
   const s = $('summary');
-  s.replaceChildren(el('b', {}, online), ' devices online · ', el('b', {}, running), ' runs running');
+  s.replaceChildren(el('b', {}, online), online === 1 ? ' device online · ' : ' devices online · ',
+    el('b', {}, running), running === 1 ? ' run running' : ' runs running');
 }
 
 async function selectRun(id) {
@@ -151,7 +153,7 @@ function renderChart() {
           acc: { position: 'left', min: 0, max: 1, title: { display: true, text: 'accuracy' } },
           loss: { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: 'loss' } }
         },
-        plugins: { legend: { position: 'bottom' } }
+        plugins: { legend: { position: 'bottom', labels: { usePointStyle: true, pointStyle: 'line' } } }
       }
     });
   }
