@@ -1,0 +1,309 @@
+package dev.fedge.client;
+
+import dev.fedge.api.DeviceFacts;
+import dev.fedge.api.EvaluateIns;
+import dev.fedge.api.EvaluateRes;
+import dev.fedge.api.FitIns;
+import dev.fedge.api.FitRes;
+import dev.fedge.api.LocalTrainer;
+import dev.fedge.api.Parameters;
+import dev.fedge.strategy.codec.Codecs;
+import dev.fedge.strategy.codec.Float32Codec;
+import dev.fedge.strategy.codec.WireCodec;
+import dev.fedge.transport.FederationClient;
+import dev.fedge.transport.FederationException;
+import dev.fedge.transport.Registration;
+import dev.fedge.transport.TaskSpec;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The edge agent: registers with the server (with the device's facts), heartbeats with telemetry,
+ * long-polls for tasks, and does them: download the global model, train or evaluate locally,
+ * upload the result encoded with the task's codec. Any start order works: while the server cannot
+ * be reached the agent retries with exponential backoff, and when the server has forgotten it (a
+ * new state directory) it registers again.
+ *
+ * <p>{@link #run()} returns when {@link #stop()} is called, or throws {@link RegistrationRefused}
+ * when the server refuses to register the device (wrong token, revoked, not on loopback).
+ */
+public final class EdgeAgent implements AutoCloseable {
+
+  private static final int UPLOAD_TRIES = 5;
+
+  private final AgentSettings settings;
+  private final TrainerFactory trainers;
+  private final DeviceProbe probe;
+  private final Consumer<String> log;
+  private final FederationClient client;
+  private final ScheduledExecutorService heartbeats;
+  private ScheduledFuture<?> heartbeat;
+  private volatile boolean stopped;
+  private volatile boolean reregister;
+  private volatile Thread runner;
+  private Registration registration;
+  private String lastTaskId;
+  private Upload lastUpload;
+  private int tasksDone;
+
+  /** The server refused to register this device; trying again will not help. */
+  public static final class RegistrationRefused extends FederationException {
+    private static final long serialVersionUID = 1L;
+
+    RegistrationRefused(FederationException cause, String reason) {
+      super(cause.code(), reason, cause);
+    }
+  }
+
+  /** An encoded result kept until the server has it. */
+  private record Upload(int numExamples, java.util.Map<String, Double> metrics, byte[] data) {}
+
+  /**
+   * An agent; nothing happens until {@link #run()}.
+   *
+   * @param settings server, TLS, token, name
+   * @param trainers trainers for the tasks' models
+   * @param probe device facts and telemetry
+   * @param log one line per notable thing
+   */
+  public EdgeAgent(
+      AgentSettings settings, TrainerFactory trainers, DeviceProbe probe, Consumer<String> log) {
+    this.settings = settings;
+    this.trainers = trainers;
+    this.probe = probe;
+    this.log = log == null ? s -> {} : log;
+    this.client = FederationClient.connect(settings.server(), settings.caFile());
+    this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "fedge-heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Number of tasks done so far. */
+  public synchronized int tasksDone() {
+    return tasksDone;
+  }
+
+  /** The client id the server gave, or null before registering. */
+  public synchronized String clientId() {
+    return registration == null ? null : registration.clientId();
+  }
+
+  /**
+   * Runs until {@link #stop()}.
+   *
+   * @throws RegistrationRefused when the server refuses to register this device
+   */
+  public void run() {
+    runner = Thread.currentThread();
+    DeviceFacts facts = probe.facts();
+    log.accept(String.format(Locale.ROOT,
+        "device: %s, %s %s, %d cores, %.1f GiB memory, %.1f GiB heap, accelerator %s",
+        facts.deviceClass(), facts.os(), facts.arch(), facts.cores(),
+        facts.memoryBytes() / (double) (1L << 30), facts.heapBytes() / (double) (1L << 30),
+        facts.accelerator()));
+    Duration backoff = settings.backoffMin();
+    boolean reachable = true;
+    while (!stopped) {
+      try {
+        if (registration == null || reregister) {
+          register(facts);
+        }
+        Optional<TaskSpec> task = client.pullTask(settings.pullWait());
+        if (!reachable) {
+          log.accept("server " + settings.server() + " is reachable again");
+          reachable = true;
+        }
+        backoff = settings.backoffMin();
+        if (task.isPresent()) {
+          handle(task.get());
+        }
+      } catch (RegistrationRefused e) {
+        throw e;
+      } catch (FederationException e) {
+        if (stopped) {
+          break;
+        }
+        if (e.code() == FederationException.Code.UNAUTHENTICATED && registration != null) {
+          log.accept("the server does not know this device any more (" + e.getMessage()
+              + "); registering again");
+          reregister = true;
+          continue;
+        }
+        if (e.isTransient() || e.code() == FederationException.Code.CANCELLED) {
+          if (reachable) {
+            log.accept("server " + settings.server() + " unreachable (" + e.getMessage()
+                + "); retrying with backoff up to " + settings.backoffMax().toSeconds() + " s");
+            reachable = false;
+          }
+        } else {
+          log.accept("call refused: " + e);
+        }
+        sleep(backoff);
+        backoff = backoff.multipliedBy(2).compareTo(settings.backoffMax()) > 0
+            ? settings.backoffMax() : backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  private void register(DeviceFacts facts) {
+    Registration r;
+    try {
+      r = client.register(settings.enrollToken(), settings.name(), facts);
+    } catch (FederationException e) {
+      if (e.code() == FederationException.Code.UNAUTHENTICATED
+          || e.code() == FederationException.Code.PERMISSION_DENIED
+          || e.code() == FederationException.Code.INVALID_ARGUMENT) {
+        throw new RegistrationRefused(e,
+            "server " + settings.server() + " refused to register this device: "
+                + e.getMessage());
+      }
+      throw e;
+    }
+    synchronized (this) {
+      registration = r;
+    }
+    reregister = false;
+    log.accept("registered with " + settings.server() + " as " + r.clientId() + " ("
+        + settings.name() + ")");
+    startHeartbeats(r.heartbeatInterval());
+  }
+
+  private synchronized void startHeartbeats(Duration interval) {
+    if (heartbeat != null) {
+      heartbeat.cancel(false);
+    }
+    heartbeat = heartbeats.scheduleWithFixedDelay(() -> {
+      try {
+        client.heartbeat(probe.telemetry());
+      } catch (FederationException e) {
+        if (e.code() == FederationException.Code.UNAUTHENTICATED) {
+          reregister = true;
+        }
+      } catch (RuntimeException e) {
+        log.accept("heartbeat failed: " + e);
+      }
+    }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void handle(TaskSpec task) {
+    if (task.taskId().equals(lastTaskId) && lastUpload != null) {
+      log.accept("round " + task.round() + ": sending the result of " + task.taskId()
+          + " again");
+      upload(task, lastUpload);
+      return;
+    }
+    long t0 = System.nanoTime();
+    Parameters global;
+    LocalTrainer trainer;
+    try {
+      global = new Float32Codec().decode(task.layout(), client.downloadModel(task.model()));
+      trainer = trainers.trainerFor(task.layout());
+    } catch (IllegalArgumentException e) {
+      log.accept("round " + task.round() + ": cannot take task " + task.taskId() + ": "
+          + e.getMessage());
+      sleep(settings.backoffMax());
+      return;
+    }
+    try {
+      if (task.kind() == TaskSpec.Kind.EVALUATE) {
+        EvaluateRes res = trainer.evaluate(new EvaluateIns(global, task.config()));
+        client.reportEvaluation(task.taskId(), res);
+        log.accept(String.format(Locale.ROOT, "round %d: evaluated on %d images: accuracy %.4f,"
+            + " loss %.4f", task.round(), res.numExamples(), res.accuracy(), res.loss()));
+        done();
+        return;
+      }
+      FitRes res = trainer.fit(new FitIns(global, task.config()));
+      WireCodec codec = Codecs.byName(task.codec());
+      byte[] data;
+      if (task.delta()) {
+        float[] g = global.values();
+        float[] v = res.parameters().values();
+        float[] diff = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+          diff[i] = v[i] - g[i];
+        }
+        data = codec.encode(new Parameters(task.layout(), diff));
+      } else {
+        data = codec.encode(res.parameters());
+      }
+      Upload up = new Upload(res.numExamples(), res.metrics(), data);
+      lastTaskId = task.taskId();
+      lastUpload = up;
+      double trainSeconds = (System.nanoTime() - t0) / 1e9;
+      if (upload(task, up)) {
+        log.accept(String.format(Locale.ROOT, "round %d: trained on %d images, loss %.4f, in"
+                + " %.1f s; sent %,d bytes (%s)", task.round(), res.numExamples(),
+            res.metric(FitRes.LOSS, Double.NaN), trainSeconds, data.length, codec.name()));
+      }
+      done();
+    } catch (RuntimeException e) {
+      if (e instanceof FederationException f && (f.isTransient() || stopped)) {
+        throw f;
+      }
+      log.accept("round " + task.round() + ": task " + task.taskId() + " failed: " + e);
+    }
+  }
+
+  /** Uploads, retrying while the server is unreachable; false when the server refused it. */
+  private boolean upload(TaskSpec task, Upload up) {
+    Duration backoff = settings.backoffMin();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.uploadResult(task.taskId(), up.numExamples(), up.metrics(), task.codec(),
+            task.layout(), task.delta(), up.data());
+        lastUpload = null;
+        return true;
+      } catch (FederationException e) {
+        if (!e.isTransient() || attempt >= UPLOAD_TRIES || stopped) {
+          if (!e.isTransient()) {
+            lastUpload = null;
+            log.accept("round " + task.round() + ": the server refused the result: " + e);
+            return false;
+          }
+          throw e;
+        }
+        sleep(backoff);
+        backoff = backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  private synchronized void done() {
+    tasksDone++;
+  }
+
+  private void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      if (!stopped) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Makes {@link #run()} return soon. */
+  public void stop() {
+    stopped = true;
+    Thread t = runner;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+    heartbeats.shutdownNow();
+    client.close();
+  }
+}

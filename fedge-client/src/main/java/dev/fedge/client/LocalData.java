@@ -1,0 +1,100 @@
+package dev.fedge.client;
+
+import dev.fedge.data.DataSplit;
+import dev.fedge.data.Datasets;
+import dev.fedge.data.ImageDataset;
+import dev.fedge.data.partition.Partition;
+import dev.fedge.data.partition.Partitioner;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The data a client trains and evaluates on: a data set by name, a folder of the device's own
+ * images ({@code folder:PATH}), or, for demos, one client's part of a partitioned data set ({@code
+ * --partition shards:2 --client-index 3 --of 10}, the same split {@code simulate} makes for the
+ * same seed).
+ *
+ * @param train the images to train on
+ * @param test the images to evaluate on (may be empty)
+ * @param clientIndex the client's index in its partition (0 without one), part of its shuffling
+ *     seed
+ * @param description what was loaded, for the log
+ */
+public record LocalData(ImageDataset train, ImageDataset test, int clientIndex, String description) {
+
+  /**
+   * What to load.
+   *
+   * @param dataset a data set name or {@code folder:PATH}
+   * @param dataDir where data sets are looked for and downloaded to
+   * @param partition {@code iid}, {@code dirichlet:A} or {@code shards:K}, or null for all data
+   * @param clientIndex this client's part, in [0, of) (with a partition)
+   * @param of number of parts (with a partition)
+   * @param seed the partition's seed (the same on every client)
+   * @param trainLimit use only the first N training images before partitioning (0 = all)
+   * @param testLimit evaluate on at most N test images (0 = all)
+   */
+  public record Spec(
+      String dataset, Path dataDir, String partition, Integer clientIndex, Integer of, long seed,
+      int trainLimit, int testLimit) {
+
+    /** Validates the combination of options; messages name the options. */
+    public Spec {
+      if (dataset == null || dataset.isBlank()) {
+        throw new IllegalArgumentException("--dataset must be given");
+      }
+      if (partition != null) {
+        Partitioner.parse(partition);
+        if (clientIndex == null || of == null) {
+          throw new IllegalArgumentException(
+              "--partition " + partition + " needs --client-index and --of");
+        }
+        if (of < 1) {
+          throw new IllegalArgumentException("--of must be >= 1, got " + of);
+        }
+        if (clientIndex < 0 || clientIndex >= of) {
+          throw new IllegalArgumentException(
+              "--client-index must be in [0, " + of + "), got " + clientIndex);
+        }
+      } else if (clientIndex != null || of != null) {
+        throw new IllegalArgumentException("--client-index and --of need --partition");
+      }
+      if (trainLimit < 0 || testLimit < 0) {
+        throw new IllegalArgumentException(
+            "--train-limit and --test-limit must be >= 0, got " + trainLimit + " and "
+                + testLimit);
+      }
+    }
+  }
+
+  /**
+   * Loads the data.
+   *
+   * @param spec what to load
+   * @return the client's data
+   * @throws IOException when the data set cannot be read
+   * @throws IllegalArgumentException for a bad name, partition or index
+   */
+  public static LocalData load(Spec spec) throws IOException {
+    DataSplit split = Datasets.load(spec.dataset(), spec.dataDir());
+    ImageDataset train = spec.trainLimit() > 0 ? split.train().head(spec.trainLimit())
+        : split.train();
+    ImageDataset test = spec.testLimit() > 0 ? split.test().head(spec.testLimit())
+        : split.test();
+    if (spec.partition() == null) {
+      return new LocalData(train, test, 0, spec.dataset() + ": " + train.size()
+          + " training and " + test.size() + " test images");
+    }
+    if (spec.of() > train.size()) {
+      throw new IllegalArgumentException("--of " + spec.of() + " is more than the "
+          + train.size() + " training images of " + spec.dataset());
+    }
+    Partition partition = Partitioner.parse(spec.partition())
+        .partition(train.labels(), train.numClasses(), spec.of(), spec.seed());
+    int i = spec.clientIndex();
+    ImageDataset mine = train.subset(train.name() + "/client-" + i, partition.indices(i));
+    return new LocalData(mine, test, i, spec.dataset() + " " + spec.partition() + " part " + i
+        + " of " + spec.of() + ": " + mine.size() + " training images (" + partition.renderLine(i)
+        + "), " + test.size() + " test images");
+  }
+}
