@@ -1,8 +1,5 @@
 package dev.fedge.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.fedge.server.store.ModelKey;
 import dev.fedge.server.store.ModelStore;
 import dev.fedge.web.metrics.WebMetrics;
 import dev.fedge.web.predict.DjlPredictor;
@@ -19,13 +16,8 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Properties;
@@ -105,6 +97,8 @@ public final class WebServer implements AutoCloseable {
     app.exception(HttpError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
     app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
     app.exception(NoSuchElementException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
+    app.exception(NoSuchFileException.class,
+        (e, ctx) -> error(ctx, 404, "no such file: " + e.getMessage()));
     app.exception(IllegalStateException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
     app.exception(UnsupportedOperationException.class,
         (e, ctx) -> error(ctx, 501, e.getMessage()));

@@ -2,6 +2,7 @@ package dev.fedge.web.predict;
 
 import dev.fedge.data.Datasets;
 import dev.fedge.data.Normalization;
+import dev.fedge.server.FederationServer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,7 +61,9 @@ public record InputSpec(
 
   /**
    * Reads the input spec from a model manifest. The architecture and data set come from the
-   * provenance ({@code model} and {@code dataset}, at its top level or under {@code config}); the
+   * provenance ({@code model} and {@code dataset}, at its top level, under {@code config} as
+   * {@code fedge simulate} writes them, or under {@code settings} as the federation server writes
+   * them, where absent ones take the server's defaults); the
    * shape from {@code input} ({@code channels}, {@code height}, {@code width}) when present, else
    * from the data set ({@code fashion-mnist} and {@code mnist} are 1x28x28, {@code cifar10} and
    * {@code cifar100} 3x32x32); the normalisation from {@code normalization} ({@code mean}, {@code
@@ -73,13 +76,20 @@ public record InputSpec(
    */
   public static InputSpec fromManifest(Map<String, Object> manifest) {
     Map<String, Object> prov = map(manifest.get("provenance"));
-    Map<String, Object> config = map(prov.get("config"));
+    Map<String, Object> config = new java.util.LinkedHashMap<>();
+    if (prov.get("settings") instanceof Map<?, ?>) {
+      // a FederationServer's manifest: its run settings, over the server's defaults
+      config.putAll(FederationServer.STANDARD_SETTINGS);
+      config.putAll(map(prov.get("settings")));
+    }
+    config.putAll(map(prov.get("config")));
     String where = "model " + manifest.getOrDefault("group", "?") + "/"
         + manifest.getOrDefault("project", "?") + "/" + manifest.getOrDefault("round", "?");
     String model = text(prov, config, "model");
     if (model == null) {
       throw new IllegalArgumentException(
-          where + ": its manifest names no architecture (provenance.model or provenance.config.model)");
+          where + ": its manifest names no architecture (provenance.model, provenance.config.model"
+              + " or provenance.settings.model)");
     }
     String dataset = text(prov, config, "dataset");
     Map<String, Object> input = map(prov.containsKey("input") ? prov.get("input")

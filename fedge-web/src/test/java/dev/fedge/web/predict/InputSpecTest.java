@@ -44,14 +44,24 @@ class InputSpecTest {
   }
 
   @Test
+  void aFederationServerManifestTakesTheServersDefaults() {
+    InputSpec s = InputSpec.fromManifest(manifest(Map.of("run", "r1",
+        "settings", Map.of("strategy", "fedprox", "lr", "0.05"))));
+
+    assertEquals("cnn", s.model());
+    assertEquals("fashion-mnist", s.dataset());
+    assertEquals("28x28, 28x28x1 or 1x28x28", s.acceptedShapes());
+  }
+
+  @Test
   void missingFactsAreNamed() {
     IllegalArgumentException noModel = assertThrows(IllegalArgumentException.class,
         () -> InputSpec.fromManifest(manifest(Map.of("config", Map.of("dataset", "mnist")))));
     IllegalArgumentException unknownData = assertThrows(IllegalArgumentException.class,
         () -> InputSpec.fromManifest(manifest(Map.of("model", "cnn", "dataset", "folder:x"))));
 
-    assertEquals("model lab/p/3: its manifest names no architecture (provenance.model or"
-        + " provenance.config.model)", noModel.getMessage());
+    assertEquals("model lab/p/3: its manifest names no architecture (provenance.model,"
+        + " provenance.config.model or provenance.settings.model)", noModel.getMessage());
     assertEquals("model lab/p/3: cannot tell its input shape: data set 'folder:x' is not a known"
         + " one and the manifest has no provenance.input", unknownData.getMessage());
   }

@@ -95,6 +95,7 @@ class ModelServingTest {
         () -> serving.load("lab.bare"));
 
     assertEquals("cannot serve model lab/bare/1: model lab/bare/1: its manifest names no"
-        + " architecture (provenance.model or provenance.config.model)", e.getMessage());
+        + " architecture (provenance.model, provenance.config.model or"
+        + " provenance.settings.model)", e.getMessage());
   }
 }
