@@ -31,40 +31,65 @@ public final class BenchTrainCommand extends BaseCommand {
 
   private static final double MIB = 1024.0 * 1024.0;
 
-  @Option(names = "--model", defaultValue = "cnn",
+  @Option(
+      names = "--model",
+      defaultValue = "cnn",
       description = "Model: cnn or resnet18 (default ${DEFAULT-VALUE}).")
   String model;
 
-  @Option(names = "--dataset", defaultValue = "fashion-mnist",
+  @Option(
+      names = "--dataset",
+      defaultValue = "fashion-mnist",
       description = "Data set (default ${DEFAULT-VALUE}).")
   String dataset;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data",
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      defaultValue = "data",
       description = "Data folder (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--batch-sizes", paramLabel = "B[,B...]", split = ",",
-      defaultValue = "32,64,128", description = "Batch sizes (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch-sizes",
+      paramLabel = "B[,B...]",
+      split = ",",
+      defaultValue = "32,64,128",
+      description = "Batch sizes (default ${DEFAULT-VALUE}).")
   List<Integer> batchSizes;
 
-  @Option(names = "--threads", defaultValue = "2",
+  @Option(
+      names = "--threads",
+      defaultValue = "2",
       description = "PyTorch threads, 0 for PyTorch's default (default ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(names = "--images", paramLabel = "N", defaultValue = "10000",
+  @Option(
+      names = "--images",
+      paramLabel = "N",
+      defaultValue = "10000",
       description = "Training images per epoch (default ${DEFAULT-VALUE}).")
   int images;
 
-  @Option(names = "--repeats", defaultValue = "3",
+  @Option(
+      names = "--repeats",
+      defaultValue = "3",
       description = "Timed epochs per batch size; the best is reported (default ${DEFAULT-VALUE}).")
   int repeats;
 
-  @Option(names = "--rss-rounds", paramLabel = "R", defaultValue = "0",
-      description = "Afterwards, run R rounds (fit + evaluate on 256 images) and report the"
-          + " resident memory growth after 5 warm-up rounds (default ${DEFAULT-VALUE}: skip).")
+  @Option(
+      names = "--rss-rounds",
+      paramLabel = "R",
+      defaultValue = "0",
+      description =
+          "Afterwards, run R rounds (fit + evaluate on 256 images) and report the"
+              + " resident memory growth after 5 warm-up rounds (default ${DEFAULT-VALUE}: skip).")
   int rssRounds;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Model seed (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Model seed (default ${DEFAULT-VALUE}).")
   long seed;
 
   @Override
@@ -86,15 +111,27 @@ public final class BenchTrainCommand extends BaseCommand {
     PrintWriter out = out();
     try (DjlRuntime rt =
         DjlRuntime.create(
-            model, train.channels(), train.height(), train.width(), train.numClasses(), seed,
+            model,
+            train.channels(),
+            train.height(),
+            train.width(),
+            train.numClasses(),
+            seed,
             threads)) {
       out.printf(
           Locale.ROOT,
           "fedge bench train: model %s (%,d parameters), %s: %,d images %dx%dx%d, PyTorch"
               + " threads %d, allocator %s, %d cores, Java %s%n",
-          model, rt.layout().totalSize(), dataset, train.size(), train.channels(),
-          train.height(), train.width(), DjlRuntime.effectiveThreads(),
-          TrainBenchmark.allocator(), Runtime.getRuntime().availableProcessors(),
+          model,
+          rt.layout().totalSize(),
+          dataset,
+          train.size(),
+          train.channels(),
+          train.height(),
+          train.width(),
+          DjlRuntime.effectiveThreads(),
+          TrainBenchmark.allocator(),
+          Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.version"));
       out.println();
       out.printf(
@@ -106,9 +143,14 @@ public final class BenchTrainCommand extends BaseCommand {
       for (int b : batchSizes) {
         TrainBenchmark.Result r = TrainBenchmark.run(rt, train, b, repeats);
         out.printf(
-            Locale.ROOT, "| %d | %,.0f | %,.0f | %,.0f | %.3f | %.0f |%n",
-            r.batchSize(), r.warmUpImagesPerSecond(), r.imagesPerSecond(),
-            r.meanImagesPerSecond(), r.loss(), r.rssBytes() / MIB);
+            Locale.ROOT,
+            "| %d | %,.0f | %,.0f | %,.0f | %.3f | %.0f |%n",
+            r.batchSize(),
+            r.warmUpImagesPerSecond(),
+            r.imagesPerSecond(),
+            r.meanImagesPerSecond(),
+            r.loss(),
+            r.rssBytes() / MIB);
         out.flush();
       }
       if (rssRounds > 0) {
@@ -120,8 +162,12 @@ public final class BenchTrainCommand extends BaseCommand {
             Locale.ROOT,
             "RSS over %d rounds (fit + evaluate, 256 images, batch %d): %.0f MiB after %d"
                 + " warm-up rounds, %.0f MiB at the end, largest growth %.1f MiB%n",
-            rssRounds, batchSizes.get(0), trace.afterWarmUp() / MIB, warmUp,
-            trace.rssBytes().get(trace.rssBytes().size() - 1) / MIB, trace.growth() / MIB);
+            rssRounds,
+            batchSizes.get(0),
+            trace.afterWarmUp() / MIB,
+            warmUp,
+            trace.rssBytes().get(trace.rssBytes().size() - 1) / MIB,
+            trace.growth() / MIB);
       }
     }
     return 0;

@@ -11,8 +11,18 @@ class BenchTrainCommandTest {
   void measuresThroughputPerBatchSizeOnFashionMnist() {
     CliRun run =
         CliRun.of(
-            "bench", "train", "--images", "192", "--batch-sizes", "32,64", "--repeats", "1",
-            "--threads", "1", "--rss-rounds", "6");
+            "bench",
+            "train",
+            "--images",
+            "192",
+            "--batch-sizes",
+            "32,64",
+            "--repeats",
+            "1",
+            "--threads",
+            "1",
+            "--rss-rounds",
+            "6");
 
     assertEquals(0, run.code(), run.err());
     assertTrue(run.out().contains("model cnn (1,663,370 parameters)"), run.out());

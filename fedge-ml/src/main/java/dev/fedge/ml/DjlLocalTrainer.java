@@ -26,14 +26,14 @@ import java.util.regex.Pattern;
  * round} and the client's index, so a run is reproducible.
  *
  * <p>Personal layers: with {@code local_layers} (a regular expression over tensor names), the
- * trainer keeps its own copy of the matching tensors. On fit, the incoming values of those
- * tensors are replaced by the kept ones (once it has them), and after training the trained
- * values are kept again. Evaluation with {@code personal=true} also uses the kept tensors. This
- * serves FedPav's partial averaging and local-only training.
+ * trainer keeps its own copy of the matching tensors. On fit, the incoming values of those tensors
+ * are replaced by the kept ones (once it has them), and after training the trained values are kept
+ * again. Evaluation with {@code personal=true} also uses the kept tensors. This serves FedPav's
+ * partial averaging and local-only training.
  *
  * <p>Fit metrics: {@code loss} (mean cross-entropy of the steps), {@code num_steps}, and with
- * FedNTD {@code ntd_loss} (mean not-true KL divergence), with FedProx {@code proximal_term}
- * ({@code mu/2 * ||w - w_global||^2} of the returned model).
+ * FedNTD {@code ntd_loss} (mean not-true KL divergence), with FedProx {@code proximal_term} ({@code
+ * mu/2 * ||w - w_global||^2} of the returned model).
  */
 public final class DjlLocalTrainer implements LocalTrainer {
 
@@ -57,8 +57,7 @@ public final class DjlLocalTrainer implements LocalTrainer {
    *
    * @param runtime the shared runtime
    * @param train training images
-   * @param test test images, or null when the client has none (evaluation then reports 0
-   *     examples)
+   * @param test test images, or null when the client has none (evaluation then reports 0 examples)
    * @param clientIndex the client's index (>= 0), part of its shuffling seed
    */
   public DjlLocalTrainer(

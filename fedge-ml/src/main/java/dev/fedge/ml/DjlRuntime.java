@@ -23,8 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * gradient collector per JVM, and the CPU is shared anyway), so clients train one after another.
  *
  * <p>Memory stays flat however many rounds run: parameters, optimizer state and batch inputs live
- * in direct buffers allocated once, and every intermediate array of a step is freed when the
- * step ends.
+ * in direct buffers allocated once, and every intermediate array of a step is freed when the step
+ * ends.
  *
  * <pre>{@code
  * try (DjlRuntime rt = DjlRuntime.create("cnn", 1, 28, 28, 10, 42, 2)) {
@@ -238,9 +238,18 @@ public final class DjlRuntime implements AutoCloseable {
     int imageSize = network.channels() * network.height() * network.width();
     if (n < 0 || inputs == null || (long) n * imageSize != inputs.length) {
       throw new IllegalArgumentException(
-          "predict: inputs must hold n * " + imageSize + " values (" + network.channels() + "x"
-              + network.height() + "x" + network.width() + " per image), got "
-              + (inputs == null ? "null" : inputs.length) + " values for n = " + n);
+          "predict: inputs must hold n * "
+              + imageSize
+              + " values ("
+              + network.channels()
+              + "x"
+              + network.height()
+              + "x"
+              + network.width()
+              + " per image), got "
+              + (inputs == null ? "null" : inputs.length)
+              + " values for n = "
+              + n);
     }
     return predict(parameters, n, 64, (b, from, count) -> b.fill(inputs, from, count));
   }
@@ -368,7 +377,8 @@ public final class DjlRuntime implements AutoCloseable {
                 }
                 // In place: w -= v with v = mom * v + lr * (g + wd * w); then zeroes w's gradient.
                 w.getNDArrayInternal()
-                    .sgdUpdate(new NDList(w, g, states[i]), new NDList(w), lr, wd, 1f, -1f, mom, false);
+                    .sgdUpdate(
+                        new NDList(w, g, states[i]), new NDList(w), lr, wd, 1f, -1f, mom, false);
               }
             }
             steps++;
@@ -395,7 +405,11 @@ public final class DjlRuntime implements AutoCloseable {
         capacity,
         c ->
             new Batch(
-                root, c, network.channels(), network.height(), network.width(),
+                root,
+                c,
+                network.channels(),
+                network.height(),
+                network.width(),
                 network.numClasses()));
   }
 
@@ -426,10 +440,20 @@ public final class DjlRuntime implements AutoCloseable {
     }
     if (!parameters.layout().equals(layout())) {
       throw new IllegalArgumentException(
-          what + ": parameters have " + parameters.layout().count() + " tensors / "
-              + parameters.size() + " values, but model '" + network.name() + "' has "
-              + layout().count() + " tensors / " + layout().totalSize()
-              + " values (first tensor " + layout().tensors().get(0) + ")");
+          what
+              + ": parameters have "
+              + parameters.layout().count()
+              + " tensors / "
+              + parameters.size()
+              + " values, but model '"
+              + network.name()
+              + "' has "
+              + layout().count()
+              + " tensors / "
+              + layout().totalSize()
+              + " values (first tensor "
+              + layout().tensors().get(0)
+              + ")");
     }
   }
 
@@ -437,18 +461,39 @@ public final class DjlRuntime implements AutoCloseable {
     if (data == null) {
       throw new IllegalArgumentException(what + ": data set must not be null");
     }
-    if (data.channels() != network.channels() || data.height() != network.height()
+    if (data.channels() != network.channels()
+        || data.height() != network.height()
         || data.width() != network.width()) {
       throw new IllegalArgumentException(
-          what + ": data set " + data + " has images of " + data.channels() + "x"
-              + data.height() + "x" + data.width() + ", model '" + network.name()
-              + "' expects " + network.channels() + "x" + network.height() + "x"
+          what
+              + ": data set "
+              + data
+              + " has images of "
+              + data.channels()
+              + "x"
+              + data.height()
+              + "x"
+              + data.width()
+              + ", model '"
+              + network.name()
+              + "' expects "
+              + network.channels()
+              + "x"
+              + network.height()
+              + "x"
               + network.width());
     }
     if (data.numClasses() > network.numClasses()) {
       throw new IllegalArgumentException(
-          what + ": data set " + data + " has " + data.numClasses() + " classes, model '"
-              + network.name() + "' has " + network.numClasses());
+          what
+              + ": data set "
+              + data
+              + " has "
+              + data.numClasses()
+              + " classes, model '"
+              + network.name()
+              + "' has "
+              + network.numClasses());
     }
   }
 

@@ -43,7 +43,9 @@ final class LayoutBuilder {
     return new ParameterLayout(entries.stream().map(Entry::spec).toList());
   }
 
-  /** Initial values for every tensor, in order, drawn from one generator seeded with {@code seed}. */
+  /**
+   * Initial values for every tensor, in order, drawn from one generator seeded with {@code seed}.
+   */
   float[] initialize(long seed) {
     ParameterLayout layout = layout();
     float[] values = new float[layout.totalSize()];

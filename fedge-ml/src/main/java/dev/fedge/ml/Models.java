@@ -2,7 +2,10 @@ package dev.fedge.ml;
 
 import java.util.List;
 
-/** The registry of models by name: {@code cnn} ({@link Cnn}) and {@code resnet18} ({@link ResNet18}). */
+/**
+ * The registry of models by name: {@code cnn} ({@link Cnn}) and {@code resnet18} ({@link
+ * ResNet18}).
+ */
 public final class Models {
 
   /** Names of the known models. */
@@ -28,20 +31,25 @@ public final class Models {
     return switch (name) {
       case "cnn" -> new Cnn(channels, height, width, numClasses);
       case "resnet18" -> new ResNet18(channels, height, width, numClasses);
-      default -> throw new IllegalArgumentException(
-          "model: unknown model '" + name + "' (known: " + String.join(", ", NAMES) + ")");
+      default ->
+          throw new IllegalArgumentException(
+              "model: unknown model '" + name + "' (known: " + String.join(", ", NAMES) + ")");
     };
   }
 
   static void checkShape(String model, int channels, int height, int width, int numClasses) {
     if (channels < 1 || height < 4 || width < 4) {
       throw new IllegalArgumentException(
-          model + ": input must have >= 1 channel and be at least 4x4, got "
-              + channels + "x" + height + "x" + width);
+          model
+              + ": input must have >= 1 channel and be at least 4x4, got "
+              + channels
+              + "x"
+              + height
+              + "x"
+              + width);
     }
     if (numClasses < 2) {
-      throw new IllegalArgumentException(
-          model + ": numClasses must be >= 2, got " + numClasses);
+      throw new IllegalArgumentException(model + ": numClasses must be >= 2, got " + numClasses);
     }
   }
 }

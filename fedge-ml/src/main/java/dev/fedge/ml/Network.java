@@ -6,8 +6,8 @@ import dev.fedge.api.ParameterLayout;
 /**
  * A model as a pure function of its parameters: a {@link ParameterLayout} of named tensors (PyTorch
  * names and shapes), a seeded initialiser, and a forward pass over DJL arrays. Networks hold no
- * arrays themselves, so one description serves any number of parameter sets (the trained model,
- * the frozen global model of FedNTD, ...).
+ * arrays themselves, so one description serves any number of parameter sets (the trained model, the
+ * frozen global model of FedNTD, ...).
  */
 public interface Network {
 

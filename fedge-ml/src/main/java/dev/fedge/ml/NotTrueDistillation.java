@@ -13,8 +13,8 @@ import java.nio.LongBuffer;
  *
  * where {@code z~} are the local model's logits with the true class's column removed, {@code z~_g}
  * the same for the (frozen) global model, the KL divergence is summed over the remaining classes
- * and averaged over the batch. This class holds the distillation term; {@link #divergence(float[][],
- * float[][], int[], double)} is a plain-Java reference of the same formula.
+ * and averaged over the batch. This class holds the distillation term; {@link
+ * #divergence(float[][], float[][], int[], double)} is a plain-Java reference of the same formula.
  */
 public final class NotTrueDistillation {
 
@@ -76,7 +76,12 @@ public final class NotTrueDistillation {
     if (local.length != global.length || local.length != labels.length || local.length == 0) {
       throw new IllegalArgumentException(
           "not-true distillation: need the same positive number of rows, got "
-              + local.length + ", " + global.length + " and " + labels.length + " labels");
+              + local.length
+              + ", "
+              + global.length
+              + " and "
+              + labels.length
+              + " labels");
     }
     double sum = 0;
     for (int r = 0; r < local.length; r++) {

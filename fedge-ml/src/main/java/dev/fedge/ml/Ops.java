@@ -22,8 +22,7 @@ final class Ops {
 
   /** 2-D convolution with square kernel, stride and padding; {@code bias} may be null. */
   static NDArray conv(NDArray x, NDArray weight, NDArray bias, int stride, int pad) {
-    return Conv2d.conv2d(
-            x, weight, bias, new Shape(stride, stride), new Shape(pad, pad), ONE, 1)
+    return Conv2d.conv2d(x, weight, bias, new Shape(stride, stride), new Shape(pad, pad), ONE, 1)
         .singletonOrThrow();
   }
 
@@ -43,10 +42,10 @@ final class Ops {
   }
 
   /**
-   * Group normalisation (Wu and He, ECCV 2018): the channels of each example are split into
-   * {@code groups} groups, each group is normalised to zero mean and unit variance over its
-   * channels and pixels (biased variance, epsilon {@link #GN_EPS}), then scaled and shifted per
-   * channel. Same as PyTorch's {@code nn.GroupNorm(groups, C)}.
+   * Group normalisation (Wu and He, ECCV 2018): the channels of each example are split into {@code
+   * groups} groups, each group is normalised to zero mean and unit variance over its channels and
+   * pixels (biased variance, epsilon {@link #GN_EPS}), then scaled and shifted per channel. Same as
+   * PyTorch's {@code nn.GroupNorm(groups, C)}.
    *
    * <p>DJL has no group norm; this uses PyTorch's fused layer norm on the input viewed as {@code
    * (N, groups, C/groups*H*W)}, then the per-channel affine transform.

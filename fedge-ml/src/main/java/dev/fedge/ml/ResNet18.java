@@ -9,13 +9,13 @@ import java.util.List;
  * ResNet-18 (He et al., "Deep Residual Learning for Image Recognition", CVPR 2016), CIFAR variant:
  * a 3x3 stem convolution with 64 channels and no max pooling, four stages of two basic blocks with
  * 64, 128, 256 and 512 channels (stages 2-4 start with stride 2 and a 1x1 projection shortcut),
- * global average pooling and a dense layer to the classes. 11,173,962 parameters on 32x32x3 with
- * 10 classes.
+ * global average pooling and a dense layer to the classes. 11,173,962 parameters on 32x32x3 with 10
+ * classes.
  *
- * <p>Batch normalisation is replaced by group normalisation with {@value #GROUPS} groups, which
- * has no running statistics and does not depend on the batch, as federated learning on non-IID
- * data needs (Hsieh et al., "The Non-IID Data Quagmire of Decentralized Machine Learning", ICML
- * 2020, found 2 groups best). Convolutions have no bias.
+ * <p>Batch normalisation is replaced by group normalisation with {@value #GROUPS} groups, which has
+ * no running statistics and does not depend on the batch, as federated learning on non-IID data
+ * needs (Hsieh et al., "The Non-IID Data Quagmire of Decentralized Machine Learning", ICML 2020,
+ * found 2 groups best). Convolutions have no bias.
  *
  * <p>Tensor names follow torchvision where they can: {@code conv1.weight, gn1.weight, gn1.bias,
  * layer1.0.conv1.weight, layer1.0.gn1.weight, ..., layer2.0.shortcut.conv.weight,
@@ -30,8 +30,16 @@ public final class ResNet18 implements Network {
 
   /** Indices of one basic block's tensors; {@code sc* < 0} when the shortcut is the identity. */
   private record Block(
-      int stride, int conv1, int gn1w, int gn1b, int conv2, int gn2w, int gn2b, int scConv,
-      int scGnW, int scGnB) {}
+      int stride,
+      int conv1,
+      int gn1w,
+      int gn1b,
+      int conv2,
+      int gn2w,
+      int gn2b,
+      int scConv,
+      int scGnW,
+      int scGnB) {}
 
   private final int channels;
   private final int height;

@@ -44,7 +44,8 @@ final class TensorSet implements AutoCloseable {
     for (TensorSpec t : layout.tensors()) {
       padded += roundUp(t.size(), floatsPerAlign);
     }
-    ByteBuffer raw = ByteBuffer.allocateDirect(Math.toIntExact(padded * Float.BYTES + DirectArray.ALIGN));
+    ByteBuffer raw =
+        ByteBuffer.allocateDirect(Math.toIntExact(padded * Float.BYTES + DirectArray.ALIGN));
     ByteBuffer memory = raw.alignedSlice(DirectArray.ALIGN).order(ByteOrder.nativeOrder());
     int byteOff = 0;
     int flatOff = 0;

@@ -17,8 +17,8 @@ import java.util.List;
 /**
  * Measures local training throughput through the real {@link DjlLocalTrainer}: one epoch over the
  * images as warm-up (its speed is reported too: it includes the allocator's first-touch page
- * faults), then timed epochs, each one {@code fit} call from the same start model (parameter
- * load and copy-out included).
+ * faults), then timed epochs, each one {@code fit} call from the same start model (parameter load
+ * and copy-out included).
  */
 public final class TrainBenchmark {
 
@@ -125,7 +125,8 @@ public final class TrainBenchmark {
     List<Long> rss = new ArrayList<>();
     for (int r = 1; r <= rounds; r++) {
       Config config =
-          Config.of(ConfigKeys.BATCH_SIZE, batchSize, ConfigKeys.ROUND, r, ConfigKeys.MOMENTUM, 0.9);
+          Config.of(
+              ConfigKeys.BATCH_SIZE, batchSize, ConfigKeys.ROUND, r, ConfigKeys.MOMENTUM, 0.9);
       model = trainer.fit(new FitIns(model, config)).parameters();
       trainer.evaluate(new EvaluateIns(model, Config.empty()));
       rss.add(ProcessMemory.rssBytes());
@@ -146,7 +147,9 @@ public final class TrainBenchmark {
       return "unknown";
     }
     String tunables = System.getenv("GLIBC_TUNABLES");
-    return tunables == null || tunables.isBlank() ? "glibc" : "glibc (GLIBC_TUNABLES=" + tunables + ")";
+    return tunables == null || tunables.isBlank()
+        ? "glibc"
+        : "glibc (GLIBC_TUNABLES=" + tunables + ")";
   }
 
   private static double seconds(long since) {

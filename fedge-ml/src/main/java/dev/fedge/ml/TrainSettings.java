@@ -50,13 +50,16 @@ public record TrainSettings(
     check(momentum >= 0 && momentum < 1, ConfigKeys.MOMENTUM, "must be in [0, 1)", momentum);
     check(
         weightDecay >= 0 && Double.isFinite(weightDecay),
-        ConfigKeys.WEIGHT_DECAY, "must be a finite number >= 0", weightDecay);
+        ConfigKeys.WEIGHT_DECAY,
+        "must be a finite number >= 0",
+        weightDecay);
     check(
         proximalMu >= 0 && Double.isFinite(proximalMu),
-        ConfigKeys.PROXIMAL_MU, "must be a finite number >= 0", proximalMu);
+        ConfigKeys.PROXIMAL_MU,
+        "must be a finite number >= 0",
+        proximalMu);
     check(ntdTau > 0 && Double.isFinite(ntdTau), ConfigKeys.NTD_TAU, "must be > 0", ntdTau);
-    check(
-        ntdBeta >= 0 && Double.isFinite(ntdBeta), ConfigKeys.NTD_BETA, "must be >= 0", ntdBeta);
+    check(ntdBeta >= 0 && Double.isFinite(ntdBeta), ConfigKeys.NTD_BETA, "must be >= 0", ntdBeta);
     if (objective == null) {
       throw new IllegalArgumentException("config 'objective': must not be null");
     }
@@ -100,8 +103,11 @@ public record TrainSettings(
         local = Optional.of(Pattern.compile(regex));
       } catch (PatternSyntaxException e) {
         throw new IllegalArgumentException(
-            "config 'local_layers': not a regular expression: '" + regex + "' ("
-                + e.getDescription() + ")");
+            "config 'local_layers': not a regular expression: '"
+                + regex
+                + "' ("
+                + e.getDescription()
+                + ")");
       }
     }
     return new TrainSettings(

@@ -119,8 +119,7 @@ class DjlLocalTrainerTest {
     double kl = ntd.metric(DjlLocalTrainer.NTD_LOSS, -1);
     assertTrue(kl > 0 && Double.isFinite(kl), "ntd_loss " + kl);
     assertFalse(Arrays.equals(ce.parameters().values(), ntd.parameters().values()));
-    assertTrue(
-        distance(ntd.parameters(), global) > 0, "fedntd did not train");
+    assertTrue(distance(ntd.parameters(), global) > 0, "fedntd did not train");
   }
 
   @Test
@@ -140,10 +139,8 @@ class DjlLocalTrainerTest {
     assertArrayEquals(global1.tensor("head.bias"), second.parameters().tensor("head.bias"));
     assertArrayEquals(global2.tensor("fc1.weight"), second.parameters().tensor("fc1.weight"));
 
-    EvaluateRes personal =
-        trainer.evaluate(new EvaluateIns(global2, Config.of("personal", true)));
-    EvaluateRes mixed =
-        trainer.evaluate(new EvaluateIns(second.parameters(), Config.empty()));
+    EvaluateRes personal = trainer.evaluate(new EvaluateIns(global2, Config.of("personal", true)));
+    EvaluateRes mixed = trainer.evaluate(new EvaluateIns(second.parameters(), Config.empty()));
     EvaluateRes plain = trainer.evaluate(new EvaluateIns(global2, Config.empty()));
     assertEquals(mixed.loss(), personal.loss(), 1e-9);
     assertTrue(Math.abs(plain.loss() - personal.loss()) > 1e-6);
@@ -153,7 +150,8 @@ class DjlLocalTrainerTest {
   void evaluationWithoutTestDataHasNoExamples() {
     LocalTrainer trainer = runtime.trainer(train, null, 0);
 
-    EvaluateRes res = trainer.evaluate(new EvaluateIns(runtime.initialParameters(), Config.empty()));
+    EvaluateRes res =
+        trainer.evaluate(new EvaluateIns(runtime.initialParameters(), Config.empty()));
 
     assertEquals(0, res.numExamples());
   }
@@ -178,8 +176,7 @@ class DjlLocalTrainerTest {
     Parameters other = Parameters.zeros(Models.create("cnn", 1, 28, 28, 5).layout());
     IllegalArgumentException layout =
         assertThrows(
-            IllegalArgumentException.class,
-            () -> trainer.fit(new FitIns(other, Config.empty())));
+            IllegalArgumentException.class, () -> trainer.fit(new FitIns(other, Config.empty())));
     ImageDataset rgb = SyntheticImages.create(10, 1, 3, 32, 32, 10);
     IllegalArgumentException data =
         assertThrows(IllegalArgumentException.class, () -> runtime.trainer(rgb, null, 0));

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Loads, trains (FedNTD with momentum; FedProx with personal layers), evaluates and predicts for 50
- * rounds with two clients, and checks that the process's resident memory does not grow:
- * parameters are copied into native arrays in place, and every step frees its intermediate arrays.
+ * rounds with two clients, and checks that the process's resident memory does not grow: parameters
+ * are copied into native arrays in place, and every step frees its intermediate arrays.
  *
  * <p>The rounds run in a child JVM whose whole heap is committed and touched at start ({@code
  * -Xms=-Xmx -XX:+AlwaysPreTouch}), so a growing resident set can only be native memory.
@@ -34,24 +34,39 @@ class MemoryStabilityTest {
   @Test
   void residentMemoryStaysFlatOverFiftyRounds() throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> cmd = new ArrayList<>(List.of(
-        java.toString(), "-Xms384m", "-Xmx384m", "-XX:+AlwaysPreTouch", "-Dai.djl.offline=true",
-        "-cp", System.getProperty("java.class.path"), MemoryStabilityTest.class.getName()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java.toString(),
+                "-Xms384m",
+                "-Xmx384m",
+                "-XX:+AlwaysPreTouch",
+                "-Dai.djl.offline=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                MemoryStabilityTest.class.getName()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int code = p.waitFor();
 
     assertEquals(0, code, output);
-    List<Long> rss = output.lines().filter(l -> l.startsWith("rss "))
-        .map(l -> Long.parseLong(l.substring(4).trim())).toList();
+    List<Long> rss =
+        output
+            .lines()
+            .filter(l -> l.startsWith("rss "))
+            .map(l -> Long.parseLong(l.substring(4).trim()))
+            .toList();
     assertEquals(ROUNDS, rss.size(), output);
     long warm = rss.get(WARM_UP - 1);
     long max = rss.subList(WARM_UP, ROUNDS).stream().mapToLong(Long::longValue).max().orElseThrow();
     assertTrue(warm > 0, "no VmRSS in /proc/self/status");
     assertTrue(
         max - warm < 200 * MIB,
-        "RSS grew by " + (max - warm) / MIB + " MiB after warm-up: " + rss.stream()
-            .map(r -> Long.toString(r / MIB)).toList() + " MiB");
+        "RSS grew by "
+            + (max - warm) / MIB
+            + " MiB after warm-up: "
+            + rss.stream().map(r -> Long.toString(r / MIB)).toList()
+            + " MiB");
   }
 
   /** The child process: runs the rounds and prints the resident set after each, in bytes. */

@@ -22,8 +22,15 @@ class ModelsTest {
 
     assertEquals(1_663_370, layout.totalSize());
     assertEquals(
-        List.of("conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "fc1.weight",
-            "fc1.bias", "head.weight", "head.bias"),
+        List.of(
+            "conv1.weight",
+            "conv1.bias",
+            "conv2.weight",
+            "conv2.bias",
+            "fc1.weight",
+            "fc1.bias",
+            "head.weight",
+            "head.bias"),
         layout.tensors().stream().map(TensorSpec::name).toList());
     assertArrayEquals(new int[] {32, 1, 5, 5}, layout.tensors().get(0).shape());
     assertArrayEquals(new int[] {512, 3136}, layout.tensors().get(4).shape());

@@ -46,7 +46,8 @@ class NotTrueDistillationTest {
 
     assertEquals(
         NotTrueDistillation.divergence(LOCAL, GLOBAL, LABELS, 1),
-        NotTrueDistillation.divergence(local, global, LABELS, 1), 1e-9);
+        NotTrueDistillation.divergence(local, global, LABELS, 1),
+        1e-9);
   }
 
   @Test

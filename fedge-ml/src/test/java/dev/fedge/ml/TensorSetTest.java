@@ -28,8 +28,7 @@ class TensorSetTest {
       assertArrayEquals(values, back);
       for (int i = 0; i < layout.count(); i++) {
         int off = layout.offset(i);
-        float[] expected =
-            Arrays.copyOfRange(values, off, off + layout.tensors().get(i).size());
+        float[] expected = Arrays.copyOfRange(values, off, off + layout.tensors().get(i).size());
         assertArrayEquals(expected, set.arrays()[i].toFloatArray(), layout.tensors().get(i).name());
       }
     }
@@ -48,8 +47,8 @@ class TensorSetTest {
 
       float[] back = set.toFlat();
       int off = layout.offset(7);
-      assertArrayEquals(new float[] {6, 6, 6, 6, 6, 6, 6, 6, 6, 6},
-          Arrays.copyOfRange(back, off, off + 10));
+      assertArrayEquals(
+          new float[] {6, 6, 6, 6, 6, 6, 6, 6, 6, 6}, Arrays.copyOfRange(back, off, off + 10));
       assertArrayEquals(Arrays.copyOf(values, off), Arrays.copyOf(back, off));
     }
   }
