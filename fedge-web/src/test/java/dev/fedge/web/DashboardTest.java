@@ -152,7 +152,8 @@ class DashboardTest {
     waiting().until(d -> chartPoints() == 3);
     String row = "#participation tr[data-round='3']";
     assertTrue(read(row + " td.trained", null).contains("pi-kitchen"));
-    assertEquals("old-laptop: disconnected", read(row + " td.failed .chip", null));
+    assertEquals("old-laptop.local: disconnected", read(row + " td.failed .chip", null));
+    assertEquals("old-laptop", read(row + " td.failed .chip", "title"));
     assertTrue(read(row, null).contains("71.0 %"), read(row, null));
     waiting().until(d -> d.findElement(By.cssSelector("#runs tr[data-id='fmnist-fedavg']"))
         .getText().contains("3 / 10"));
@@ -191,6 +192,11 @@ class DashboardTest {
   }
 
   void screenshot(String name) throws Exception {
+    screenshot(browser, name);
+  }
+
+  /** Saves a screenshot under {@code target/}, to look at. */
+  static void screenshot(ChromeDriver browser, String name) throws Exception {
     File shot = browser.getScreenshotAs(OutputType.FILE);
     Path target = Path.of("target", name);
     Files.createDirectories(target.getParent());

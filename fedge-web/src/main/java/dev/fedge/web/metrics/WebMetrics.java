@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code fedge_rounds_total}: completed rounds;
  *   <li>{@code fedge_round_duration_seconds}: wall time per round (count, sum, max);
- *   <li>{@code fedge_bytes_received_total} and {@code fedge_bytes_sent_total}: model bytes over
+ *   <li>{@code fedge_network_received_bytes_total} and {@code fedge_network_sent_bytes_total}: model bytes over
  *       the network;
  *   <li>{@code fedge_connected_clients{device_class}}: clients online now, by device class;
  *   <li>{@code fedge_client_failures_total{reason}}: failed client calls, by reason category;
@@ -69,12 +69,12 @@ public final class WebMetrics {
     roundDuration =
         Timer.builder("fedge.round.duration").description("Wall time of a round").register(registry);
     bytesIn =
-        Counter.builder("fedge.bytes.received")
+        Counter.builder("fedge.network.received")
             .description("Bytes received from clients (model updates)")
             .baseUnit("bytes")
             .register(registry);
     bytesOut =
-        Counter.builder("fedge.bytes.sent")
+        Counter.builder("fedge.network.sent")
             .description("Bytes sent to clients (global models)")
             .baseUnit("bytes")
             .register(registry);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fedge.api.ClientFailure;
 import dev.fedge.api.DeviceFacts;
 import dev.fedge.api.Telemetry;
+import dev.fedge.server.FederationServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,8 +149,11 @@ public final class SqliteServerView implements ServerView, AutoCloseable {
           + " codec, settings, status, completed_rounds, created_at, updated_at FROM runs ";
 
   private static RunInfo run(ResultSet rs) throws SQLException {
+    // the run's settings over the server's defaults: what the run really uses
     Map<String, Object> config = new LinkedHashMap<>();
-    new TreeMap<>(stringMap(rs.getString(9))).forEach(config::put);
+    Map<String, String> settings = new TreeMap<>(FederationServer.STANDARD_SETTINGS);
+    settings.putAll(stringMap(rs.getString(9)));
+    settings.forEach(config::put);
     config.put("rounds", rs.getInt(4));
     config.put("min_clients", rs.getInt(5));
     config.put("min_results", rs.getInt(6));

@@ -167,15 +167,21 @@ function renderChart() {
   canvas.setAttribute('data-rounds', String(labels.length));
 }
 
+/** A device's name for a client id (ids are short and opaque, names are what people know). */
+function deviceName(id) {
+  const d = state.devices.find(x => x.id === id);
+  return d && d.name ? d.name : id;
+}
+
 function renderParticipation() {
   const body = $('participation').tBodies[0];
   body.replaceChildren();
   $('rounds-empty').hidden = state.rounds.length > 0;
   for (const r of state.rounds.slice().reverse()) {
     const trained = el('td', { class: 'chips trained' });
-    for (const p of r.participants) trained.append(el('span', { class: 'chip' }, p));
+    for (const p of r.participants) trained.append(el('span', { class: 'chip', title: p }, deviceName(p)));
     const failed = el('td', { class: 'chips failed' });
-    for (const f of r.failures) failed.append(el('span', { class: 'chip fail', title: f.reason }, f.clientId + ': ' + f.reason));
+    for (const f of r.failures) failed.append(el('span', { class: 'chip fail', title: f.clientId }, deviceName(f.clientId) + ': ' + f.reason));
     if (!r.failures.length) failed.append(el('span', { class: 'muted' }, '–'));
     body.append(el('tr', { 'data-round': r.round },
       el('td', { class: 'num' }, r.round),
@@ -258,7 +264,11 @@ function connect() {
     status.dataset.state = 'offline';
     status.textContent = 'reconnecting…';
   };
-  es.addEventListener('devices', e => { state.devices = JSON.parse(e.data).devices; renderDevices(); });
+  es.addEventListener('devices', e => {
+    state.devices = JSON.parse(e.data).devices;
+    renderDevices();
+    if (currentRun()) renderParticipation();
+  });
   es.addEventListener('run', e => upsertRun(JSON.parse(e.data)));
   es.addEventListener('round', e => onRound(JSON.parse(e.data)));
   es.addEventListener('event', e => {

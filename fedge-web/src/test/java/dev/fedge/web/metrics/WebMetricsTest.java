@@ -26,8 +26,8 @@ class WebMetricsTest {
     assertTrue(s.contains("fedge_rounds_total 2.0"), s);
     assertTrue(s.contains("fedge_round_duration_seconds_sum 4.0"), s);
     assertTrue(s.contains("fedge_round_duration_seconds_count 2"), s);
-    assertTrue(s.contains("fedge_bytes_received_bytes_total 1000.0"), s);
-    assertTrue(s.contains("fedge_bytes_sent_bytes_total 4000.0"), s);
+    assertTrue(s.contains("fedge_network_received_bytes_total 1000.0"), s);
+    assertTrue(s.contains("fedge_network_sent_bytes_total 4000.0"), s);
     assertTrue(s.contains("fedge_aggregation_duration_seconds_sum 0.3"), s);
     assertTrue(s.contains("fedge_client_failures_total{reason=\"timeout\"} 1.0"), s);
     assertTrue(s.contains("fedge_client_failures_total{reason=\"non_finite\"} 0.0"), s);
