@@ -22,8 +22,8 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
- * The JSON API under {@code /api/v1}: devices, runs and their rounds, the model registry, the
- * event log, the live event stream, and starting and stopping runs.
+ * The JSON API under {@code /api/v1}: devices, runs and their rounds, the model registry, the event
+ * log, the live event stream, and starting and stopping runs.
  */
 final class ApiRoutes {
 
@@ -44,42 +44,62 @@ final class ApiRoutes {
 
   void register(Javalin app) {
     app.get(BASE, this::index);
-    app.get(BASE + "/devices", ctx -> ctx.json(
-        view.devices().stream().map(JsonViews::device).toList()));
-    app.get(BASE + "/devices/{id}", ctx -> ctx.json(JsonViews.device(
-        view.devices().stream().filter(d -> d.id().equals(ctx.pathParam("id"))).findFirst()
-            .orElseThrow(() -> new NoSuchElementException(
-                "no device '" + ctx.pathParam("id") + "'")))));
+    app.get(
+        BASE + "/devices",
+        ctx -> ctx.json(view.devices().stream().map(JsonViews::device).toList()));
+    app.get(
+        BASE + "/devices/{id}",
+        ctx ->
+            ctx.json(
+                JsonViews.device(
+                    view.devices().stream()
+                        .filter(d -> d.id().equals(ctx.pathParam("id")))
+                        .findFirst()
+                        .orElseThrow(
+                            () ->
+                                new NoSuchElementException(
+                                    "no device '" + ctx.pathParam("id") + "'")))));
     app.get(BASE + "/runs", ctx -> ctx.json(view.runs().stream().map(JsonViews::run).toList()));
     app.post(BASE + "/runs", this::startRun);
     app.get(BASE + "/runs/{id}", ctx -> ctx.json(runJson(run(ctx.pathParam("id")))));
     app.post(BASE + "/runs/{id}/stop", this::stopRun);
-    app.get(BASE + "/runs/{id}/rounds", ctx -> {
-      run(ctx.pathParam("id"));
-      ctx.json(view.rounds(ctx.pathParam("id")).stream().map(JsonViews::round).toList());
-    });
-    app.get(BASE + "/runs/{id}/rounds/{round}", ctx -> {
-      String id = ctx.pathParam("id");
-      run(id);
-      int n = integer("round", ctx.pathParam("round"));
-      ctx.json(JsonViews.round(view.rounds(id).stream().filter(r -> r.round() == n).findFirst()
-          .orElseThrow(() -> new NoSuchElementException(
-              "run '" + id + "' has no finished round " + n))));
-    });
+    app.get(
+        BASE + "/runs/{id}/rounds",
+        ctx -> {
+          run(ctx.pathParam("id"));
+          ctx.json(view.rounds(ctx.pathParam("id")).stream().map(JsonViews::round).toList());
+        });
+    app.get(
+        BASE + "/runs/{id}/rounds/{round}",
+        ctx -> {
+          String id = ctx.pathParam("id");
+          run(id);
+          int n = integer("round", ctx.pathParam("round"));
+          ctx.json(
+              JsonViews.round(
+                  view.rounds(id).stream()
+                      .filter(r -> r.round() == n)
+                      .findFirst()
+                      .orElseThrow(
+                          () ->
+                              new NoSuchElementException(
+                                  "run '" + id + "' has no finished round " + n))));
+        });
     app.get(BASE + "/events", this::events);
     app.sse(BASE + "/stream", live::add);
     app.get(BASE + "/models", ctx -> ctx.json(projects(null)));
-    app.get(BASE + "/models/{group}", ctx -> {
-      String group = name("group", ctx.pathParam("group"));
-      List<Map<String, Object>> p = projects(group);
-      if (p.isEmpty()) {
-        throw new NoSuchElementException("no models in group '" + group + "'");
-      }
-      ctx.json(p);
-    });
+    app.get(
+        BASE + "/models/{group}",
+        ctx -> {
+          String group = name("group", ctx.pathParam("group"));
+          List<Map<String, Object>> p = projects(group);
+          if (p.isEmpty()) {
+            throw new NoSuchElementException("no models in group '" + group + "'");
+          }
+          ctx.json(p);
+        });
     app.get(BASE + "/models/{group}/{project}", this::projectRounds);
-    app.get(BASE + "/models/{group}/{project}/{round}", ctx -> ctx.json(
-        store.manifest(key(ctx))));
+    app.get(BASE + "/models/{group}/{project}/{round}", ctx -> ctx.json(store.manifest(key(ctx))));
     app.get(BASE + "/models/{group}/{project}/{round}/" + ModelStore.MODEL_FILE, this::download);
   }
 
@@ -87,17 +107,27 @@ final class ApiRoutes {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", "fedge");
     m.put("api", "v1");
-    m.put("endpoints", List.of(
-        "GET /api/v1/devices", "GET /api/v1/devices/{id}",
-        "GET /api/v1/runs", "POST /api/v1/runs", "GET /api/v1/runs/{id}",
-        "POST /api/v1/runs/{id}/stop", "GET /api/v1/runs/{id}/rounds",
-        "GET /api/v1/runs/{id}/rounds/{round}",
-        "GET /api/v1/events?after={id}&limit={n}", "GET /api/v1/stream (server-sent events)",
-        "GET /api/v1/models", "GET /api/v1/models/{group}", "GET /api/v1/models/{group}/{project}",
-        "GET /api/v1/models/{group}/{project}/{round|latest}",
-        "GET /api/v1/models/{group}/{project}/{round|latest}/model.safetensors",
-        "GET /v1/models/{group.project[.round]}",
-        "POST /v1/models/{group.project[.round]}:predict", "GET /metrics"));
+    m.put(
+        "endpoints",
+        List.of(
+            "GET /api/v1/devices",
+            "GET /api/v1/devices/{id}",
+            "GET /api/v1/runs",
+            "POST /api/v1/runs",
+            "GET /api/v1/runs/{id}",
+            "POST /api/v1/runs/{id}/stop",
+            "GET /api/v1/runs/{id}/rounds",
+            "GET /api/v1/runs/{id}/rounds/{round}",
+            "GET /api/v1/events?after={id}&limit={n}",
+            "GET /api/v1/stream (server-sent events)",
+            "GET /api/v1/models",
+            "GET /api/v1/models/{group}",
+            "GET /api/v1/models/{group}/{project}",
+            "GET /api/v1/models/{group}/{project}/{round|latest}",
+            "GET /api/v1/models/{group}/{project}/{round|latest}/model.safetensors",
+            "GET /v1/models/{group.project[.round]}",
+            "POST /v1/models/{group.project[.round]}:predict",
+            "GET /metrics"));
     ctx.json(m);
   }
 
@@ -186,14 +216,17 @@ final class ApiRoutes {
       if (onlyGroup != null && !k.group().equals(onlyGroup)) {
         continue;
       }
-      Map<String, Object> p = byProject.computeIfAbsent(k.group() + "/" + k.project(), x -> {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("group", k.group());
-        m.put("project", k.project());
-        m.put("name", k.group() + "." + k.project());
-        m.put("rounds", new ArrayList<Integer>());
-        return m;
-      });
+      Map<String, Object> p =
+          byProject.computeIfAbsent(
+              k.group() + "/" + k.project(),
+              x -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("group", k.group());
+                m.put("project", k.project());
+                m.put("name", k.group() + "." + k.project());
+                m.put("rounds", new ArrayList<Integer>());
+                return m;
+              });
       @SuppressWarnings("unchecked")
       List<Integer> rounds = (List<Integer>) p.get("rounds");
       rounds.add(k.round());
@@ -224,8 +257,9 @@ final class ApiRoutes {
       m.put("parameters", man.get("parameters"));
       Object prov = man.get("provenance");
       m.put("metrics", prov instanceof Map<?, ?> pm ? pm.get("metrics") : null);
-      m.put("download", BASE + "/models/" + group + "/" + project + "/" + r + "/"
-          + ModelStore.MODEL_FILE);
+      m.put(
+          "download",
+          BASE + "/models/" + group + "/" + project + "/" + r + "/" + ModelStore.MODEL_FILE);
       out.add(m);
     }
     ctx.json(out);
@@ -237,8 +271,8 @@ final class ApiRoutes {
     String round = ctx.pathParam("round");
     if (round.equals("latest")) {
       Optional<ModelKey> k = store.latest(group, project);
-      return k.orElseThrow(() -> new NoSuchElementException(
-          "no models for " + group + "/" + project));
+      return k.orElseThrow(
+          () -> new NoSuchElementException("no models for " + group + "/" + project));
     }
     int r = integer("round", round);
     if (r < 0) {

@@ -72,7 +72,10 @@ public record ApiToken(String value, boolean generated) {
       } catch (UnsupportedOperationException e) {
         // not a POSIX file system: the folder's own permissions protect the file
       }
-      Files.writeString(tmp, token.value() + "\n", StandardCharsets.US_ASCII,
+      Files.writeString(
+          tmp,
+          token.value() + "\n",
+          StandardCharsets.US_ASCII,
           StandardOpenOption.TRUNCATE_EXISTING);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     } finally {

@@ -57,8 +57,9 @@ final class JsonViews {
     m.put("temperatureC", num(t.cpuTemperatureC()));
     m.put("freeMemoryBytes", t.freeMemoryBytes() < 0 ? null : t.freeMemoryBytes());
     m.put("load", num(t.loadAverage()));
-    m.put("time", t.timestampMillis() <= 0 ? null
-        : Instant.ofEpochMilli(t.timestampMillis()).toString());
+    m.put(
+        "time",
+        t.timestampMillis() <= 0 ? null : Instant.ofEpochMilli(t.timestampMillis()).toString());
     return m;
   }
 

@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the server's state and pushes what changed to the dashboards over server-sent events;
- * it also feeds the round, failure and connected-client metrics, which it observes from the same
+ * Watches the server's state and pushes what changed to the dashboards over server-sent events; it
+ * also feeds the round, failure and connected-client metrics, which it observes from the same
  * changes.
  *
  * <p>Events sent, each with a JSON object as data: {@code devices} ({@code {"devices": [...]}},
@@ -116,8 +116,8 @@ final class LiveUpdates implements AutoCloseable {
     devices();
     for (RunInfo r : view.runs()) {
       Integer known = runRounds.get(r.id());
-      boolean changed = known == null || known != r.round()
-          || !r.status().equals(runStates.get(r.id()));
+      boolean changed =
+          known == null || known != r.round() || !r.status().equals(runStates.get(r.id()));
       if (!changed) {
         continue;
       }
@@ -147,8 +147,9 @@ final class LiveUpdates implements AutoCloseable {
 
   private void roundFinished(RoundInfo round) {
     if (metrics != null) {
-      metrics.roundCompleted(Duration.ofMillis(
-          Double.isFinite(round.seconds()) ? Math.round(round.seconds() * 1000) : 0));
+      metrics.roundCompleted(
+          Duration.ofMillis(
+              Double.isFinite(round.seconds()) ? Math.round(round.seconds() * 1000) : 0));
       for (ClientFailure f : round.failures()) {
         metrics.clientFailed(f.reason());
       }
@@ -167,8 +168,8 @@ final class LiveUpdates implements AutoCloseable {
       }
       metrics.connectedClients(byClass);
     }
-    String json = JsonViews.write(Map.of("devices", devices.stream().map(JsonViews::device)
-        .toList()));
+    String json =
+        JsonViews.write(Map.of("devices", devices.stream().map(JsonViews::device).toList()));
     if (!json.equals(lastDevices)) {
       lastDevices = json;
       for (SseClient c : clients) {

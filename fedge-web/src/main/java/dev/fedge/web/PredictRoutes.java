@@ -39,12 +39,13 @@ final class PredictRoutes {
       latest.put(k.group() + "." + k.project(), k.round());
     }
     List<Map<String, Object>> models = new ArrayList<>();
-    latest.forEach((name, round) -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", name);
-      m.put("latest", round);
-      models.add(m);
-    });
+    latest.forEach(
+        (name, round) -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("name", name);
+          m.put("latest", round);
+          models.add(m);
+        });
     ctx.json(Map.of("models", models));
   }
 
@@ -70,8 +71,14 @@ final class PredictRoutes {
   private void predict(Context ctx) {
     String full = ctx.pathParam("name");
     if (!full.endsWith(VERB)) {
-      throw new HttpError(404, "no such endpoint: POST " + ctx.path() + " (did you mean POST "
-          + ctx.path() + VERB + "?)");
+      throw new HttpError(
+          404,
+          "no such endpoint: POST "
+              + ctx.path()
+              + " (did you mean POST "
+              + ctx.path()
+              + VERB
+              + "?)");
     }
     String name = full.substring(0, full.length() - VERB.length());
     long t0 = System.nanoTime();
@@ -107,7 +114,8 @@ final class PredictRoutes {
     m.put("architecture", s.spec().model());
     m.put("dataset", s.spec().dataset());
     m.put("classes", s.spec().numClasses());
-    m.put("input", "raw pixel values 0-255, one image per instance as " + s.spec().acceptedShapes());
+    m.put(
+        "input", "raw pixel values 0-255, one image per instance as " + s.spec().acceptedShapes());
     return m;
   }
 }

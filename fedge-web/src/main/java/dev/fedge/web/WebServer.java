@@ -25,9 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The federation server's face on one HTTP port: the JSON API under {@code /api/v1}, the
- * dashboard at {@code /}, the KServe V1 prediction endpoint under {@code /v1/models} and
- * Prometheus metrics at {@code /metrics}.
+ * The federation server's face on one HTTP port: the JSON API under {@code /api/v1}, the dashboard
+ * at {@code /}, the KServe V1 prediction endpoint under {@code /v1/models} and Prometheus metrics
+ * at {@code /metrics}.
  *
  * <pre>{@code
  * try (WebServer web = WebServer.builder()
@@ -66,7 +66,8 @@ public final class WebServer implements AutoCloseable {
   private WebServer(Builder b) {
     this.settings = b;
     this.metrics = b.metrics == null ? new WebMetrics() : b.metrics;
-    this.serving = new ModelServing(b.store, b.predictor == null ? new DjlPredictor() : b.predictor);
+    this.serving =
+        new ModelServing(b.store, b.predictor == null ? new DjlPredictor() : b.predictor);
     this.live = new LiveUpdates(b.view, metrics);
     this.app =
         Javalin.create(
@@ -92,36 +93,44 @@ public final class WebServer implements AutoCloseable {
     app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
     app.get("/", this::dashboard);
     app.get("/assets/{file}", this::asset);
-    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-        .result(metrics.scrape()));
+    app.get(
+        "/metrics",
+        ctx ->
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     app.exception(HttpError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
     app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
     app.exception(NoSuchElementException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
-    app.exception(NoSuchFileException.class,
-        (e, ctx) -> error(ctx, 404, "no such file: " + e.getMessage()));
+    app.exception(
+        NoSuchFileException.class, (e, ctx) -> error(ctx, 404, "no such file: " + e.getMessage()));
     app.exception(IllegalStateException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
-    app.exception(UnsupportedOperationException.class,
-        (e, ctx) -> error(ctx, 501, e.getMessage()));
-    app.exception(Exception.class, (e, ctx) -> {
-      LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
-      error(ctx, 500, "internal error: " + e);
-    });
-    app.error(404, ctx -> {
-      if (ctx.attribute("fedge.error") == null) {
-        error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
-      }
-    });
-    app.error(405, ctx -> {
-      if (ctx.attribute("fedge.error") == null) {
-        error(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path());
-      }
-    });
+    app.exception(UnsupportedOperationException.class, (e, ctx) -> error(ctx, 501, e.getMessage()));
+    app.exception(
+        Exception.class,
+        (e, ctx) -> {
+          LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
+          error(ctx, 500, "internal error: " + e);
+        });
+    app.error(
+        404,
+        ctx -> {
+          if (ctx.attribute("fedge.error") == null) {
+            error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+          }
+        });
+    app.error(
+        405,
+        ctx -> {
+          if (ctx.attribute("fedge.error") == null) {
+            error(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path());
+          }
+        });
   }
 
   static void error(Context ctx, int status, String message) {
     ctx.attribute("fedge.error", Boolean.TRUE);
-    ctx.status(status).contentType("application/json").result(
-        JsonViews.write(JsonViews.error(message == null ? "error " + status : message)));
+    ctx.status(status)
+        .contentType("application/json")
+        .result(JsonViews.write(JsonViews.error(message == null ? "error " + status : message)));
   }
 
   private void authorize(Context ctx) {
@@ -137,9 +146,13 @@ public final class WebServer implements AutoCloseable {
     }
     if (!authenticated(ctx)) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"fedge\"");
-      throw new HttpError(401, "missing or wrong API token: send 'Authorization: Bearer <token>' "
-          + "(the token is the server's --api-token, or the one it printed at first start and "
-          + "keeps in <state-dir>/" + ApiToken.FILE + ")");
+      throw new HttpError(
+          401,
+          "missing or wrong API token: send 'Authorization: Bearer <token>' "
+              + "(the token is the server's --api-token, or the one it printed at first start and "
+              + "keeps in <state-dir>/"
+              + ApiToken.FILE
+              + ")");
     }
   }
 
@@ -155,8 +168,12 @@ public final class WebServer implements AutoCloseable {
     String token = ctx.queryParam("token");
     if (token != null) {
       if (settings.token.matches(token)) {
-        ctx.header("Set-Cookie", COOKIE + "=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
-            + "; Path=/; HttpOnly; SameSite=Strict");
+        ctx.header(
+            "Set-Cookie",
+            COOKIE
+                + "="
+                + URLEncoder.encode(token, StandardCharsets.UTF_8)
+                + "; Path=/; HttpOnly; SameSite=Strict");
         ctx.redirect("/");
         return;
       }
@@ -204,7 +221,8 @@ public final class WebServer implements AutoCloseable {
       }
       Properties p = new Properties();
       p.load(in);
-      return "/META-INF/resources/webjars/chart.js/" + p.getProperty("version")
+      return "/META-INF/resources/webjars/chart.js/"
+          + p.getProperty("version")
           + "/dist/chart.umd.js";
     } catch (IOException e) {
       return null;
@@ -223,7 +241,9 @@ public final class WebServer implements AutoCloseable {
   }
 
   private static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
         .replace("\"", "&quot;");
   }
 
@@ -240,16 +260,16 @@ public final class WebServer implements AutoCloseable {
 
   /** The dashboard's address. */
   public URI uri() {
-    String host = settings.host.equals("0.0.0.0") || settings.host.equals("::")
-        ? "localhost" : settings.host;
-    return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port()
-        + "/");
+    String host =
+        settings.host.equals("0.0.0.0") || settings.host.equals("::") ? "localhost" : settings.host;
+    return URI.create(
+        "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/");
   }
 
   /** The dashboard's login link, with the token (print it for the user, once). */
   public URI loginUri() {
-    return uri().resolve("/?token=" + URLEncoder.encode(settings.token.value(),
-        StandardCharsets.UTF_8));
+    return uri()
+        .resolve("/?token=" + URLEncoder.encode(settings.token.value(), StandardCharsets.UTF_8));
   }
 
   /** The metrics this server exposes, for the transport and coordinator to feed. */

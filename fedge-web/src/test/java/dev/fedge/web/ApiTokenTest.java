@@ -35,8 +35,7 @@ class ApiTokenTest {
     assertEquals(first.value(), second.value());
     assertEquals(43, first.value().length());
     assertEquals(first.value(), Files.readString(file).trim());
-    assertEquals("rw-------",
-        PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     assertFalse(first.toString().contains(first.value()));
   }
 
@@ -53,14 +52,18 @@ class ApiTokenTest {
   void shortOrSpacedTokensAreRefused() throws Exception {
     Files.writeString(dir.resolve(ApiToken.FILE), "short\n");
 
-    IllegalArgumentException given = assertThrows(IllegalArgumentException.class,
-        () -> ApiToken.of("has a space in it!"));
-    IllegalArgumentException stored = assertThrows(IllegalArgumentException.class,
-        () -> ApiToken.resolve(null, dir));
+    IllegalArgumentException given =
+        assertThrows(IllegalArgumentException.class, () -> ApiToken.of("has a space in it!"));
+    IllegalArgumentException stored =
+        assertThrows(IllegalArgumentException.class, () -> ApiToken.resolve(null, dir));
 
-    assertEquals("api-token must be at least 16 printable characters without spaces, got 18"
-        + " characters", given.getMessage());
-    assertEquals(dir.resolve(ApiToken.FILE) + ": api-token must be at least 16 printable"
-        + " characters without spaces, got 5 characters", stored.getMessage());
+    assertEquals(
+        "api-token must be at least 16 printable characters without spaces, got 18" + " characters",
+        given.getMessage());
+    assertEquals(
+        dir.resolve(ApiToken.FILE)
+            + ": api-token must be at least 16 printable"
+            + " characters without spaces, got 5 characters",
+        stored.getMessage());
   }
 }

@@ -30,10 +30,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The dashboard in a real headless Chromium (Debian's {@code chromium} and {@code
- * chromium-driver}; other paths through {@code -Dfedge.chromium=} and {@code
- * -Dfedge.chromedriver=}), over a real server on a real SQLite state file written the way the
- * federation server writes it.
+ * The dashboard in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver};
+ * other paths through {@code -Dfedge.chromium=} and {@code -Dfedge.chromedriver=}), over a real
+ * server on a real SQLite state file written the way the federation server writes it.
  */
 class DashboardTest {
 
@@ -59,30 +58,62 @@ class DashboardTest {
     fx.device("old-laptop", "generic", new Telemetry(Double.NaN, 3_100L << 20, 0.10, now));
     connected.addAll(List.of("pi-kitchen", "jetson-lab"));
     fx.run("fmnist-fedavg", 10);
-    fx.round("fmnist-fedavg", 1, 0.52, 1.31, List.of("jetson-lab", "old-laptop", "pi-kitchen"),
-        List.of(), 14.2);
-    fx.round("fmnist-fedavg", 2, 0.64, 0.98, List.of("jetson-lab", "pi-kitchen"),
-        List.of(new ClientFailure("old-laptop", "timeout after PT30S")), 30.4);
-    server = WebServer.builder().setView(view).setModelStore(new ModelStore(dir.resolve("m")))
-        .setToken(ApiToken.of(TOKEN)).optHost("127.0.0.1").optPort(0)
-        .optPollInterval(Duration.ofMillis(100)).start();
+    fx.round(
+        "fmnist-fedavg",
+        1,
+        0.52,
+        1.31,
+        List.of("jetson-lab", "old-laptop", "pi-kitchen"),
+        List.of(),
+        14.2);
+    fx.round(
+        "fmnist-fedavg",
+        2,
+        0.64,
+        0.98,
+        List.of("jetson-lab", "pi-kitchen"),
+        List.of(new ClientFailure("old-laptop", "timeout after PT30S")),
+        30.4);
+    server =
+        WebServer.builder()
+            .setView(view)
+            .setModelStore(new ModelStore(dir.resolve("m")))
+            .setToken(ApiToken.of(TOKEN))
+            .optHost("127.0.0.1")
+            .optPort(0)
+            .optPollInterval(Duration.ofMillis(100))
+            .start();
     browser = chromium(dir.resolve("chromium-profile"));
   }
 
   static ChromeDriver chromium(Path profile) {
     String binary = System.getProperty("fedge.chromium", "/usr/bin/chromium");
     String driver = System.getProperty("fedge.chromedriver", "/usr/bin/chromedriver");
-    assertTrue(new File(binary).canExecute() && new File(driver).canExecute(),
-        "the dashboard test needs Chromium and its driver at " + binary + " and " + driver
+    assertTrue(
+        new File(binary).canExecute() && new File(driver).canExecute(),
+        "the dashboard test needs Chromium and its driver at "
+            + binary
+            + " and "
+            + driver
             + " (Debian: apt install chromium chromium-driver)");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(binary);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu",
-        "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--window-size=1400,1000", "--user-data-dir=" + profile.toAbsolutePath());
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(driver)).usingAnyFreePort().build();
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,1000",
+        "--user-data-dir=" + profile.toAbsolutePath());
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(driver))
+            .usingAnyFreePort()
+            .build();
     return new ChromeDriver(service, options);
   }
 
@@ -105,16 +136,18 @@ class DashboardTest {
 
   /** An element's text and attribute, read together after the page settled. */
   String read(String css, String attribute) {
-    return waiting().until(d -> {
-      WebElement e = d.findElement(By.cssSelector(css));
-      return attribute == null ? e.getText() : e.getAttribute(attribute);
-    });
+    return waiting()
+        .until(
+            d -> {
+              WebElement e = d.findElement(By.cssSelector(css));
+              return attribute == null ? e.getText() : e.getAttribute(attribute);
+            });
   }
 
   void signIn() {
     browser.get(server.uri().resolve("/?token=" + TOKEN).toString());
-    waiting().until(d -> "live".equals(d.findElement(By.id("live-status"))
-        .getAttribute("data-state")));
+    waiting()
+        .until(d -> "live".equals(d.findElement(By.id("live-status")).getAttribute("data-state")));
   }
 
   int chartPoints() {
@@ -146,8 +179,14 @@ class DashboardTest {
     waiting().until(d -> chartPoints() == 2);
     assertEquals(2, browser.findElements(By.cssSelector("#participation tbody tr")).size());
 
-    fx.round("fmnist-fedavg", 3, 0.71, 0.83, List.of("jetson-lab", "pi-kitchen"),
-        List.of(new ClientFailure("old-laptop", "disconnected")), 22.0);
+    fx.round(
+        "fmnist-fedavg",
+        3,
+        0.71,
+        0.83,
+        List.of("jetson-lab", "pi-kitchen"),
+        List.of(new ClientFailure("old-laptop", "disconnected")),
+        22.0);
 
     waiting().until(d -> chartPoints() == 3);
     String row = "#participation tr[data-round='3']";
@@ -155,10 +194,15 @@ class DashboardTest {
     assertEquals("old-laptop.local: disconnected", read(row + " td.failed .chip", null));
     assertEquals("old-laptop", read(row + " td.failed .chip", "title"));
     assertTrue(read(row, null).contains("71.0 %"), read(row, null));
-    waiting().until(d -> d.findElement(By.cssSelector("#runs tr[data-id='fmnist-fedavg']"))
-        .getText().contains("3 / 10"));
-    Object labels = browser.executeScript(
-        "return Chart.getChart(document.getElementById('run-chart')).data.labels.length");
+    waiting()
+        .until(
+            d ->
+                d.findElement(By.cssSelector("#runs tr[data-id='fmnist-fedavg']"))
+                    .getText()
+                    .contains("3 / 10"));
+    Object labels =
+        browser.executeScript(
+            "return Chart.getChart(document.getElementById('run-chart')).data.labels.length");
     assertEquals(3L, labels);
     screenshot("dashboard.png");
   }
@@ -168,11 +212,15 @@ class DashboardTest {
     signIn();
     waiting().until(d -> d.findElements(By.cssSelector("#devices tbody tr")).size() == 3);
 
-    state.updateTelemetry("jetson-lab", new Telemetry(83.5, 900L << 20, 3.9,
-        System.currentTimeMillis()));
+    state.updateTelemetry(
+        "jetson-lab", new Telemetry(83.5, 900L << 20, 3.9, System.currentTimeMillis()));
 
-    waiting().until(d -> d.findElement(By.cssSelector("#devices tr[data-id='jetson-lab']"))
-        .getText().contains("83.5 °C"));
+    waiting()
+        .until(
+            d ->
+                d.findElement(By.cssSelector("#devices tr[data-id='jetson-lab']"))
+                    .getText()
+                    .contains("83.5 °C"));
     assertEquals("num hot", read("#devices tr[data-id='jetson-lab'] td:nth-child(5)", "class"));
   }
 
@@ -183,8 +231,12 @@ class DashboardTest {
 
     browser.findElement(By.id("token")).sendKeys("not-the-token-0000000");
     browser.findElement(By.cssSelector("button[type=submit]")).click();
-    waiting().until(d -> d.findElement(By.cssSelector(".error")).getText()
-        .contains("not this server's API token"));
+    waiting()
+        .until(
+            d ->
+                d.findElement(By.cssSelector(".error"))
+                    .getText()
+                    .contains("not this server's API token"));
 
     browser.findElement(By.id("token")).sendKeys(TOKEN);
     browser.findElement(By.cssSelector("button[type=submit]")).click();

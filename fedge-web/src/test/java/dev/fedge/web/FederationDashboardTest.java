@@ -43,8 +43,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class FederationDashboardTest {
 
   static final String TOKEN = "federation-test-token-0123";
-  static final ParameterLayout LAYOUT = ParameterLayout.of(
-      new TensorSpec("w", new int[] {3, 4}), new TensorSpec("head.bias", new int[] {3}));
+  static final ParameterLayout LAYOUT =
+      ParameterLayout.of(
+          new TensorSpec("w", new int[] {3, 4}), new TensorSpec("head.bias", new int[] {3}));
 
   @TempDir Path dir;
   FederationServer server;
@@ -62,27 +63,53 @@ class FederationDashboardTest {
       float[] v = new float[LAYOUT.totalSize()];
       Arrays.fill(v, 0.5f);
       return new FederationServer.RunSetup(
-          Strategies.create(spec.setting("strategy", "fedavg"), Map.of(),
-              StrategySettings.defaults()),
+          Strategies.create(
+              spec.setting("strategy", "fedavg"), Map.of(), StrategySettings.defaults()),
           new Parameters(LAYOUT, v),
-          (round, g) -> new EvaluateRes(2.0 / (1 + round), 100,
-              Map.of("accuracy", 0.4 + round / 10.0)),
+          (round, g) ->
+              new EvaluateRes(2.0 / (1 + round), 100, Map.of("accuracy", 0.4 + round / 10.0)),
           null);
     };
   }
 
   @BeforeEach
   void start() throws Exception {
-    FederationServer.Settings settings = new FederationServer.Settings(dir, "127.0.0.1", 0,
-        null, null, null, Duration.ofMillis(200), Duration.ofMillis(1500), 4, 8);
+    FederationServer.Settings settings =
+        new FederationServer.Settings(
+            dir,
+            "127.0.0.1",
+            0,
+            null,
+            null,
+            null,
+            Duration.ofMillis(200),
+            Duration.ofMillis(1500),
+            4,
+            8);
     server = FederationServer.start(settings, toyRuns(), log::add);
     view = new SqliteServerView(server.state().file(), DeviceStatus.of(server.registry()));
-    RunSpec template = new RunSpec("template", "lab", "toy", 5, 2, 2, Duration.ofSeconds(60),
-        "float32", Map.of("strategy", "fedavg"));
+    RunSpec template =
+        new RunSpec(
+            "template",
+            "lab",
+            "toy",
+            5,
+            2,
+            2,
+            Duration.ofSeconds(60),
+            "float32",
+            Map.of("strategy", "fedavg"));
     control = new FederationRunControl(server, template, view, log::add);
-    web = WebServer.builder().setView(view).setModelStore(server.models())
-        .setToken(ApiToken.of(TOKEN)).optRunControl(control).optHost("127.0.0.1").optPort(0)
-        .optPollInterval(Duration.ofMillis(100)).start();
+    web =
+        WebServer.builder()
+            .setView(view)
+            .setModelStore(server.models())
+            .setToken(ApiToken.of(TOKEN))
+            .optRunControl(control)
+            .optHost("127.0.0.1")
+            .optPort(0)
+            .optPollInterval(Duration.ofMillis(100))
+            .start();
     devices.add(new ToyDevice(server.port(), "pi-garden", "raspberry-pi", 57.5, gate));
     devices.add(new ToyDevice(server.port(), "jetson-bench", "jetson", 44.0, gate));
     ToyDevice gone = new ToyDevice(server.port(), "old-laptop", "generic", Double.NaN, gate);
@@ -121,10 +148,12 @@ class FederationDashboardTest {
   }
 
   String read(String css, String attribute) {
-    return waiting().until(d -> {
-      WebElement e = d.findElement(By.cssSelector(css));
-      return attribute == null ? e.getText() : e.getAttribute(attribute);
-    });
+    return waiting()
+        .until(
+            d -> {
+              WebElement e = d.findElement(By.cssSelector(css));
+              return attribute == null ? e.getText() : e.getAttribute(attribute);
+            });
   }
 
   int chartPoints() {
@@ -136,14 +165,16 @@ class FederationDashboardTest {
     Http http = new Http(web.uri(), TOKEN);
     browser.get(web.uri().resolve("/?token=" + TOKEN).toString());
     waiting().until(d -> d.findElements(By.cssSelector("#devices tbody tr")).size() == 3);
-    waiting().until(d -> d.findElements(By.cssSelector("#devices tr[data-online='true']"))
-        .size() == 2);
+    waiting()
+        .until(d -> d.findElements(By.cssSelector("#devices tr[data-online='true']")).size() == 2);
     assertEquals("old-laptop", read("#devices tr[data-online='false'] .name", null));
     assertEquals("2 online of 3", read("#devices-count", null));
     waiting().until(d -> d.findElement(By.id("devices")).getText().contains("57.5 °C"));
 
-    HttpResponse<String> started = http.post("/api/v1/runs",
-        "{\"id\": \"web-run\", \"rounds\": 4, \"strategy\": \"fedavg\", \"min-clients\": 2}");
+    HttpResponse<String> started =
+        http.post(
+            "/api/v1/runs",
+            "{\"id\": \"web-run\", \"rounds\": 4, \"strategy\": \"fedavg\", \"min-clients\": 2}");
     assertEquals(201, started.statusCode(), started.body());
     assertEquals("running", Http.json(started).get("status").asText());
     waiting().until(d -> d.findElement(By.id("run-title")).getText().equals("web-run"));
@@ -165,8 +196,12 @@ class FederationDashboardTest {
     assertEquals("stopped", run.get("status").asText());
     assertEquals(2, run.get("round").asInt());
     waiting().until(d -> d.findElement(By.id("run-status")).getText().equals("stopped"));
-    waiting().until(d -> d.findElement(By.id("events")).getText().contains(
-        "run 'web-run' stopped after round 2"));
+    waiting()
+        .until(
+            d ->
+                d.findElement(By.id("events"))
+                    .getText()
+                    .contains("run 'web-run' stopped after round 2"));
     assertEquals(List.of(0, 1, 2), server.models().rounds("lab", "toy"));
     JsonNode rounds = Http.json(http.get("/api/v1/runs/web-run/rounds"));
     assertEquals(2, rounds.size());

@@ -38,14 +38,16 @@ final class Http {
 
   HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
     return client.send(
-        request(path).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   HttpRequest.Builder request(String path) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
-        .timeout(Duration.ofSeconds(60));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }

@@ -26,9 +26,9 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
- * Writes server state the way the federation server does, through fedge-server's {@link
- * StateStore} into a real SQLite file; and a {@link RunControl} that creates and stops runs in
- * it, as the server does when asked.
+ * Writes server state the way the federation server does, through fedge-server's {@link StateStore}
+ * into a real SQLite file; and a {@link RunControl} that creates and stops runs in it, as the
+ * server does when asked.
  */
 final class StateFixture implements RunControl {
 
@@ -42,16 +42,25 @@ final class StateFixture implements RunControl {
   }
 
   static RunSpec spec(String id, int rounds, Map<String, String> settings) {
-    return new RunSpec(id, "lab", "fmnist", rounds, 2, 1, Duration.ofSeconds(30), "float32",
-        settings);
+    return new RunSpec(
+        id, "lab", "fmnist", rounds, 2, 1, Duration.ofSeconds(30), "float32", settings);
   }
 
   void device(String id, String deviceClass, Telemetry telemetry) {
-    DeviceFacts facts = new DeviceFacts("Linux 6.1", deviceClass.equals("raspberry-pi")
-        ? "aarch64" : "amd64", 4, 4L << 30, 1L << 30, "none", deviceClass, Map.of("host", id));
+    DeviceFacts facts =
+        new DeviceFacts(
+            "Linux 6.1",
+            deviceClass.equals("raspberry-pi") ? "aarch64" : "amd64",
+            4,
+            4L << 30,
+            1L << 30,
+            "none",
+            deviceClass,
+            Map.of("host", id));
     String now = Instant.now().toString();
-    state.saveDevice(new DeviceRecord(id, name(id), facts, "0".repeat(64), false,
-        "127.0.0.1:1", now, now, telemetry));
+    state.saveDevice(
+        new DeviceRecord(
+            id, name(id), facts, "0".repeat(64), false, "127.0.0.1:1", now, now, telemetry));
     state.event(EventRecord.REGISTERED, null, null, id, id + " registered");
   }
 
@@ -61,20 +70,35 @@ final class StateFixture implements RunControl {
   }
 
   RunSpec run(String id, int rounds) {
-    RunSpec spec = spec(id, rounds,
-        Map.of("strategy", "fedavg", "model", "cnn", "dataset", "fashion-mnist"));
+    RunSpec spec =
+        spec(id, rounds, Map.of("strategy", "fedavg", "model", "cnn", "dataset", "fashion-mnist"));
     state.createRun(spec);
     specs.put(id, spec);
     return spec;
   }
 
-  void round(String runId, int round, double accuracy, double loss, List<String> ok,
-      List<ClientFailure> failed, double seconds) {
+  void round(
+      String runId,
+      int round,
+      double accuracy,
+      double loss,
+      List<String> ok,
+      List<ClientFailure> failed,
+      double seconds) {
     Parameters p = Parameters.zeros(ParameterLayout.of(new TensorSpec("w", new int[] {2})));
-    RoundResult r = new RoundResult(round, true, p, Map.of("train_loss", loss + 0.2),
-        Optional.of(new EvaluateRes(loss, 100, Double.isNaN(accuracy) ? Map.of()
-            : Map.of("accuracy", accuracy))),
-        Optional.empty(), ok, failed, Duration.ofMillis(Math.round(seconds * 1000)));
+    RoundResult r =
+        new RoundResult(
+            round,
+            true,
+            p,
+            Map.of("train_loss", loss + 0.2),
+            Optional.of(
+                new EvaluateRes(
+                    loss, 100, Double.isNaN(accuracy) ? Map.of() : Map.of("accuracy", accuracy))),
+            Optional.empty(),
+            ok,
+            failed,
+            Duration.ofMillis(Math.round(seconds * 1000)));
     Map<String, Integer> examples = new HashMap<>();
     ok.forEach(c -> examples.put(c, 100));
     state.completeRound(specs.get(runId), r, "0".repeat(64), examples);
@@ -88,8 +112,8 @@ final class StateFixture implements RunControl {
       switch (e.getKey()) {
         case "rounds" -> {
           if (!(e.getValue() instanceof Integer n) || n < 1) {
-            throw new IllegalArgumentException("rounds must be a positive integer, got "
-                + e.getValue());
+            throw new IllegalArgumentException(
+                "rounds must be a positive integer, got " + e.getValue());
           }
           rounds = n;
         }
@@ -98,8 +122,8 @@ final class StateFixture implements RunControl {
       }
     }
     if (state.unfinishedRun().isPresent()) {
-      throw new IllegalStateException("run '" + state.unfinishedRun().get().id()
-          + "' is still running");
+      throw new IllegalStateException(
+          "run '" + state.unfinishedRun().get().id() + "' is still running");
     }
     String id = "run-" + (state.runs().size() + 1);
     RunSpec spec = spec(id, rounds, s);
@@ -111,8 +135,8 @@ final class StateFixture implements RunControl {
 
   @Override
   public RunInfo stopRun(String runId) {
-    RunRecord r = state.run(runId).orElseThrow(() -> new NoSuchElementException(
-        "no run '" + runId + "'"));
+    RunRecord r =
+        state.run(runId).orElseThrow(() -> new NoSuchElementException("no run '" + runId + "'"));
     if (!r.unfinished()) {
       throw new IllegalStateException("run '" + runId + "' is already " + r.status());
     }

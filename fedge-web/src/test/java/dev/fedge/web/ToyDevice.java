@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A device on the real protocol (gRPC) that "trains" by adding one to every value of the global
- * model, heartbeats with telemetry, and delivers each result only when the test lets it (one
- * permit of the gate per result), so that rounds complete when the test says.
+ * model, heartbeats with telemetry, and delivers each result only when the test lets it (one permit
+ * of the gate per result), so that rounds complete when the test says.
  */
 final class ToyDevice implements AutoCloseable {
 
@@ -26,8 +26,16 @@ final class ToyDevice implements AutoCloseable {
   private volatile boolean stop;
 
   ToyDevice(int port, String name, String deviceClass, double temperature, Semaphore gate) {
-    DeviceFacts facts = new DeviceFacts("Linux 6.1", "aarch64", 4, 8L << 30, 1L << 30, "none",
-        deviceClass, Map.of("hostname", name));
+    DeviceFacts facts =
+        new DeviceFacts(
+            "Linux 6.1",
+            "aarch64",
+            4,
+            8L << 30,
+            1L << 30,
+            "none",
+            deviceClass,
+            Map.of("hostname", name));
     thread = new Thread(() -> loop(port, name, facts, temperature, gate), "toy-device-" + name);
     thread.setDaemon(true);
     thread.start();
@@ -59,8 +67,8 @@ final class ToyDevice implements AutoCloseable {
           }
           WireCodec codec = Codecs.byName(s.codec());
           byte[] data = codec.encode(new Parameters(s.layout(), s.delta() ? diff : v));
-          c.uploadResult(s.taskId(), 10, Map.of("loss", 1.0), s.codec(), s.layout(), s.delta(),
-              data);
+          c.uploadResult(
+              s.taskId(), 10, Map.of("loss", 1.0), s.codec(), s.layout(), s.delta(), data);
         } catch (FederationException e) {
           if (e.code() == FederationException.Code.UNAUTHENTICATED) {
             c.register("", name, facts);

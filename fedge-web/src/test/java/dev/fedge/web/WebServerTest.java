@@ -13,11 +13,11 @@ import dev.fedge.api.ParameterLayout;
 import dev.fedge.api.Parameters;
 import dev.fedge.api.Telemetry;
 import dev.fedge.api.TensorSpec;
+import dev.fedge.server.state.EventRecord;
+import dev.fedge.server.state.StateStore;
 import dev.fedge.server.store.ModelKey;
 import dev.fedge.server.store.ModelStore;
 import dev.fedge.server.store.SafeTensors;
-import dev.fedge.server.state.EventRecord;
-import dev.fedge.server.state.StateStore;
 import dev.fedge.web.view.SqliteServerView;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -51,8 +51,10 @@ class WebServerTest {
   Http http;
 
   static Parameters tinyModel(float v) {
-    ParameterLayout layout = ParameterLayout.of(
-        new TensorSpec("fc1.weight", new int[] {3, 4}), new TensorSpec("head.bias", new int[] {3}));
+    ParameterLayout layout =
+        ParameterLayout.of(
+            new TensorSpec("fc1.weight", new int[] {3, 4}),
+            new TensorSpec("head.bias", new int[] {3}));
     float[] values = new float[layout.totalSize()];
     for (int i = 0; i < values.length; i++) {
       values[i] = v + i;
@@ -66,21 +68,40 @@ class WebServerTest {
     view = new SqliteServerView(state.file(), (id, lastSeen) -> connected.contains(id));
     fx = new StateFixture(state, view);
     connected.add("pi-1");
-    fx.device("pi-1", "raspberry-pi", new Telemetry(51.5, 1_500_000_000L, 0.7,
-        System.currentTimeMillis()));
-    fx.device("laptop", "generic", new Telemetry(Double.NaN, -1, Double.NaN,
-        System.currentTimeMillis() - 600_000));
+    fx.device(
+        "pi-1",
+        "raspberry-pi",
+        new Telemetry(51.5, 1_500_000_000L, 0.7, System.currentTimeMillis()));
+    fx.device(
+        "laptop",
+        "generic",
+        new Telemetry(Double.NaN, -1, Double.NaN, System.currentTimeMillis() - 600_000));
     fx.run("run-a", 5);
     fx.round("run-a", 1, 0.61, 1.1, List.of("laptop", "pi-1"), List.of(), 12.5);
-    fx.round("run-a", 2, Double.NaN, 0.9, List.of("pi-1"),
-        List.of(new ClientFailure("laptop", "timeout after PT30S")), 31.0);
+    fx.round(
+        "run-a",
+        2,
+        Double.NaN,
+        0.9,
+        List.of("pi-1"),
+        List.of(new ClientFailure("laptop", "timeout after PT30S")),
+        31.0);
     store = new ModelStore(dir.resolve("models"));
-    store.save(new ModelKey("lab", "fmnist", 1), tinyModel(1), Map.of("metrics",
-        Map.of("accuracy", 0.61)));
+    store.save(
+        new ModelKey("lab", "fmnist", 1),
+        tinyModel(1),
+        Map.of("metrics", Map.of("accuracy", 0.61)));
     store.save(new ModelKey("lab", "fmnist", 2), tinyModel(2), Map.of());
-    server = WebServer.builder().setView(view).setModelStore(store)
-        .setToken(ApiToken.of(TOKEN)).optRunControl(fx).optHost("127.0.0.1").optPort(0)
-        .optPollInterval(Duration.ofMillis(50)).start();
+    server =
+        WebServer.builder()
+            .setView(view)
+            .setModelStore(store)
+            .setToken(ApiToken.of(TOKEN))
+            .optRunControl(fx)
+            .optHost("127.0.0.1")
+            .optPort(0)
+            .optPollInterval(Duration.ofMillis(50))
+            .start();
     http = new Http(server.uri(), TOKEN);
   }
 
@@ -172,8 +193,8 @@ class WebServerTest {
   void startAndStopARun() throws Exception {
     fx.stopRun("run-a");
 
-    HttpResponse<String> started = http.post("/api/v1/runs",
-        "{\"rounds\": 4, \"strategy\": \"fedprox\"}");
+    HttpResponse<String> started =
+        http.post("/api/v1/runs", "{\"rounds\": 4, \"strategy\": \"fedprox\"}");
     String id = Http.json(started).get("id").asText();
     HttpResponse<String> again = http.post("/api/v1/runs", "{\"rounds\": 2}");
     HttpResponse<String> stopped = http.post("/api/v1/runs/" + id + "/stop", "");
@@ -200,7 +221,8 @@ class WebServerTest {
     HttpResponse<String> empty = http.post("/api/v1/runs", "");
 
     assertEquals(400, notJson.statusCode());
-    assertTrue(Http.json(notJson).get("error").asText().startsWith("request body is not valid JSON"));
+    assertTrue(
+        Http.json(notJson).get("error").asText().startsWith("request body is not valid JSON"));
     assertEquals(400, array.statusCode());
     assertTrue(Http.json(array).get("error").asText().contains("got array"));
     assertEquals(400, unknown.statusCode());
@@ -210,8 +232,14 @@ class WebServerTest {
 
   @Test
   void withoutRunControlStartIs501() throws Exception {
-    try (WebServer readOnly = WebServer.builder().setView(view).setModelStore(store)
-        .setToken(ApiToken.of(TOKEN)).optHost("127.0.0.1").optPort(0).start()) {
+    try (WebServer readOnly =
+        WebServer.builder()
+            .setView(view)
+            .setModelStore(store)
+            .setToken(ApiToken.of(TOKEN))
+            .optHost("127.0.0.1")
+            .optPort(0)
+            .start()) {
       HttpResponse<String> r = new Http(readOnly.uri(), TOKEN).post("/api/v1/runs", "{}");
 
       assertEquals(501, r.statusCode());
@@ -235,17 +263,21 @@ class WebServerTest {
     assertEquals(all, group);
     assertEquals(2, rounds.size());
     assertEquals(0.61, rounds.get(0).get("metrics").get("accuracy").asDouble());
-    assertEquals(store.manifest(new ModelKey("lab", "fmnist", 1)).get("sha256"),
+    assertEquals(
+        store.manifest(new ModelKey("lab", "fmnist", 1)).get("sha256"),
         manifest.get("sha256").asText());
     assertEquals(2, latest.get("round").asInt());
     assertEquals(200, file.statusCode());
     assertEquals("application/octet-stream", file.headers().firstValue("Content-Type").orElse(""));
-    assertTrue(file.headers().firstValue("Content-Disposition").orElse("")
-        .contains("lab-fmnist-2.safetensors"));
+    assertTrue(
+        file.headers()
+            .firstValue("Content-Disposition")
+            .orElse("")
+            .contains("lab-fmnist-2.safetensors"));
     Path copy = dir.resolve("download.safetensors");
     Files.write(copy, file.body());
-    assertArrayEquals(Files.readAllBytes(store.modelFile(new ModelKey("lab", "fmnist", 2))),
-        file.body());
+    assertArrayEquals(
+        Files.readAllBytes(store.modelFile(new ModelKey("lab", "fmnist", 2))), file.body());
     assertEquals(tinyModel(2), SafeTensors.read(copy).parameters());
   }
 
@@ -288,26 +320,37 @@ class WebServerTest {
   @Test
   void streamPushesNewRoundsAndMetricsCountThem() throws Exception {
     BlockingQueue<String> lines = new ArrayBlockingQueue<>(1000);
-    HttpResponse<InputStream> stream = http.client().send(
-        http.request("/api/v1/stream").header("Accept", "text/event-stream").GET().build(),
-        HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> stream =
+        http.client()
+            .send(
+                http.request("/api/v1/stream").header("Accept", "text/event-stream").GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
     assertEquals(200, stream.statusCode());
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          lines.offer(line);
-        }
-      } catch (java.io.IOException e) {
-        // closed at the end of the test
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  lines.offer(line);
+                }
+              } catch (java.io.IOException e) {
+                // closed at the end of the test
+              }
+            });
     reader.setDaemon(true);
     reader.start();
     assertEquals(": connected", lines.poll(30, TimeUnit.SECONDS));
 
-    fx.round("run-a", 3, 0.72, 0.8, List.of("pi-1"),
-        List.of(new ClientFailure("laptop", "disconnected")), 9.0);
+    fx.round(
+        "run-a",
+        3,
+        0.72,
+        0.8,
+        List.of("pi-1"),
+        List.of(new ClientFailure("laptop", "disconnected")),
+        9.0);
 
     String data = null;
     for (String line; data == null && (line = lines.poll(30, TimeUnit.SECONDS)) != null; ) {
@@ -323,19 +366,28 @@ class WebServerTest {
     assertEquals(1.0, server.metrics().failures("disconnected"));
     String scrape = http.get("/metrics").body();
     assertTrue(scrape.contains("fedge_rounds_total 1.0"), scrape);
-    assertTrue(scrape.contains("fedge_connected_clients{device_class=\"raspberry-pi\"} 1.0"),
-        scrape);
+    assertTrue(
+        scrape.contains("fedge_connected_clients{device_class=\"raspberry-pi\"} 1.0"), scrape);
     assertTrue(scrape.contains("fedge_client_failures_total{reason=\"disconnected\"} 1.0"), scrape);
     stream.body().close();
   }
 
   @Test
   void builderNamesWhatIsMissing() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> WebServer.builder().setModelStore(store).setToken(ApiToken.of(TOKEN)).start());
-    IllegalArgumentException port = assertThrows(IllegalArgumentException.class,
-        () -> WebServer.builder().setView(view).setModelStore(store).setToken(ApiToken.of(TOKEN))
-            .optPort(70000).start());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> WebServer.builder().setModelStore(store).setToken(ApiToken.of(TOKEN)).start());
+    IllegalArgumentException port =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                WebServer.builder()
+                    .setView(view)
+                    .setModelStore(store)
+                    .setToken(ApiToken.of(TOKEN))
+                    .optPort(70000)
+                    .start());
 
     assertEquals("web server: view is required", e.getMessage());
     assertEquals("http-port must be 0..65535, got 70000", port.getMessage());

@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code fedge_rounds_total}: completed rounds;
  *   <li>{@code fedge_round_duration_seconds}: wall time per round (count, sum, max);
- *   <li>{@code fedge_network_received_bytes_total} and {@code fedge_network_sent_bytes_total}: model bytes over
- *       the network;
+ *   <li>{@code fedge_network_received_bytes_total} and {@code fedge_network_sent_bytes_total}:
+ *       model bytes over the network;
  *   <li>{@code fedge_connected_clients{device_class}}: clients online now, by device class;
  *   <li>{@code fedge_client_failures_total{reason}}: failed client calls, by reason category;
  *   <li>{@code fedge_aggregation_duration_seconds}: time spent aggregating a round;
@@ -67,7 +67,9 @@ public final class WebMetrics {
     this.registry = registry;
     rounds = Counter.builder("fedge.rounds").description("Completed rounds").register(registry);
     roundDuration =
-        Timer.builder("fedge.round.duration").description("Wall time of a round").register(registry);
+        Timer.builder("fedge.round.duration")
+            .description("Wall time of a round")
+            .register(registry);
     bytesIn =
         Counter.builder("fedge.network.received")
             .description("Bytes received from clients (model updates)")
@@ -83,10 +85,12 @@ public final class WebMetrics {
             .description("Time spent aggregating the updates of a round")
             .register(registry);
     predictions =
-        Counter.builder("fedge.predictions").description("Prediction requests served")
+        Counter.builder("fedge.predictions")
+            .description("Prediction requests served")
             .register(registry);
     predictionDuration =
-        Timer.builder("fedge.prediction.duration").description("Time to serve a prediction request")
+        Timer.builder("fedge.prediction.duration")
+            .description("Time to serve a prediction request")
             .register(registry);
     for (String c : KNOWN_CLASSES) {
       gauge(c);
@@ -171,8 +175,8 @@ public final class WebMetrics {
   }
 
   /**
-   * Maps a free-text failure reason ({@code "timeout after PT5M"}, {@code "NaN in update"}, ...)
-   * to one of {@link #REASONS}, so the label's values stay few.
+   * Maps a free-text failure reason ({@code "timeout after PT5M"}, {@code "NaN in update"}, ...) to
+   * one of {@link #REASONS}, so the label's values stay few.
    *
    * @param reason the reason as recorded
    * @return its category
@@ -182,7 +186,9 @@ public final class WebMetrics {
     if (r.contains("timeout") || r.contains("timed out") || r.contains("deadline")) {
       return "timeout";
     }
-    if (r.contains("disconnect") || r.contains("heartbeat") || r.contains("unavailable")
+    if (r.contains("disconnect")
+        || r.contains("heartbeat")
+        || r.contains("unavailable")
         || r.contains("connection")) {
       return "disconnected";
     }
@@ -192,8 +198,11 @@ public final class WebMetrics {
     if (r.contains("layout") || r.contains("shape")) {
       return "layout";
     }
-    if (r.contains("reject") || r.contains("checksum") || r.contains("sha-256")
-        || r.contains("too large") || r.contains("duplicate")) {
+    if (r.contains("reject")
+        || r.contains("checksum")
+        || r.contains("sha-256")
+        || r.contains("too large")
+        || r.contains("duplicate")) {
       return "rejected";
     }
     if (r.contains("exception") || r.contains("error") || r.contains("failed")) {
@@ -222,9 +231,10 @@ public final class WebMetrics {
   private Counter failureCounter(String category) {
     return failures.computeIfAbsent(
         category,
-        c -> Counter.builder("fedge.client.failures")
-            .description("Client calls that failed, by reason")
-            .tag("reason", c)
-            .register(registry));
+        c ->
+            Counter.builder("fedge.client.failures")
+                .description("Client calls that failed, by reason")
+                .tag("reason", c)
+                .register(registry));
   }
 }

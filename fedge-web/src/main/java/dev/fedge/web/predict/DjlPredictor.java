@@ -29,9 +29,20 @@ public final class DjlPredictor implements Predictor {
     DjlRuntime rt = runtime(spec);
     if (!rt.layout().equals(parameters.layout())) {
       throw new IllegalStateException(
-          "model " + spec.model() + " on " + spec.channels() + "x" + spec.height() + "x"
-              + spec.width() + " with " + spec.numClasses() + " classes has a different layout "
-              + "than the stored parameters (" + parameters + ")");
+          "model "
+              + spec.model()
+              + " on "
+              + spec.channels()
+              + "x"
+              + spec.height()
+              + "x"
+              + spec.width()
+              + " with "
+              + spec.numClasses()
+              + " classes has a different layout "
+              + "than the stored parameters ("
+              + parameters
+              + ")");
     }
     return rt.predict(parameters, images, BATCH);
   }
@@ -40,11 +51,13 @@ public final class DjlPredictor implements Predictor {
     if (closed) {
       throw new IllegalStateException("predictor is closed");
     }
-    RuntimeKey key = new RuntimeKey(spec.model(), spec.channels(), spec.height(), spec.width(),
-        spec.numClasses());
+    RuntimeKey key =
+        new RuntimeKey(
+            spec.model(), spec.channels(), spec.height(), spec.width(), spec.numClasses());
     // threads 0: keep the JVM's PyTorch thread setting, which the server's own runtime chose
-    return runtimes.computeIfAbsent(key, k -> DjlRuntime.create(k.model(), k.channels(),
-        k.height(), k.width(), k.classes(), 0L, 0));
+    return runtimes.computeIfAbsent(
+        key,
+        k -> DjlRuntime.create(k.model(), k.channels(), k.height(), k.width(), k.classes(), 0L, 0));
   }
 
   /** {@inheritDoc} */

@@ -31,7 +31,8 @@ public record InputSpec(
   /** Validates. */
   public InputSpec {
     if (model == null || model.isBlank()) {
-      throw new IllegalArgumentException("input spec: model must not be blank, got '" + model + "'");
+      throw new IllegalArgumentException(
+          "input spec: model must not be blank, got '" + model + "'");
     }
     if (channels < 1 || height < 1 || width < 1) {
       throw new IllegalArgumentException(
@@ -42,7 +43,9 @@ public record InputSpec(
     }
     if (normalization == null || normalization.channels() != channels) {
       throw new IllegalArgumentException(
-          "input spec: normalization must have " + channels + " channels, got "
+          "input spec: normalization must have "
+              + channels
+              + " channels, got "
               + (normalization == null ? "none" : normalization.channels()));
     }
   }
@@ -61,14 +64,13 @@ public record InputSpec(
 
   /**
    * Reads the input spec from a model manifest. The architecture and data set come from the
-   * provenance ({@code model} and {@code dataset}, at its top level, under {@code config} as
-   * {@code fedge simulate} writes them, or under {@code settings} as the federation server writes
-   * them, where absent ones take the server's defaults); the
-   * shape from {@code input} ({@code channels}, {@code height}, {@code width}) when present, else
-   * from the data set ({@code fashion-mnist} and {@code mnist} are 1x28x28, {@code cifar10} and
-   * {@code cifar100} 3x32x32); the normalisation from {@code normalization} ({@code mean}, {@code
-   * std}) when present, else the data set's own; the number of classes from the model's {@code
-   * head.bias} tensor.
+   * provenance ({@code model} and {@code dataset}, at its top level, under {@code config} as {@code
+   * fedge simulate} writes them, or under {@code settings} as the federation server writes them,
+   * where absent ones take the server's defaults); the shape from {@code input} ({@code channels},
+   * {@code height}, {@code width}) when present, else from the data set ({@code fashion-mnist} and
+   * {@code mnist} are 1x28x28, {@code cifar10} and {@code cifar100} 3x32x32); the normalisation
+   * from {@code normalization} ({@code mean}, {@code std}) when present, else the data set's own;
+   * the number of classes from the model's {@code head.bias} tensor.
    *
    * @param manifest a manifest as {@code ModelStore.manifest} returns it
    * @return the spec
@@ -83,17 +85,23 @@ public record InputSpec(
       config.putAll(map(prov.get("settings")));
     }
     config.putAll(map(prov.get("config")));
-    String where = "model " + manifest.getOrDefault("group", "?") + "/"
-        + manifest.getOrDefault("project", "?") + "/" + manifest.getOrDefault("round", "?");
+    String where =
+        "model "
+            + manifest.getOrDefault("group", "?")
+            + "/"
+            + manifest.getOrDefault("project", "?")
+            + "/"
+            + manifest.getOrDefault("round", "?");
     String model = text(prov, config, "model");
     if (model == null) {
       throw new IllegalArgumentException(
-          where + ": its manifest names no architecture (provenance.model, provenance.config.model"
+          where
+              + ": its manifest names no architecture (provenance.model, provenance.config.model"
               + " or provenance.settings.model)");
     }
     String dataset = text(prov, config, "dataset");
-    Map<String, Object> input = map(prov.containsKey("input") ? prov.get("input")
-        : config.get("input"));
+    Map<String, Object> input =
+        map(prov.containsKey("input") ? prov.get("input") : config.get("input"));
     int channels;
     int height;
     int width;
@@ -107,22 +115,31 @@ public record InputSpec(
       height = s[1];
       width = s[2];
     } else {
-      throw new IllegalArgumentException(where + ": cannot tell its input shape: data set '"
-          + dataset + "' is not a known one and the manifest has no provenance.input");
+      throw new IllegalArgumentException(
+          where
+              + ": cannot tell its input shape: data set '"
+              + dataset
+              + "' is not a known one and the manifest has no provenance.input");
     }
-    Map<String, Object> norm = map(prov.containsKey("normalization") ? prov.get("normalization")
-        : config.get("normalization"));
+    Map<String, Object> norm =
+        map(
+            prov.containsKey("normalization")
+                ? prov.get("normalization")
+                : config.get("normalization"));
     Normalization normalization;
     if (!norm.isEmpty()) {
       normalization = new Normalization(floats(where, norm, "mean"), floats(where, norm, "std"));
     } else if (dataset != null && shapeOf(dataset) != null) {
       normalization = Datasets.normalization(dataset);
     } else {
-      throw new IllegalArgumentException(where + ": cannot tell its normalisation: data set '"
-          + dataset + "' is not a known one and the manifest has no provenance.normalization");
+      throw new IllegalArgumentException(
+          where
+              + ": cannot tell its normalisation: data set '"
+              + dataset
+              + "' is not a known one and the manifest has no provenance.normalization");
     }
-    return new InputSpec(model, dataset, channels, height, width, numClasses(where, manifest),
-        normalization);
+    return new InputSpec(
+        model, dataset, channels, height, width, numClasses(where, manifest), normalization);
   }
 
   private static int[] shapeOf(String dataset) {
@@ -178,13 +195,23 @@ public record InputSpec(
       for (int i = 0; i < f.length; i++) {
         if (!(l.get(i) instanceof Number n)) {
           throw new IllegalArgumentException(
-              where + ": provenance.normalization." + key + "[" + i + "] is not a number: " + l.get(i));
+              where
+                  + ": provenance.normalization."
+                  + key
+                  + "["
+                  + i
+                  + "] is not a number: "
+                  + l.get(i));
         }
         f[i] = n.floatValue();
       }
       return f;
     }
     throw new IllegalArgumentException(
-        where + ": provenance.normalization." + key + " must be a list of numbers, got " + m.get(key));
+        where
+            + ": provenance.normalization."
+            + key
+            + " must be a list of numbers, got "
+            + m.get(key));
   }
 }

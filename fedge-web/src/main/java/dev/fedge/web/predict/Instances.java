@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Turns the {@code instances} of a KServe V1 request into images. An instance is one image
- * without the batch dimension, as nested arrays of raw pixel values (integers 0 to 255): {@code
- * HxW} (one channel only), {@code HxWxC} (channels last, as images are usually stored) or {@code
- * CxHxW} (channels first, as PyTorch takes them). For a model on 1x28x28 input that is 28x28,
- * 28x28x1 or 1x28x28; for 3x32x32, 32x32x3 or 3x32x32.
+ * Turns the {@code instances} of a KServe V1 request into images. An instance is one image without
+ * the batch dimension, as nested arrays of raw pixel values (integers 0 to 255): {@code HxW} (one
+ * channel only), {@code HxWxC} (channels last, as images are usually stored) or {@code CxHxW}
+ * (channels first, as PyTorch takes them). For a model on 1x28x28 input that is 28x28, 28x28x1 or
+ * 1x28x28; for 3x32x32, 32x32x3 or 3x32x32.
  */
 public final class Instances {
 
@@ -27,8 +27,8 @@ public final class Instances {
    * @param body the request body, an object with an {@code instances} array
    * @param spec the served model's input
    * @return the images, in request order
-   * @throws IllegalArgumentException when the body, an instance's shape or a value is not what
-   *     the model takes, saying what was expected
+   * @throws IllegalArgumentException when the body, an instance's shape or a value is not what the
+   *     model takes, saying what was expected
    */
   public static ImageDataset parse(JsonNode body, InputSpec spec) {
     if (body == null || !body.isObject()) {
@@ -55,8 +55,15 @@ public final class Instances {
     for (int i = 0; i < n; i++) {
       read(instances.get(i), i, spec, pixels, i * size);
     }
-    return new ImageDataset("instances", spec.channels(), spec.height(), spec.width(),
-        classNames(spec.numClasses()), pixels, new int[n], spec.normalization());
+    return new ImageDataset(
+        "instances",
+        spec.channels(),
+        spec.height(),
+        spec.width(),
+        classNames(spec.numClasses()),
+        pixels,
+        new int[n],
+        spec.normalization());
   }
 
   private static void read(JsonNode inst, int index, InputSpec spec, byte[] dst, int offset) {
@@ -70,8 +77,14 @@ public final class Instances {
     boolean chw = shape.length == 3 && shape[0] == c && shape[1] == h && shape[2] == w;
     if (!hw && !hwc && !chw) {
       throw new IllegalArgumentException(
-          where + ": expected an image of " + spec.acceptedShapes() + " raw pixel values (0-255) for "
-              + "model " + spec.model() + ", got " + describe(inst, shape));
+          where
+              + ": expected an image of "
+              + spec.acceptedShapes()
+              + " raw pixel values (0-255) for "
+              + "model "
+              + spec.model()
+              + ", got "
+              + describe(inst, shape));
     }
     int plane = h * w;
     for (int y = 0; y < h; y++) {
@@ -106,7 +119,8 @@ public final class Instances {
     double d = v.doubleValue();
     if (!(d >= 0 && d <= 255) || d != Math.rint(d)) {
       throw new IllegalArgumentException(
-          at + ": expected a raw pixel value, an integer 0-255 (the server normalises), got "
+          at
+              + ": expected a raw pixel value, an integer 0-255 (the server normalises), got "
               + v.asText());
     }
     return (int) d;

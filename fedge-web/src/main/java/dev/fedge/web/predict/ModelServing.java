@@ -21,9 +21,8 @@ import java.util.Optional;
  * Serves the models of a {@link ModelStore} for prediction under KServe-style names: {@code
  * group.project} is the project's latest round, {@code group.project.round} a pinned round.
  *
- * <p>Each request looks up the latest round in the store, so a newly saved round is served from
- * the next request on; loaded models are cached (a few at a time) and reloaded when their file
- * changes.
+ * <p>Each request looks up the latest round in the store, so a newly saved round is served from the
+ * next request on; loaded models are cached (a few at a time) and reloaded when their file changes.
  */
 public final class ModelServing implements AutoCloseable {
 
@@ -95,8 +94,11 @@ public final class ModelServing implements AutoCloseable {
         return latest.get();
       }
     }
-    throw new NoSuchElementException("no model named '" + name + "' in the registry (names are "
-        + "group.project for the latest round or group.project.round)");
+    throw new NoSuchElementException(
+        "no model named '"
+            + name
+            + "' in the registry (names are "
+            + "group.project for the latest round or group.project.round)");
   }
 
   private static List<String[]> splits(String s) {
@@ -126,8 +128,8 @@ public final class ModelServing implements AutoCloseable {
    * @param name a model name
    * @return the model
    * @throws NoSuchElementException when there is no such model
-   * @throws IllegalStateException when it is stored but cannot be served (its manifest does not
-   *     say its architecture, or its file is corrupt)
+   * @throws IllegalStateException when it is stored but cannot be served (its manifest does not say
+   *     its architecture, or its file is corrupt)
    */
   public Served load(String name) {
     ModelKey key = resolve(name);

@@ -34,8 +34,7 @@ public interface DeviceStatus {
    * @return the status
    */
   static DeviceStatus seenWithin(Duration window) {
-    return (id, lastSeen) -> lastSeen != null
-        && !lastSeen.isBefore(Instant.now().minus(window));
+    return (id, lastSeen) -> lastSeen != null && !lastSeen.isBefore(Instant.now().minus(window));
   }
 
   /**

@@ -3,7 +3,6 @@ package dev.fedge.web.view;
 import dev.fedge.data.Datasets;
 import dev.fedge.ml.Models;
 import dev.fedge.server.FederationServer;
-import dev.fedge.server.state.EventRecord;
 import dev.fedge.server.state.RunRecord;
 import dev.fedge.server.state.RunSpec;
 import dev.fedge.server.state.StateStore;
@@ -48,8 +47,16 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
   /** Event kind of a run that ended with an error. */
   public static final String RUN_FAILED = "run_failed";
 
-  private static final List<String> SPEC_KEYS = List.of("id", "group", "project", "rounds",
-      "min-clients", "min-results", "round-timeout", "codec");
+  private static final List<String> SPEC_KEYS =
+      List.of(
+          "id",
+          "group",
+          "project",
+          "rounds",
+          "min-clients",
+          "min-results",
+          "round-timeout",
+          "codec");
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
   private final FederationServer server;
@@ -92,34 +99,53 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
       }
       Object v = e.getValue();
       if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
-        throw new IllegalArgumentException("run setting '" + e.getKey() + "' must be a string, "
-            + "number or boolean, got " + (v == null ? "null" : v.getClass().getSimpleName()));
+        throw new IllegalArgumentException(
+            "run setting '"
+                + e.getKey()
+                + "' must be a string, "
+                + "number or boolean, got "
+                + (v == null ? "null" : v.getClass().getSimpleName()));
       }
-      if (!SPEC_KEYS.contains(key) && !FederationServer.STANDARD_SETTINGS.containsKey(key)
+      if (!SPEC_KEYS.contains(key)
+          && !FederationServer.STANDARD_SETTINGS.containsKey(key)
           && !key.startsWith("strategy.")) {
         TreeSet<String> known = new TreeSet<>(SPEC_KEYS);
         known.addAll(FederationServer.STANDARD_SETTINGS.keySet());
-        throw new IllegalArgumentException("unknown run setting '" + e.getKey() + "'; known: "
-            + String.join(", ", known) + ", strategy.<option>");
+        throw new IllegalArgumentException(
+            "unknown run setting '"
+                + e.getKey()
+                + "'; known: "
+                + String.join(", ", known)
+                + ", strategy.<option>");
       }
-      s.put(key, v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15
-          ? Long.toString(d.longValue()) : v.toString().strip());
+      s.put(
+          key,
+          v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15
+              ? Long.toString(d.longValue())
+              : v.toString().strip());
     }
     Map<String, String> runSettings = new LinkedHashMap<>(template.settings());
-    s.forEach((k, v) -> {
-      if (!SPEC_KEYS.contains(k)) {
-        runSettings.put(k, v);
-      }
-    });
+    s.forEach(
+        (k, v) -> {
+          if (!SPEC_KEYS.contains(k)) {
+            runSettings.put(k, v);
+          }
+        });
     String project = s.getOrDefault("project", template.project());
-    String id = s.getOrDefault("id", project + "-"
-        + ZonedDateTime.now(ZoneOffset.UTC).format(ID_TIME));
+    String id =
+        s.getOrDefault("id", project + "-" + ZonedDateTime.now(ZoneOffset.UTC).format(ID_TIME));
     int minClients = integer(s, "min-clients", template.minClients());
-    RunSpec spec = new RunSpec(id, s.getOrDefault("group", template.group()), project,
-        integer(s, "rounds", template.rounds()), minClients,
-        integer(s, "min-results", Math.min(template.minResults(), minClients)),
-        duration(s.get("round-timeout"), template.roundTimeout()),
-        s.getOrDefault("codec", template.codec()), runSettings);
+    RunSpec spec =
+        new RunSpec(
+            id,
+            s.getOrDefault("group", template.group()),
+            project,
+            integer(s, "rounds", template.rounds()),
+            minClients,
+            integer(s, "min-results", Math.min(template.minResults(), minClients)),
+            duration(s.get("round-timeout"), template.roundTimeout()),
+            s.getOrDefault("codec", template.codec()),
+            runSettings);
     check(spec);
     return spec;
   }
@@ -129,8 +155,8 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
     all.putAll(spec.settings());
     Datasets.checkName(all.get("dataset"));
     if (!Models.NAMES.contains(all.get("model"))) {
-      throw new IllegalArgumentException("unknown model '" + all.get("model") + "'; known: "
-          + String.join(", ", Models.NAMES));
+      throw new IllegalArgumentException(
+          "unknown model '" + all.get("model") + "'; known: " + String.join(", ", Models.NAMES));
     }
     for (String k : List.of("seed", "local-epochs", "batch-size", "test-limit", "threads")) {
       integer(all, k, 0);
@@ -144,11 +170,12 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
       }
     }
     Map<String, String> options = new LinkedHashMap<>();
-    all.forEach((k, v) -> {
-      if (k.startsWith("strategy.")) {
-        options.put(k.substring("strategy.".length()), v);
-      }
-    });
+    all.forEach(
+        (k, v) -> {
+          if (k.startsWith("strategy.")) {
+            options.put(k.substring("strategy.".length()), v);
+          }
+        });
     Strategies.create(all.get("strategy"), options, StrategySettings.defaults());
   }
 
@@ -174,8 +201,11 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
           ? Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000))
           : Duration.parse(v.toUpperCase(Locale.ROOT));
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("run setting 'round-timeout' must be seconds or an "
-          + "ISO-8601 duration like PT90S, got '" + v + "'");
+      throw new IllegalArgumentException(
+          "run setting 'round-timeout' must be seconds or an "
+              + "ISO-8601 duration like PT90S, got '"
+              + v
+              + "'");
     }
   }
 
@@ -186,8 +216,8 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
   }
 
   /**
-   * Starts a run on its own thread (the server command can start its own run through this too,
-   * so that it can be stopped from the API).
+   * Starts a run on its own thread (the server command can start its own run through this too, so
+   * that it can be stopped from the API).
    *
    * @param spec the run
    * @return the run as stored once started
@@ -200,13 +230,22 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
     }
     Optional<RunRecord> unfinished = state.unfinishedRun();
     if (unfinished.isPresent() && !unfinished.get().id().equals(spec.id())) {
-      throw new IllegalStateException("run '" + unfinished.get().id() + "' is unfinished; stop "
-          + "it first (POST /api/v1/runs/" + unfinished.get().id() + "/stop)");
+      throw new IllegalStateException(
+          "run '"
+              + unfinished.get().id()
+              + "' is unfinished; stop "
+              + "it first (POST /api/v1/runs/"
+              + unfinished.get().id()
+              + "/stop)");
     }
     Optional<RunRecord> existing = state.run(spec.id());
     if (existing.isPresent() && !existing.get().unfinished()) {
-      throw new IllegalStateException("run '" + spec.id() + "' exists already ("
-          + existing.get().status() + "); choose another id");
+      throw new IllegalStateException(
+          "run '"
+              + spec.id()
+              + "' exists already ("
+              + existing.get().status()
+              + "); choose another id");
     }
     stopping = false;
     current = spec.id();
@@ -230,8 +269,8 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
         break;
       }
     }
-    return view.run(spec.id()).orElseThrow(() -> new IllegalStateException(
-        "run '" + spec.id() + "' did not start"));
+    return view.run(spec.id())
+        .orElseThrow(() -> new IllegalStateException("run '" + spec.id() + "' did not start"));
   }
 
   private void runToEnd(RunSpec spec) {
@@ -257,8 +296,11 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
   /** {@inheritDoc} */
   @Override
   public RunInfo stopRun(String runId) {
-    RunRecord rec = server.state().run(runId).orElseThrow(
-        () -> new NoSuchElementException("no run '" + runId + "'"));
+    RunRecord rec =
+        server
+            .state()
+            .run(runId)
+            .orElseThrow(() -> new NoSuchElementException("no run '" + runId + "'"));
     Thread t;
     synchronized (this) {
       if (!rec.unfinished()) {
@@ -279,8 +321,14 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
     } else {
       // not run by this server process (e.g. left over from a crash and not resumed)
       server.state().setStatus(runId, STOPPED);
-      server.state().event(RUN_STOPPED, runId, rec.completedRounds(), null,
-          "run '" + runId + "' stopped after round " + rec.completedRounds());
+      server
+          .state()
+          .event(
+              RUN_STOPPED,
+              runId,
+              rec.completedRounds(),
+              null,
+              "run '" + runId + "' stopped after round " + rec.completedRounds());
     }
     return view.run(runId).orElseThrow();
   }

@@ -8,8 +8,8 @@ public interface RunControl {
   /**
    * Starts a run.
    *
-   * @param settings the run's settings as the server's run command takes them (e.g. {@code
-   *     rounds}, {@code strategy}, {@code model}, {@code dataset}, {@code group}, {@code project})
+   * @param settings the run's settings as the server's run command takes them (e.g. {@code rounds},
+   *     {@code strategy}, {@code model}, {@code dataset}, {@code group}, {@code project})
    * @return the new run
    * @throws IllegalArgumentException when a setting is unknown or invalid, naming it and the value
    * @throws IllegalStateException when the server cannot start a run now (e.g. one is running)

@@ -98,8 +98,9 @@ public final class SqliteServerView implements ServerView, AutoCloseable {
       SQLiteConfig config = new SQLiteConfig();
       config.setReadOnly(true);
       config.setBusyTimeout(10_000);
-      db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(),
-          config.toProperties());
+      db =
+          DriverManager.getConnection(
+              "jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
     }
     return db;
   }
@@ -107,40 +108,50 @@ public final class SqliteServerView implements ServerView, AutoCloseable {
   /** {@inheritDoc} */
   @Override
   public List<DeviceInfo> devices() {
-    List<DeviceInfo> devices = query(
-        "SELECT d.id, d.name, d.os, d.arch, d.cores, d.memory_bytes, d.heap_bytes, d.accelerator,"
-            + " d.device_class, d.extra, d.revoked, d.last_seen_at, d.cpu_temperature_c,"
-            + " d.free_memory_bytes, d.load_average, d.telemetry_at,"
-            + " (SELECT COUNT(*) FROM participants p WHERE p.client_id = d.id"
-            + "  AND p.outcome = 'ok') FROM devices d",
-        rs -> {
-          String id = rs.getString(1);
-          DeviceFacts facts = new DeviceFacts(text(rs.getString(3)), text(rs.getString(4)),
-              rs.getInt(5), rs.getLong(6), rs.getLong(7), orElse(rs.getString(8), "none"),
-              orElse(rs.getString(9), "generic"), stringMap(rs.getString(10)));
-          boolean revoked = rs.getInt(11) != 0;
-          Instant lastSeen = instant(rs.getString(12));
-          Optional<Telemetry> telemetry = Optional.empty();
-          Instant at = instant(rs.getString(16));
-          if (at != null) {
-            long free = rs.getLong(14);
-            boolean noFree = rs.wasNull();
-            telemetry = Optional.of(new Telemetry(dbl(rs, 13), noFree ? -1 : free, dbl(rs, 15),
-                at.toEpochMilli()));
-          }
-          Optional<Telemetry> live = status.telemetry(id);
-          if (live.isPresent() && (telemetry.isEmpty()
-              || live.get().timestampMillis() >= telemetry.get().timestampMillis())) {
-            telemetry = live;
-            Instant liveAt = Instant.ofEpochMilli(live.get().timestampMillis());
-            lastSeen = lastSeen == null || liveAt.isAfter(lastSeen) ? liveAt : lastSeen;
-          }
-          boolean online = !revoked && status.online(id, lastSeen);
-          return new DeviceInfo(id, rs.getString(2), facts, online, lastSeen, telemetry,
-              rs.getInt(17));
-        });
-    devices.sort(Comparator.comparing((DeviceInfo d) -> !d.online()).thenComparing(
-        DeviceInfo::id));
+    List<DeviceInfo> devices =
+        query(
+            "SELECT d.id, d.name, d.os, d.arch, d.cores, d.memory_bytes, d.heap_bytes,"
+                + " d.accelerator, d.device_class, d.extra, d.revoked, d.last_seen_at,"
+                + " d.cpu_temperature_c, d.free_memory_bytes, d.load_average, d.telemetry_at,"
+                + " (SELECT COUNT(*) FROM participants p WHERE p.client_id = d.id  AND p.outcome ="
+                + " 'ok') FROM devices d",
+            rs -> {
+              String id = rs.getString(1);
+              DeviceFacts facts =
+                  new DeviceFacts(
+                      text(rs.getString(3)),
+                      text(rs.getString(4)),
+                      rs.getInt(5),
+                      rs.getLong(6),
+                      rs.getLong(7),
+                      orElse(rs.getString(8), "none"),
+                      orElse(rs.getString(9), "generic"),
+                      stringMap(rs.getString(10)));
+              boolean revoked = rs.getInt(11) != 0;
+              Instant lastSeen = instant(rs.getString(12));
+              Optional<Telemetry> telemetry = Optional.empty();
+              Instant at = instant(rs.getString(16));
+              if (at != null) {
+                long free = rs.getLong(14);
+                boolean noFree = rs.wasNull();
+                telemetry =
+                    Optional.of(
+                        new Telemetry(
+                            dbl(rs, 13), noFree ? -1 : free, dbl(rs, 15), at.toEpochMilli()));
+              }
+              Optional<Telemetry> live = status.telemetry(id);
+              if (live.isPresent()
+                  && (telemetry.isEmpty()
+                      || live.get().timestampMillis() >= telemetry.get().timestampMillis())) {
+                telemetry = live;
+                Instant liveAt = Instant.ofEpochMilli(live.get().timestampMillis());
+                lastSeen = lastSeen == null || liveAt.isAfter(lastSeen) ? liveAt : lastSeen;
+              }
+              boolean online = !revoked && status.online(id, lastSeen);
+              return new DeviceInfo(
+                  id, rs.getString(2), facts, online, lastSeen, telemetry, rs.getInt(17));
+            });
+    devices.sort(Comparator.comparing((DeviceInfo d) -> !d.online()).thenComparing(DeviceInfo::id));
     return devices;
   }
 
@@ -159,8 +170,16 @@ public final class SqliteServerView implements ServerView, AutoCloseable {
     config.put("min_results", rs.getInt(6));
     config.put("round_timeout_ms", rs.getLong(7));
     config.put("codec", rs.getString(8));
-    return new RunInfo(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(10),
-        rs.getInt(11), rs.getInt(4), config, instant(rs.getString(12)), instant(rs.getString(13)));
+    return new RunInfo(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(10),
+        rs.getInt(11),
+        rs.getInt(4),
+        config,
+        instant(rs.getString(12)),
+        instant(rs.getString(13)));
   }
 
   /** {@inheritDoc} */
@@ -184,26 +203,34 @@ public final class SqliteServerView implements ServerView, AutoCloseable {
   public List<RoundInfo> rounds(String runId) {
     Map<Integer, List<String>> participants = new HashMap<>();
     Map<Integer, List<ClientFailure>> failures = new HashMap<>();
-    for (Part p : query("SELECT round, client_id, outcome, reason FROM participants"
-            + " WHERE run_id = ? ORDER BY round, client_id",
-        rs -> new Part(rs.getInt(1), rs.getString(2), "ok".equals(rs.getString(3)),
-            rs.getString(4)), runId)) {
+    for (Part p :
+        query(
+            "SELECT round, client_id, outcome, reason FROM participants"
+                + " WHERE run_id = ? ORDER BY round, client_id",
+            rs ->
+                new Part(
+                    rs.getInt(1), rs.getString(2), "ok".equals(rs.getString(3)), rs.getString(4)),
+            runId)) {
       if (p.ok()) {
         participants.computeIfAbsent(p.round(), k -> new ArrayList<>()).add(p.clientId());
       } else {
-        failures.computeIfAbsent(p.round(), k -> new ArrayList<>())
+        failures
+            .computeIfAbsent(p.round(), k -> new ArrayList<>())
             .add(new ClientFailure(p.clientId(), p.reason()));
       }
     }
     Map<Integer, Map<String, Double>> metrics = new HashMap<>();
-    for (Metric m : query("SELECT round, name, value FROM metrics WHERE run_id = ?"
-            + " ORDER BY round, name",
-        rs -> new Metric(rs.getInt(1), rs.getString(2), dbl(rs, 3)), runId)) {
+    for (Metric m :
+        query(
+            "SELECT round, name, value FROM metrics WHERE run_id = ?" + " ORDER BY round, name",
+            rs -> new Metric(rs.getInt(1), rs.getString(2), dbl(rs, 3)),
+            runId)) {
       if (Double.isFinite(m.value())) {
         metrics.computeIfAbsent(m.round(), k -> new TreeMap<>()).put(m.name(), m.value());
       }
     }
-    return query("SELECT round, accuracy, loss, client_accuracy, client_loss, train_loss,"
+    return query(
+        "SELECT round, accuracy, loss, client_accuracy, client_loss, train_loss,"
             + " seconds, completed_at FROM rounds WHERE run_id = ? ORDER BY round",
         rs -> {
           int round = rs.getInt(1);
@@ -211,9 +238,16 @@ public final class SqliteServerView implements ServerView, AutoCloseable {
           putFinite(m, "client_accuracy", dbl(rs, 4));
           putFinite(m, "client_loss", dbl(rs, 5));
           putFinite(m, "train_loss", dbl(rs, 6));
-          return new RoundInfo(runId, round, dbl(rs, 2), dbl(rs, 3), m,
-              participants.getOrDefault(round, List.of()), failures.getOrDefault(round, List.of()),
-              dbl(rs, 7), instant(rs.getString(8)));
+          return new RoundInfo(
+              runId,
+              round,
+              dbl(rs, 2),
+              dbl(rs, 3),
+              m,
+              participants.getOrDefault(round, List.of()),
+              failures.getOrDefault(round, List.of()),
+              dbl(rs, 7),
+              instant(rs.getString(8)));
         },
         runId);
   }
@@ -223,22 +257,30 @@ public final class SqliteServerView implements ServerView, AutoCloseable {
 
   private static EventInfo event(ResultSet rs) throws SQLException {
     Instant at = instant(rs.getString(2));
-    return new EventInfo(rs.getLong(1), at == null ? Instant.EPOCH : at, rs.getString(3),
-        rs.getString(4), rs.getString(6), rs.getString(7));
+    return new EventInfo(
+        rs.getLong(1),
+        at == null ? Instant.EPOCH : at,
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(6),
+        rs.getString(7));
   }
 
   /** {@inheritDoc} */
   @Override
   public List<EventInfo> events(long afterId, int limit) {
-    return query(EVENT_COLUMNS + "WHERE id > ? ORDER BY id LIMIT ?", SqliteServerView::event,
-        afterId, limit);
+    return query(
+        EVENT_COLUMNS + "WHERE id > ? ORDER BY id LIMIT ?",
+        SqliteServerView::event,
+        afterId,
+        limit);
   }
 
   /** {@inheritDoc} */
   @Override
   public List<EventInfo> recentEvents(int limit) {
-    List<EventInfo> e = query(EVENT_COLUMNS + "ORDER BY id DESC LIMIT ?", SqliteServerView::event,
-        limit);
+    List<EventInfo> e =
+        query(EVENT_COLUMNS + "ORDER BY id DESC LIMIT ?", SqliteServerView::event, limit);
     java.util.Collections.reverse(e);
     return e;
   }

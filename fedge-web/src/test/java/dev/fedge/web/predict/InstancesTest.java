@@ -12,10 +12,24 @@ import org.junit.jupiter.api.Test;
 class InstancesTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  static final InputSpec RGB = new InputSpec("cnn", "cifar10", 3, 2, 2, 10,
-      new Normalization(new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f}));
-  static final InputSpec GREY = new InputSpec("cnn", "fashion-mnist", 1, 2, 3, 10,
-      new Normalization(new float[] {0f}, new float[] {1f}));
+  static final InputSpec RGB =
+      new InputSpec(
+          "cnn",
+          "cifar10",
+          3,
+          2,
+          2,
+          10,
+          new Normalization(new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f}));
+  static final InputSpec GREY =
+      new InputSpec(
+          "cnn",
+          "fashion-mnist",
+          1,
+          2,
+          3,
+          10,
+          new Normalization(new float[] {0f}, new float[] {1f}));
 
   static JsonNode json(String s) throws Exception {
     return JSON.readTree(s);
@@ -44,8 +58,8 @@ class InstancesTest {
 
   @Test
   void theSpecsNormalisationIsApplied() throws Exception {
-    ImageDataset d = Instances.parse(json("{\"instances\": [[[0, 255, 51], [102, 153.0, 204]]]}"),
-        GREY);
+    ImageDataset d =
+        Instances.parse(json("{\"instances\": [[[0, 255, 51], [102, 153.0, 204]]]}"), GREY);
     float[] out = new float[6];
 
     d.copyNormalized(0, out, 0);
@@ -58,8 +72,8 @@ class InstancesTest {
   @Test
   void greyImagesTakeAllThreeShapes() throws Exception {
     ImageDataset hw = Instances.parse(json("{\"instances\": [[[1,2,3],[4,5,6]]]}"), GREY);
-    ImageDataset hwc = Instances.parse(
-        json("{\"instances\": [[[[1],[2],[3]],[[4],[5],[6]]]]}"), GREY);
+    ImageDataset hwc =
+        Instances.parse(json("{\"instances\": [[[[1],[2],[3]],[[4],[5],[6]]]]}"), GREY);
     ImageDataset chw = Instances.parse(json("{\"instances\": [[[[1,2,3],[4,5,6]]]]}"), GREY);
 
     for (int j = 0; j < 6; j++) {
@@ -71,33 +85,54 @@ class InstancesTest {
 
   @Test
   void badInstancesNameThePlaceAndWhatWasExpected() {
-    IllegalArgumentException hwForRgb = assertThrows(IllegalArgumentException.class,
-        () -> Instances.parse(json("{\"instances\": [[[1,2],[3,4]]]}"), RGB));
-    IllegalArgumentException fraction = assertThrows(IllegalArgumentException.class,
-        () -> Instances.parse(json("{\"instances\": [[[1,2,3],[4,0.5,6]]]}"), GREY));
-    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
-        () -> Instances.parse(json("{\"instances\": [[[1,2,3],[4,5,-1]]]}"), GREY));
-    IllegalArgumentException nested = assertThrows(IllegalArgumentException.class,
-        () -> Instances.parse(json("{\"instances\": [[[1,2,3],[4,[5],6]]]}"), GREY));
-    IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
-        () -> Instances.parse(json("{\"instances\": []}"), GREY));
-    IllegalArgumentException scalar = assertThrows(IllegalArgumentException.class,
-        () -> Instances.parse(json("{\"instances\": [7]}"), GREY));
-    IllegalArgumentException array = assertThrows(IllegalArgumentException.class,
-        () -> Instances.parse(json("[[1]]"), GREY));
+    IllegalArgumentException hwForRgb =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Instances.parse(json("{\"instances\": [[[1,2],[3,4]]]}"), RGB));
+    IllegalArgumentException fraction =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Instances.parse(json("{\"instances\": [[[1,2,3],[4,0.5,6]]]}"), GREY));
+    IllegalArgumentException negative =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Instances.parse(json("{\"instances\": [[[1,2,3],[4,5,-1]]]}"), GREY));
+    IllegalArgumentException nested =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Instances.parse(json("{\"instances\": [[[1,2,3],[4,[5],6]]]}"), GREY));
+    IllegalArgumentException empty =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Instances.parse(json("{\"instances\": []}"), GREY));
+    IllegalArgumentException scalar =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Instances.parse(json("{\"instances\": [7]}"), GREY));
+    IllegalArgumentException array =
+        assertThrows(IllegalArgumentException.class, () -> Instances.parse(json("[[1]]"), GREY));
 
-    assertEquals("instances[0]: expected an image of 2x2x3 or 3x2x2 raw pixel values (0-255) for"
-        + " model cnn, got nested arrays of shape 2x2", hwForRgb.getMessage());
-    assertEquals("instances[0][1][1]: expected a raw pixel value, an integer 0-255 (the server"
-        + " normalises), got 0.5", fraction.getMessage());
-    assertEquals("instances[0][1][2]: expected a raw pixel value, an integer 0-255 (the server"
-        + " normalises), got -1", negative.getMessage());
-    assertEquals("instances[0][1][1]: expected a raw pixel value, an integer 0-255, got array"
-        + " [5]", nested.getMessage());
+    assertEquals(
+        "instances[0]: expected an image of 2x2x3 or 3x2x2 raw pixel values (0-255) for"
+            + " model cnn, got nested arrays of shape 2x2",
+        hwForRgb.getMessage());
+    assertEquals(
+        "instances[0][1][1]: expected a raw pixel value, an integer 0-255 (the server"
+            + " normalises), got 0.5",
+        fraction.getMessage());
+    assertEquals(
+        "instances[0][1][2]: expected a raw pixel value, an integer 0-255 (the server"
+            + " normalises), got -1",
+        negative.getMessage());
+    assertEquals(
+        "instances[0][1][1]: expected a raw pixel value, an integer 0-255, got array" + " [5]",
+        nested.getMessage());
     assertEquals("\"instances\" is empty: send at least one image", empty.getMessage());
-    assertEquals("instances[0]: expected an image of 2x3, 2x3x1 or 1x2x3 raw pixel values (0-255)"
-        + " for model cnn, got number 7", scalar.getMessage());
-    assertEquals("request body must be a JSON object {\"instances\": [...]}, got array",
-        array.getMessage());
+    assertEquals(
+        "instances[0]: expected an image of 2x3, 2x3x1 or 1x2x3 raw pixel values (0-255)"
+            + " for model cnn, got number 7",
+        scalar.getMessage());
+    assertEquals(
+        "request body must be a JSON object {\"instances\": [...]}, got array", array.getMessage());
   }
 }

@@ -53,22 +53,28 @@ class ModelServingTest {
 
   @Test
   void unknownAndMalformedNames() {
-    NoSuchElementException round = assertThrows(NoSuchElementException.class,
-        () -> serving.resolve("lab.fmnist.2"));
-    NoSuchElementException project = assertThrows(NoSuchElementException.class,
-        () -> serving.resolve("lab.other"));
-    IllegalArgumentException noDot = assertThrows(IllegalArgumentException.class,
-        () -> serving.resolve("fmnist"));
-    IllegalArgumentException slash = assertThrows(IllegalArgumentException.class,
-        () -> serving.resolve("../etc.passwd"));
+    NoSuchElementException round =
+        assertThrows(NoSuchElementException.class, () -> serving.resolve("lab.fmnist.2"));
+    NoSuchElementException project =
+        assertThrows(NoSuchElementException.class, () -> serving.resolve("lab.other"));
+    IllegalArgumentException noDot =
+        assertThrows(IllegalArgumentException.class, () -> serving.resolve("fmnist"));
+    IllegalArgumentException slash =
+        assertThrows(IllegalArgumentException.class, () -> serving.resolve("../etc.passwd"));
 
-    assertEquals("no model named 'lab.fmnist.2' in the registry (names are group.project for the"
-        + " latest round or group.project.round)", round.getMessage());
-    assertEquals("no model named 'lab.other' in the registry (names are group.project for the"
-        + " latest round or group.project.round)", project.getMessage());
-    assertEquals("model name must be group.project or group.project.round, got 'fmnist'",
+    assertEquals(
+        "no model named 'lab.fmnist.2' in the registry (names are group.project for the"
+            + " latest round or group.project.round)",
+        round.getMessage());
+    assertEquals(
+        "no model named 'lab.other' in the registry (names are group.project for the"
+            + " latest round or group.project.round)",
+        project.getMessage());
+    assertEquals(
+        "model name must be group.project or group.project.round, got 'fmnist'",
         noDot.getMessage());
-    assertEquals("model name must be group.project or group.project.round, got '../etc.passwd'",
+    assertEquals(
+        "model name must be group.project or group.project.round, got '../etc.passwd'",
         slash.getMessage());
   }
 
@@ -91,11 +97,13 @@ class ModelServingTest {
   void aModelWithoutArchitectureCannotBeServed() throws Exception {
     store.save(new ModelKey("lab", "bare", 1), model(1), Map.of());
 
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> serving.load("lab.bare"));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> serving.load("lab.bare"));
 
-    assertEquals("cannot serve model lab/bare/1: model lab/bare/1: its manifest names no"
-        + " architecture (provenance.model, provenance.config.model or"
-        + " provenance.settings.model)", e.getMessage());
+    assertEquals(
+        "cannot serve model lab/bare/1: model lab/bare/1: its manifest names no"
+            + " architecture (provenance.model, provenance.config.model or"
+            + " provenance.settings.model)",
+        e.getMessage());
   }
 }

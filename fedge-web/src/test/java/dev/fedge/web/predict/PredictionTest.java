@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The prediction endpoint after a short real training: what it serves matches what the DJL
- * runtime predicts, and central evaluation, for the same test images.
+ * The prediction endpoint after a short real training: what it serves matches what the DJL runtime
+ * predicts, and central evaluation, for the same test images.
  */
 class PredictionTest {
 
@@ -63,25 +63,59 @@ class PredictionTest {
     ImageDataset train = fmnist.train().head(400);
     test = fmnist.test().head(12);
     runtime = DjlRuntime.create("cnn", 1, 28, 28, 10, 42, 2);
-    Config fit = Config.of(ConfigKeys.LOCAL_EPOCHS, 1, ConfigKeys.BATCH_SIZE, 32,
-        ConfigKeys.LR, 0.05, ConfigKeys.MOMENTUM, 0.9, ConfigKeys.SEED, 42L, ConfigKeys.ROUND, 1);
-    round1 = runtime.trainer(train, null, 0).fit(new FitIns(runtime.initialParameters(), fit))
-        .parameters();
-    round2 = runtime.trainer(train, null, 0)
-        .fit(new FitIns(round1, fit.with(ConfigKeys.ROUND, 2))).parameters();
+    Config fit =
+        Config.of(
+            ConfigKeys.LOCAL_EPOCHS,
+            1,
+            ConfigKeys.BATCH_SIZE,
+            32,
+            ConfigKeys.LR,
+            0.05,
+            ConfigKeys.MOMENTUM,
+            0.9,
+            ConfigKeys.SEED,
+            42L,
+            ConfigKeys.ROUND,
+            1);
+    round1 =
+        runtime
+            .trainer(train, null, 0)
+            .fit(new FitIns(runtime.initialParameters(), fit))
+            .parameters();
+    round2 =
+        runtime
+            .trainer(train, null, 0)
+            .fit(new FitIns(round1, fit.with(ConfigKeys.ROUND, 2)))
+            .parameters();
     store = new ModelStore(dir.resolve("models"));
     store.save(new ModelKey("lab", "fmnist", 1), round1, provenance());
     state = StateStore.open(dir.resolve("fedge.db"));
     view = new SqliteServerView(state.file(), DeviceStatus.seenWithin(Duration.ofSeconds(10)));
-    open = WebServer.builder().setView(view).setModelStore(store).setToken(ApiToken.of(TOKEN))
-        .optOpenPredict(true).optHost("127.0.0.1").optPort(0).start();
-    closed = WebServer.builder().setView(view).setModelStore(store).setToken(ApiToken.of(TOKEN))
-        .optHost("127.0.0.1").optPort(0).start();
+    open =
+        WebServer.builder()
+            .setView(view)
+            .setModelStore(store)
+            .setToken(ApiToken.of(TOKEN))
+            .optOpenPredict(true)
+            .optHost("127.0.0.1")
+            .optPort(0)
+            .start();
+    closed =
+        WebServer.builder()
+            .setView(view)
+            .setModelStore(store)
+            .setToken(ApiToken.of(TOKEN))
+            .optHost("127.0.0.1")
+            .optPort(0)
+            .start();
   }
 
   static Map<String, Object> provenance() {
-    return Map.of("strategy", Map.of("strategy", "fedavg"),
-        "config", Map.of("model", "cnn", "dataset", "fashion-mnist", "rounds", 2));
+    return Map.of(
+        "strategy",
+        Map.of("strategy", "fedavg"),
+        "config",
+        Map.of("model", "cnn", "dataset", "fashion-mnist", "rounds", 2));
   }
 
   @AfterAll
@@ -117,10 +151,12 @@ class PredictionTest {
 
   static HttpResponse<String> post(WebServer server, String path, Object body, String token)
       throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-        + path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s
-            : JSON.writeValueAsString(body)));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    body instanceof String s ? s : JSON.writeValueAsString(body)));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -128,8 +164,11 @@ class PredictionTest {
   }
 
   static HttpResponse<String> get(WebServer server, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   static void assertMatches(float[][] expected, JsonNode predictions) {
@@ -138,7 +177,10 @@ class PredictionTest {
       assertEquals(expected[i].length, predictions.get(i).size());
       double sum = 0;
       for (int k = 0; k < expected[i].length; k++) {
-        assertEquals(expected[i][k], predictions.get(i).get(k).floatValue(), 1e-5,
+        assertEquals(
+            expected[i][k],
+            predictions.get(i).get(k).floatValue(),
+            1e-5,
             "image " + i + " class " + k);
         sum += predictions.get(i).get(k).doubleValue();
       }
@@ -176,12 +218,12 @@ class PredictionTest {
 
   @Test
   void everyAcceptedLayoutGivesTheSamePredictions() throws Exception {
-    JsonNode hw = JSON.readTree(post(open, "/v1/models/lab.fmnist.1:predict", body("hw"), null)
-        .body());
-    JsonNode hwc = JSON.readTree(post(open, "/v1/models/lab.fmnist.1:predict", body("hwc"), null)
-        .body());
-    JsonNode chw = JSON.readTree(post(open, "/v1/models/lab.fmnist.1:predict", body("chw"), null)
-        .body());
+    JsonNode hw =
+        JSON.readTree(post(open, "/v1/models/lab.fmnist.1:predict", body("hw"), null).body());
+    JsonNode hwc =
+        JSON.readTree(post(open, "/v1/models/lab.fmnist.1:predict", body("hwc"), null).body());
+    JsonNode chw =
+        JSON.readTree(post(open, "/v1/models/lab.fmnist.1:predict", body("chw"), null).body());
 
     assertEquals(hw, hwc);
     assertEquals(hw, chw);
@@ -192,21 +234,21 @@ class PredictionTest {
     store.save(new ModelKey("lab", "fmnist", 2), round2, provenance());
     try {
       HttpResponse<String> latest = post(open, "/v1/models/lab.fmnist:predict", body("hw"), null);
-      HttpResponse<String> pinned = post(open, "/v1/models/lab.fmnist.1:predict", body("hw"),
-          null);
+      HttpResponse<String> pinned = post(open, "/v1/models/lab.fmnist.1:predict", body("hw"), null);
       JsonNode ready = JSON.readTree(get(open, "/v1/models/lab.fmnist").body());
 
       assertEquals("lab.fmnist.2", latest.headers().firstValue("X-Fedge-Model").orElseThrow());
-      assertMatches(runtime.predict(round2, test, 12),
-          JSON.readTree(latest.body()).get("predictions"));
+      assertMatches(
+          runtime.predict(round2, test, 12), JSON.readTree(latest.body()).get("predictions"));
       assertNotEquals(JSON.readTree(latest.body()), JSON.readTree(pinned.body()));
-      assertMatches(runtime.predict(round1, test, 12),
-          JSON.readTree(pinned.body()).get("predictions"));
+      assertMatches(
+          runtime.predict(round1, test, 12), JSON.readTree(pinned.body()).get("predictions"));
       assertTrue(ready.get("ready").asBoolean());
       assertEquals("2", ready.get("version").asText());
     } finally {
       java.nio.file.Files.walk(store.folder(new ModelKey("lab", "fmnist", 2)))
-          .sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+          .sorted(java.util.Comparator.reverseOrder())
+          .forEach(p -> p.toFile().delete());
     }
   }
 
@@ -223,10 +265,13 @@ class PredictionTest {
     assertEquals("cnn", r.get("architecture").asText());
     assertEquals(10, r.get("classes").asInt());
     assertEquals(404, missing.statusCode());
-    assertTrue(JSON.readTree(missing.body()).get("error").asText()
-        .startsWith("no model named 'lab.nothing'"));
-    assertEquals("lab.fmnist", JSON.readTree(list.body()).get("models").get(0).get("name")
-        .asText());
+    assertTrue(
+        JSON.readTree(missing.body())
+            .get("error")
+            .asText()
+            .startsWith("no model named 'lab.nothing'"));
+    assertEquals(
+        "lab.fmnist", JSON.readTree(list.body()).get("models").get(0).get("name").asText());
   }
 
   @Test
@@ -250,30 +295,33 @@ class PredictionTest {
     HttpResponse<String> noVerb = post(open, "/v1/models/lab.fmnist", body("hw"), null);
 
     assertEquals(400, ragged.statusCode());
-    assertEquals("instances[0][5][27]: missing: the nested arrays are not rectangular",
-        error(ragged));
+    assertEquals(
+        "instances[0][5][27]: missing: the nested arrays are not rectangular", error(ragged));
     assertEquals(400, string.statusCode());
-    assertEquals("instances[1][3][4]: expected a raw pixel value, an integer 0-255, got string"
-        + " \"x\"", error(string));
+    assertEquals(
+        "instances[1][3][4]: expected a raw pixel value, an integer 0-255, got string" + " \"x\"",
+        error(string));
     assertEquals(400, tooBig.statusCode());
-    assertTrue(error(tooBig).startsWith("instances[0][0][0]: expected a raw pixel value"),
-        error(tooBig));
+    assertTrue(
+        error(tooBig).startsWith("instances[0][0][0]: expected a raw pixel value"), error(tooBig));
     assertEquals(400, flat.statusCode());
-    assertEquals("instances[0]: expected an image of 28x28, 28x28x1 or 1x28x28 raw pixel values"
-        + " (0-255) for model cnn, got nested arrays of shape 3", error(flat));
+    assertEquals(
+        "instances[0]: expected an image of 28x28, 28x28x1 or 1x28x28 raw pixel values"
+            + " (0-255) for model cnn, got nested arrays of shape 3",
+        error(flat));
     assertEquals(400, noInstances.statusCode());
-    assertEquals("request body must have an \"instances\" array, got no \"instances\"",
-        error(noInstances));
+    assertEquals(
+        "request body must have an \"instances\" array, got no \"instances\"", error(noInstances));
     assertEquals(400, notJson.statusCode());
     assertEquals(404, noVerb.statusCode());
   }
 
   @Test
   void predictionNeedsTheTokenUnlessOpen() throws Exception {
-    HttpResponse<String> anonymous = post(closed, "/v1/models/lab.fmnist:predict", body("hw"),
-        null);
-    HttpResponse<String> withToken = post(closed, "/v1/models/lab.fmnist:predict", body("hw"),
-        TOKEN);
+    HttpResponse<String> anonymous =
+        post(closed, "/v1/models/lab.fmnist:predict", body("hw"), null);
+    HttpResponse<String> withToken =
+        post(closed, "/v1/models/lab.fmnist:predict", body("hw"), TOKEN);
 
     assertEquals(401, anonymous.statusCode());
     assertEquals(200, withToken.statusCode());
