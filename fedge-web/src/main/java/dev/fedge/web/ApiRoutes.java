@@ -86,6 +86,7 @@ final class ApiRoutes {
                                   "run '" + id + "' has no finished round " + n))));
         });
     app.get(BASE + "/events", this::events);
+    app.before(BASE + "/stream", ApiRoutes::eventStreamOnly);
     app.sse(BASE + "/stream", live::add);
     app.get(BASE + "/models", ctx -> ctx.json(projects(null)));
     app.get(
@@ -129,6 +130,17 @@ final class ApiRoutes {
             "POST /v1/models/{group.project[.round]}:predict",
             "GET /metrics"));
     ctx.json(m);
+  }
+
+  /** Javalin opens a stream only for exactly this Accept header; say so instead of a blank 200. */
+  private static void eventStreamOnly(Context ctx) {
+    if (!"text/event-stream".equals(ctx.header("Accept"))) {
+      throw new HttpError(
+          406,
+          "this is a server-sent event stream: send 'Accept: text/event-stream'"
+              + " (browsers' EventSource does), got Accept: "
+              + ctx.header("Accept"));
+    }
   }
 
   private RunInfo run(String id) {

@@ -373,6 +373,14 @@ class WebServerTest {
   }
 
   @Test
+  void streamNeedsTheEventStreamAcceptHeader() throws Exception {
+    HttpResponse<String> r = http.get("/api/v1/stream");
+
+    assertEquals(406, r.statusCode());
+    assertTrue(Http.json(r).get("error").asText().contains("Accept: text/event-stream"));
+  }
+
+  @Test
   void builderNamesWhatIsMissing() {
     IllegalArgumentException e =
         assertThrows(
