@@ -171,7 +171,7 @@ public final class SvgPlot {
     if (v == Math.rint(v) && Math.abs(v) < 1e6) {
       return Long.toString((long) v);
     }
-    return f("%.3g", v);
+    return new java.math.BigDecimal(f("%.3g", v)).stripTrailingZeros().toPlainString();
   }
 
   private static String f(String fmt, Object... args) {

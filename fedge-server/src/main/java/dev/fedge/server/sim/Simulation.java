@@ -65,8 +65,9 @@ public final class Simulation {
 
   /** Creates the strategy, validating its options (so bad options fail before any work). */
   static Strategy strategy(SimulationConfig c) {
+    int perRound = (int) Math.max(1, Math.ceil(c.fraction() * c.clients()));
     StrategySettings settings =
-        new StrategySettings(c.fraction(), 1, c.seed(), fitConfig(c), c.fractionEvaluate());
+        new StrategySettings(c.fraction(), perRound, c.seed(), fitConfig(c), c.fractionEvaluate());
     return Strategies.create(c.strategy(), c.strategyOptions(), settings);
   }
 
