@@ -108,13 +108,19 @@ public final class SqliteServerView implements ServerView, AutoCloseable {
   /** {@inheritDoc} */
   @Override
   public List<DeviceInfo> devices() {
+    Map<String, Integer> rounds = new HashMap<>();
+    for (Object[] r :
+        query(
+            "SELECT client_id, COUNT(*) FROM participants WHERE outcome = 'ok' GROUP BY client_id",
+            rs -> new Object[] {rs.getString(1), rs.getInt(2)})) {
+      rounds.put((String) r[0], (Integer) r[1]);
+    }
     List<DeviceInfo> devices =
         query(
             "SELECT d.id, d.name, d.os, d.arch, d.cores, d.memory_bytes, d.heap_bytes,"
                 + " d.accelerator, d.device_class, d.extra, d.revoked, d.last_seen_at,"
-                + " d.cpu_temperature_c, d.free_memory_bytes, d.load_average, d.telemetry_at,"
-                + " (SELECT COUNT(*) FROM participants p WHERE p.client_id = d.id  AND p.outcome ="
-                + " 'ok') FROM devices d",
+                + " d.cpu_temperature_c, d.free_memory_bytes, d.load_average, d.telemetry_at"
+                + " FROM devices d",
             rs -> {
               String id = rs.getString(1);
               DeviceFacts facts =
@@ -149,7 +155,13 @@ public final class SqliteServerView implements ServerView, AutoCloseable {
               }
               boolean online = !revoked && status.online(id, lastSeen);
               return new DeviceInfo(
-                  id, rs.getString(2), facts, online, lastSeen, telemetry, rs.getInt(17));
+                  id,
+                  rs.getString(2),
+                  facts,
+                  online,
+                  lastSeen,
+                  telemetry,
+                  rounds.getOrDefault(id, 0));
             });
     devices.sort(Comparator.comparing((DeviceInfo d) -> !d.online()).thenComparing(DeviceInfo::id));
     return devices;
