@@ -46,7 +46,7 @@ public final class EdgeAgent implements AutoCloseable {
   private ScheduledFuture<?> heartbeat;
   private volatile boolean stopped;
   private volatile boolean reregister;
-  private volatile Thread runner;
+  private Thread runner;
   private Registration registration;
   private String lastTaskId;
   private Upload lastUpload;
@@ -102,7 +102,22 @@ public final class EdgeAgent implements AutoCloseable {
    * @throws RegistrationRefused when the server refuses to register this device
    */
   public void run() {
-    runner = Thread.currentThread();
+    synchronized (this) {
+      runner = Thread.currentThread();
+    }
+    try {
+      loop();
+    } finally {
+      synchronized (this) {
+        runner = null;
+        if (stopped) {
+          Thread.interrupted(); // the interrupt came from stop(); do not leak it to the caller
+        }
+      }
+    }
+  }
+
+  private void loop() {
     DeviceFacts facts = probe.facts();
     log.accept(String.format(Locale.ROOT,
         "device: %s, %s %s, %d cores, %.1f GiB memory, %.1f GiB heap, accelerator %s",
@@ -201,6 +216,8 @@ public final class EdgeAgent implements AutoCloseable {
       return;
     }
     long t0 = System.nanoTime();
+    log.accept("round " + task.round() + ": " + task.kind().name().toLowerCase(Locale.ROOT)
+        + " task " + task.taskId());
     Parameters global;
     LocalTrainer trainer;
     try {
@@ -294,9 +311,10 @@ public final class EdgeAgent implements AutoCloseable {
   /** Makes {@link #run()} return soon. */
   public void stop() {
     stopped = true;
-    Thread t = runner;
-    if (t != null) {
-      t.interrupt();
+    synchronized (this) {
+      if (runner != null) {
+        runner.interrupt();
+      }
     }
   }
 

@@ -1,0 +1,132 @@
+package dev.fedge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fedge.server.state.RunSpec;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ServerCommandTest {
+
+  @TempDir Path dir;
+
+  private CliRun server(String... args) {
+    String[] all = new String[args.length + 5];
+    all[0] = "server";
+    all[1] = "--state-dir";
+    all[2] = dir.resolve("state").toString();
+    all[3] = "--port";
+    all[4] = "0";
+    System.arraycopy(args, 0, all, 5, args.length);
+    return CliRun.of(all);
+  }
+
+  @Test
+  void unknownStrategy_isInvalidInput_inOneLine() {
+    CliRun r = server("--strategy", "fedfoo");
+
+    assertEquals(ExitException.INVALID_INPUT, r.code());
+    assertEquals(1, r.errLines(), r.err());
+    assertTrue(r.err().contains("unknown strategy 'fedfoo'"), r.err());
+  }
+
+  @Test
+  void badDuration_namesOptionAndValue() {
+    CliRun r = server("--round-timeout", "soon");
+
+    assertEquals(ExitException.INVALID_INPUT, r.code());
+    assertTrue(r.err().contains("--round-timeout"), r.err());
+    assertTrue(r.err().contains("got 'soon'"), r.err());
+  }
+
+  @Test
+  void moreResultsThanClients_isInvalidInput() {
+    CliRun r = server("--min-clients", "2", "--min-results", "3");
+
+    assertEquals(ExitException.INVALID_INPUT, r.code());
+    assertEquals("fedge: min-results (3) must not be more than min-clients (2)", r.err().strip());
+  }
+
+  @Test
+  void unknownCodecOrModel_isInvalidInput() {
+    CliRun codec = server("--codec", "bf16");
+    CliRun model = server("--model", "vgg");
+
+    assertEquals(ExitException.INVALID_INPUT, codec.code());
+    assertTrue(codec.err().contains("codec: unknown name 'bf16'"), codec.err());
+    assertEquals(ExitException.INVALID_INPUT, model.code());
+    assertTrue(model.err().contains("--model: unknown model 'vgg'"), model.err());
+  }
+
+  @Test
+  void tlsCertWithoutKey_orMissingFiles_isInvalidInput() {
+    CliRun half = server("--tls-cert", dir.resolve("a.crt").toString());
+    CliRun missing = server("--tls-cert", dir.resolve("a.crt").toString(),
+        "--tls-key", dir.resolve("a.key").toString());
+
+    assertEquals(ExitException.INVALID_INPUT, half.code());
+    assertTrue(half.err().contains("TLS needs both a certificate and a key"), half.err());
+    assertEquals(ExitException.INVALID_INPUT, missing.code());
+    assertTrue(missing.err().contains("TLS file not found or not readable: "
+        + dir.resolve("a.crt")), missing.err());
+  }
+
+  @Test
+  void portInUse_isAFailureNamingThePort() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CliRun r = CliRun.of("server", "--state-dir", dir.resolve("s").toString(),
+          "--bind", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()));
+
+      assertEquals(ExitException.FAILURE, r.code(), r.err());
+      assertTrue(r.err().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), r.err());
+    }
+  }
+
+  @Test
+  void stateDirThatIsAFile_isAFailure() throws Exception {
+    Path file = Files.writeString(dir.resolve("file"), "x");
+
+    CliRun r = CliRun.of("server", "--state-dir", file.toString(), "--port", "0");
+
+    assertEquals(ExitException.FAILURE, r.code(), r.err());
+    assertEquals(1, r.errLines(), r.err());
+  }
+
+  @Test
+  void requestedSpec_defaultsNameProjectAndSettings() {
+    ServerCommand cmd = new ServerCommand();
+    new CommandLine(cmd).parseArgs("--rounds", "4", "--strategy", "fedprox",
+        "--strategy-opt", "mu=0.1", "--codec", "int8", "--round-timeout", "2m");
+
+    RunSpec spec = cmd.requestedSpec();
+
+    assertEquals("fashion-mnist-fedprox", spec.id());
+    assertEquals("default", spec.group());
+    assertEquals("fashion-mnist-fedprox", spec.project());
+    assertEquals(4, spec.rounds());
+    assertEquals("int8", spec.codec());
+    assertEquals(Duration.ofMinutes(2), spec.roundTimeout());
+    assertEquals("0.1", spec.settings().get("strategy.mu"));
+    assertEquals("cnn", spec.settings().get("model"));
+  }
+
+  @Test
+  void durations_parseCommonForms() {
+    assertEquals(Duration.ofMillis(500), ServerCommand.DurationConverter.parse("500ms"));
+    assertEquals(Duration.ofSeconds(120), ServerCommand.DurationConverter.parse("120s"));
+    assertEquals(Duration.ofMillis(1500), ServerCommand.DurationConverter.parse("1.5s"));
+    assertEquals(Duration.ofMinutes(5), ServerCommand.DurationConverter.parse("5m"));
+    assertEquals(Duration.ofHours(1), ServerCommand.DurationConverter.parse("1h"));
+    assertEquals(Duration.ofMinutes(2), ServerCommand.DurationConverter.parse("PT2M"));
+    assertThrows(IllegalArgumentException.class, () -> ServerCommand.DurationConverter.parse("0s"));
+    assertThrows(IllegalArgumentException.class, () -> ServerCommand.DurationConverter.parse("-1s"));
+  }
+}
