@@ -196,6 +196,7 @@ function renderParticipation() {
 function renderEvents() {
   const list = $('events');
   list.replaceChildren();
+  $('events-empty').hidden = state.events.length > 0;
   for (const e of state.events.slice().reverse()) {
     list.append(el('li', { 'data-id': e.id },
       el('span', { class: 't' }, clock(e.time)),
