@@ -194,24 +194,52 @@ public final class FederationClient implements AutoCloseable {
    * @throws FederationException {@code DATA_LOSS} when the bytes do not match the reference
    */
   public byte[] downloadModel(ModelRef ref) {
+    if (ref.length() > Integer.MAX_VALUE - 8) {
+      throw dataLoss("model " + ref.id() + " of " + ref.length() + " bytes is too large");
+    }
+    byte[] data = new byte[(int) ref.length()];
+    downloadModel(ref, (chunk, offset) -> chunk.get(data, (int) offset, chunk.remaining()));
+    return data;
+  }
+
+  /** Receives the chunks of a download, in order. */
+  @FunctionalInterface
+  public interface ChunkSink {
+    /**
+     * Takes one chunk.
+     *
+     * @param chunk the bytes (read only)
+     * @param offset where they start in the model
+     */
+    void accept(java.nio.ByteBuffer chunk, long offset);
+  }
+
+  /**
+   * Downloads a model chunk by chunk into a sink, without holding it whole, and checks its length
+   * and SHA-256 against the reference. The sink has seen every byte when this returns; when it
+   * throws, what the sink got must be discarded.
+   *
+   * @param ref the model from a task
+   * @param sink receives the chunks in order
+   * @throws FederationException {@code DATA_LOSS} when the bytes do not match the reference
+   */
+  public void downloadModel(ModelRef ref, ChunkSink sink) {
     Context.CancellableContext ctx = Context.current().withCancellation();
     Context previous = ctx.attach();
     try {
       Iterator<ModelChunk> it =
           call(() -> stub(TRANSFER_CALL).downloadModel(
               DownloadModelRequest.newBuilder().setModelId(ref.id()).build()));
-      byte[] data = null;
       MessageDigest md = ModelBlob.newSha256();
       long received = 0;
       byte[] sha = null;
       while (call(it::hasNext)) {
         ModelChunk c = call(it::next);
-        if (data == null) {
+        if (sha == null) {
           if (c.getTotalLength() != ref.length()) {
             throw dataLoss("model " + ref.id() + ": server announces " + c.getTotalLength()
                 + " bytes, the task says " + ref.length());
           }
-          data = new byte[(int) ref.length()];
           sha = c.getSha256().toByteArray();
         }
         if (c.getOffset() != received) {
@@ -219,15 +247,18 @@ public final class FederationClient implements AutoCloseable {
               + ", expected " + received);
         }
         ByteString d = c.getData();
-        if (received + d.size() > data.length) {
-          throw dataLoss("model " + ref.id() + ": more than the announced " + data.length
+        if (received + d.size() > ref.length()) {
+          throw dataLoss("model " + ref.id() + ": more than the announced " + ref.length()
               + " bytes");
         }
-        d.copyTo(data, (int) received);
-        md.update(data, (int) received, d.size());
-        received += d.size();
+        for (java.nio.ByteBuffer b : d.asReadOnlyByteBufferList()) {
+          int n = b.remaining();
+          md.update(b.duplicate());
+          sink.accept(b.duplicate(), received);
+          received += n;
+        }
       }
-      if (data == null || received != ref.length()) {
+      if (sha == null || received != ref.length()) {
         throw dataLoss("model " + ref.id() + ": received " + received + " of " + ref.length()
             + " bytes");
       }
@@ -236,7 +267,6 @@ public final class FederationClient implements AutoCloseable {
         throw dataLoss("model " + ref.id() + ": sha256 of the bytes is "
             + HexFormat.of().formatHex(actual) + ", expected " + ref.sha256Hex());
       }
-      return data;
     } finally {
       ctx.detach(previous);
       ctx.cancel(null);

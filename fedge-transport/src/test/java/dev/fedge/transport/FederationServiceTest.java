@@ -159,6 +159,27 @@ class FederationServiceTest {
   }
 
   @Test
+  void downloadModel_intoSink_seesEveryChunkInOrder() {
+    byte[] bytes = TransportTestSupport.randomBytes(2 * FederationService.CHUNK_SIZE + 9, 12);
+    ModelBlob model = ModelBlob.of("m4", bytes);
+    support.handler.models.put("m4", model);
+    java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+    java.util.List<Long> offsets = new java.util.ArrayList<>();
+    try (FederationClient client = support.registered()) {
+      client.downloadModel(model.ref(), (chunk, offset) -> {
+        offsets.add(offset);
+        byte[] b = new byte[chunk.remaining()];
+        chunk.get(b);
+        got.writeBytes(b);
+      });
+
+      assertArrayEquals(bytes, got.toByteArray());
+      assertEquals(0L, offsets.get(0));
+      assertTrue(offsets.size() >= 3, offsets::toString);
+    }
+  }
+
+  @Test
   void downloadModel_checksumOfTaskDoesNotMatch_isDataLoss() {
     byte[] bytes = TransportTestSupport.randomBytes(1000, 3);
     support.handler.models.put("m3", ModelBlob.of("m3", bytes));
