@@ -41,6 +41,8 @@ public final class DjlRuntime implements AutoCloseable {
 
   private static final ReentrantLock COMPUTE = new ReentrantLock();
 
+  private static boolean engineStarted;
+
   private final Network network;
   private final long seed;
   private final int threads;
@@ -99,12 +101,16 @@ public final class DjlRuntime implements AutoCloseable {
    * Starts DJL's PyTorch engine once per JVM. The thread counts are read from system properties
    * when the engine starts; later, intra-op threads can still be changed.
    */
-  private static Engine startEngine(int threads) {
-    if (threads > 0) {
-      setIfAbsent("ai.djl.pytorch.num_threads", threads);
-      setIfAbsent("ai.djl.pytorch.num_interop_threads", threads);
+  private static synchronized Engine startEngine(int threads) {
+    if (!engineStarted) {
+      OpenMp.preferPassiveWaiting();
+      if (threads > 0) {
+        setIfAbsent("ai.djl.pytorch.num_threads", threads);
+        setIfAbsent("ai.djl.pytorch.num_interop_threads", threads);
+      }
     }
     Engine e = Engine.getEngine(ENGINE);
+    engineStarted = true;
     if (threads > 0 && JniUtils.getNumThreads() != threads) {
       JniUtils.setNumThreads(threads);
     }
