@@ -202,7 +202,7 @@ class FederationDashboardTest {
                 d.findElement(By.id("events"))
                     .getText()
                     .contains("run 'web-run' stopped after round 2"));
-    assertEquals(List.of(0, 1, 2), server.models().rounds("lab", "toy"));
+    assertEquals(List.of(0, 1, 2), server.models().rounds("lab", "web-run"));
     JsonNode rounds = Http.json(http.get("/api/v1/runs/web-run/rounds"));
     assertEquals(2, rounds.size());
     assertEquals(2, rounds.get(1).get("participants").size());

@@ -29,7 +29,9 @@ import java.util.function.Consumer;
  * project}, {@code rounds}, {@code min-clients}, {@code min-results}, {@code round-timeout}
  * (seconds, or ISO-8601 like {@code PT90S}), {@code codec}, and the run factory's settings ({@link
  * FederationServer#STANDARD_SETTINGS}: {@code strategy}, {@code dataset}, {@code model}, {@code
- * lr}, ... and {@code strategy.<option>}); what is not given comes from a template spec.
+ * lr}, ... and {@code strategy.<option>}); what is not given comes from a template spec, except the
+ * id ({@code <dataset>-<strategy>-<UTC time>}) and the project (the id), so that every run has its
+ * own rounds in the model store.
  *
  * <p>Stopping interrupts the run's thread: the round in progress is abandoned (its model is not
  * recorded), the run gets the status {@value #STOPPED} and a {@value #RUN_STOPPED} event, and is
@@ -93,10 +95,8 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
   public RunSpec spec(Map<String, Object> settings) {
     Map<String, String> s = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : settings.entrySet()) {
-      String key = e.getKey().replace('_', '-');
-      if (key.startsWith("strategy-")) {
-        key = "strategy." + key.substring("strategy-".length());
-      }
+      // flags are dashed (min-clients); strategy options keep their own names (server_lr)
+      String key = e.getKey().startsWith("strategy.") ? e.getKey() : e.getKey().replace('_', '-');
       Object v = e.getValue();
       if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
         throw new IllegalArgumentException(
@@ -104,7 +104,11 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
                 + e.getKey()
                 + "' must be a string, "
                 + "number or boolean, got "
-                + (v == null ? "null" : v.getClass().getSimpleName()));
+                + (v == null
+                    ? "null"
+                    : v instanceof java.util.List
+                        ? "an array"
+                        : v instanceof Map ? "an object" : v));
       }
       if (!SPEC_KEYS.contains(key)
           && !FederationServer.STANDARD_SETTINGS.containsKey(key)
@@ -125,15 +129,29 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
               : v.toString().strip());
     }
     Map<String, String> runSettings = new LinkedHashMap<>(template.settings());
+    if (s.containsKey("strategy")) {
+      // another strategy: the template's strategy options are not its options
+      runSettings.keySet().removeIf(k -> k.startsWith("strategy."));
+    }
     s.forEach(
         (k, v) -> {
           if (!SPEC_KEYS.contains(k)) {
             runSettings.put(k, v);
           }
         });
-    String project = s.getOrDefault("project", template.project());
     String id =
-        s.getOrDefault("id", project + "-" + ZonedDateTime.now(ZoneOffset.UTC).format(ID_TIME));
+        s.getOrDefault(
+            "id",
+            (runSettings.getOrDefault("dataset", FederationServer.STANDARD_SETTINGS.get("dataset"))
+                    + "-"
+                    + runSettings.getOrDefault(
+                        "strategy", FederationServer.STANDARD_SETTINGS.get("strategy"))
+                    + "-"
+                    + ZonedDateTime.now(ZoneOffset.UTC).format(ID_TIME))
+                .replaceAll("[^A-Za-z0-9._-]", "_")
+                .toLowerCase(Locale.ROOT));
+    // each run its own model project by default, so that runs never share rounds in the store
+    String project = s.getOrDefault("project", id);
     int minClients = integer(s, "min-clients", template.minClients());
     RunSpec spec =
         new RunSpec(
@@ -246,6 +264,14 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
               + "' exists already ("
               + existing.get().status()
               + "); choose another id");
+    }
+    if (existing.isEmpty() && !server.models().rounds(spec.group(), spec.project()).isEmpty()) {
+      throw new IllegalStateException(
+          "model store project "
+              + spec.group()
+              + "/"
+              + spec.project()
+              + " already holds another run's models; choose another project");
     }
     stopping = false;
     current = spec.id();
