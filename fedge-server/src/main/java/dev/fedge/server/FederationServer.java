@@ -52,6 +52,13 @@ import java.util.stream.Collectors;
  */
 public final class FederationServer implements AutoCloseable {
 
+  /**
+   * Decoded client results held at once while the coordinator aggregates: later uploads wait
+   * (already received and checked, not yet decoded), so memory does not grow with the number of
+   * clients.
+   */
+  static final int RESULTS_IN_MEMORY = 2;
+
   /** File name of the SQLite state inside the state directory. */
   public static final String STATE_FILE = StateStore.FILE_NAME;
 
@@ -179,6 +186,7 @@ public final class FederationServer implements AutoCloseable {
           new ClientRegistry.Settings(settings.enrollToken(), settings.heartbeatInterval(),
               settings.heartbeatTimeout()),
           state, out);
+      registry.limitResultsInMemory(RESULTS_IN_MEMORY);
       TransportServer transport = TransportServer.start(registry,
           new TransportServer.Options(settings.bindAddress(), settings.port(), settings.tlsCert(),
               settings.tlsKey(), settings.maxConcurrentUploads()));
@@ -269,7 +277,12 @@ public final class FederationServer implements AutoCloseable {
         while (round <= run.rounds()) {
           awaitClients(run);
           examples.clear();
-          RoundResult r = coordinator.runRound(round, global);
+          RoundResult r;
+          try {
+            r = coordinator.runRound(round, global);
+          } finally {
+            registry.releaseResults();
+          }
           if (!r.completed()) {
             String line = String.format(Locale.ROOT,
                 "round %d incomplete: %d results, %d needed; running it again", round,
@@ -371,11 +384,13 @@ public final class FederationServer implements AutoCloseable {
 
       @Override
       public void clientSucceeded(int round, String clientId, int numExamples) {
+        registry.resultConsumed(clientId);
         examples.put(clientId, numExamples);
       }
 
       @Override
       public void clientFailed(int round, ClientFailure failure) {
+        registry.resultConsumed(failure.clientId());
         String line = "round " + round + ": client " + failure.clientId() + " failed: "
             + failure.reason();
         state.event(EventRecord.FAILURE, run.id(), round, failure.clientId(), failure.reason());

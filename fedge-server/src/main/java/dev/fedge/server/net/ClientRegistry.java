@@ -46,6 +46,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -116,6 +117,8 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
       };
   private final ScheduledExecutorService reaper;
   private volatile RunContext run = new RunContext("", new Float32Codec());
+  private volatile Semaphore resultSlots;
+  private final Map<String, Integer> heldSlots = new HashMap<>();
   private int lastSeq;
 
   /**
@@ -177,6 +180,80 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
    */
   public void setRun(String runId, String codecName) {
     run = new RunContext(runId, Codecs.byName(codecName));
+  }
+
+  /**
+   * Bounds the decoded fit results held in memory: an accepted upload is decoded only when fewer
+   * than {@code max} results are waiting to be aggregated; the others wait (their bytes are
+   * already checked). Whoever aggregates must call {@link #resultConsumed} for every result (the
+   * federation server does it from its round listener) and {@link #releaseResults} at the end of
+   * each round. Without this call, results are not bounded.
+   *
+   * @param max results held at once, at least 1
+   */
+  public void limitResultsInMemory(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("results in memory must be >= 1, got " + max);
+    }
+    resultSlots = new Semaphore(max);
+  }
+
+  /**
+   * A client's fit result was aggregated or dropped; frees its place (see {@link
+   * #limitResultsInMemory}).
+   *
+   * @param clientId the client
+   */
+  public void resultConsumed(String clientId) {
+    Semaphore slots = resultSlots;
+    if (slots == null) {
+      return;
+    }
+    synchronized (heldSlots) {
+      Integer n = heldSlots.get(clientId);
+      if (n == null) {
+        return;
+      }
+      if (n <= 1) {
+        heldSlots.remove(clientId);
+      } else {
+        heldSlots.put(clientId, n - 1);
+      }
+    }
+    slots.release();
+  }
+
+  /** Frees every place still held (end of a round: every result was consumed or dropped). */
+  public void releaseResults() {
+    Semaphore slots = resultSlots;
+    if (slots == null) {
+      return;
+    }
+    int n = 0;
+    synchronized (heldSlots) {
+      for (int held : heldSlots.values()) {
+        n += held;
+      }
+      heldSlots.clear();
+    }
+    slots.release(n);
+  }
+
+  private boolean takeSlot(String clientId) {
+    Semaphore slots = resultSlots;
+    if (slots == null) {
+      return false;
+    }
+    try {
+      slots.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FederationException(Code.UNAVAILABLE, "the server is shutting down");
+    }
+    synchronized (heldSlots) {
+      heldSlots.merge(clientId, 1, Integer::sum);
+    }
+    return true;
   }
 
   // ---- the pool --------------------------------------------------------------------------------
@@ -470,32 +547,42 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
   }
 
   private void accept(Task task, UploadHeader h, byte[] data) {
-    Parameters p;
+    String clientId = task.owner.id();
+    boolean slot = takeSlot(clientId);
+    boolean delivered = false;
     try {
-      p = task.codec.decode(task.spec.layout(), data);
-    } catch (IllegalArgumentException e) {
-      FederationException f = new FederationException(Code.INVALID_ARGUMENT, e.getMessage());
-      fail(task, "rejected upload: " + f.getMessage());
-      throw f;
-    }
-    float[] v = p.values();
-    if (task.spec.delta()) {
-      float[] g = task.global.values();
-      for (int i = 0; i < v.length; i++) {
-        v[i] += g[i];
+      Parameters p;
+      try {
+        p = task.codec.decode(task.spec.layout(), data);
+      } catch (IllegalArgumentException e) {
+        FederationException f = new FederationException(Code.INVALID_ARGUMENT, e.getMessage());
+        fail(task, "rejected upload: " + f.getMessage());
+        throw f;
       }
-    }
-    int bad = p.firstNonFinite();
-    if (bad >= 0) {
-      FederationException f = new FederationException(Code.INVALID_ARGUMENT,
-          "update has a non-finite value (" + v[bad] + ") at index " + bad + ", in tensor '"
-              + tensorAt(p.layout(), bad) + "'");
-      fail(task, "rejected upload: " + f.getMessage());
-      throw f;
-    }
-    if (!task.succeed(new dev.fedge.api.FitRes(p, h.numExamples(), h.metrics()))) {
-      throw new FederationException(Code.FAILED_PRECONDITION,
-          "task " + task.spec.taskId() + " is closed: " + task.reason());
+      float[] v = p.values();
+      if (task.spec.delta()) {
+        float[] g = task.global.values();
+        for (int i = 0; i < v.length; i++) {
+          v[i] += g[i];
+        }
+      }
+      int bad = p.firstNonFinite();
+      if (bad >= 0) {
+        FederationException f = new FederationException(Code.INVALID_ARGUMENT,
+            "update has a non-finite value (" + v[bad] + ") at index " + bad + ", in tensor '"
+                + tensorAt(p.layout(), bad) + "'");
+        fail(task, "rejected upload: " + f.getMessage());
+        throw f;
+      }
+      if (!task.succeed(new dev.fedge.api.FitRes(p, h.numExamples(), h.metrics()))) {
+        throw new FederationException(Code.FAILED_PRECONDITION,
+            "task " + task.spec.taskId() + " is closed: " + task.reason());
+      }
+      delivered = true;
+    } finally {
+      if (slot && !delivered) {
+        resultConsumed(clientId);
+      }
     }
   }
 

@@ -257,6 +257,32 @@ class ClientRegistryTest {
   }
 
   @Test
+  void limitResultsInMemory_secondResultWaitsUntilTheFirstIsConsumed() throws Exception {
+    start(ClientRegistry.Settings.defaults(), "float32");
+    registry.limitResultsInMemory(1);
+    FederationClient a = device("dev-a");
+    FederationClient b = device("dev-b");
+    Float32Codec f32 = new Float32Codec();
+    Parameters global = params(1f);
+    CompletableFuture<FitRes> fitA = fitAsync(registry.available().get(0), global);
+    CompletableFuture<FitRes> fitB = fitAsync(registry.available().get(1), global);
+    TaskSpec ta = a.pullTask(Duration.ofSeconds(10)).orElseThrow();
+    TaskSpec tb = b.pullTask(Duration.ofSeconds(10)).orElseThrow();
+
+    a.uploadResult(ta.taskId(), 1, Map.of(), "float32", LAYOUT, false, f32.encode(params(2f)));
+    CompletableFuture<Void> uploadB = CompletableFuture.runAsync(() -> b.uploadResult(
+        tb.taskId(), 1, Map.of(), "float32", LAYOUT, false, f32.encode(params(3f))));
+    assertEquals(params(2f), fitA.get(10, TimeUnit.SECONDS).parameters());
+    Thread.sleep(300);
+    boolean waited = !fitB.isDone() && !uploadB.isDone();
+    registry.resultConsumed("c1");
+
+    assertTrue(waited, "the second result must wait for a free place");
+    uploadB.get(10, TimeUnit.SECONDS);
+    assertEquals(params(3f), fitB.get(10, TimeUnit.SECONDS).parameters());
+  }
+
+  @Test
   void evaluate_taskIsReportedBack() throws Exception {
     start(ClientRegistry.Settings.defaults(), "float32");
     FederationClient device = device("dev-a");
