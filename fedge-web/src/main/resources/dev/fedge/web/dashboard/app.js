@@ -253,30 +253,51 @@ function onRound(round) {
   renderRun();
 }
 
+/* Events that arrive while the page loads its snapshot wait, then apply on top of it (each
+   handler is idempotent), so that no change between the snapshot and the stream is lost. */
+let ready = false;
+const pending = [];
+
+function handle(type, data) {
+  if (type === 'devices') {
+    state.devices = data.devices;
+    renderDevices();
+    if (currentRun()) renderParticipation();
+  } else if (type === 'run') {
+    upsertRun(data);
+  } else if (type === 'round') {
+    onRound(data);
+  } else if (type === 'event' && !state.events.some(e => e.id === data.id)) {
+    state.events.push(data);
+    if (state.events.length > 50) state.events.shift();
+    renderEvents();
+  }
+}
+
 function connect() {
   const status = $('live-status');
   const es = new EventSource(API + '/stream');
   es.onopen = () => {
     status.dataset.state = 'live';
     status.textContent = 'live';
-    refreshAll().catch(err => console.error(err));
+    ready = false;
+    refreshAll()
+      .catch(err => console.error(err))
+      .finally(() => {
+        ready = true;
+        for (const [type, data] of pending.splice(0)) handle(type, data);
+      });
   };
   es.onerror = () => {
     status.dataset.state = 'offline';
     status.textContent = 'reconnecting…';
   };
-  es.addEventListener('devices', e => {
-    state.devices = JSON.parse(e.data).devices;
-    renderDevices();
-    if (currentRun()) renderParticipation();
-  });
-  es.addEventListener('run', e => upsertRun(JSON.parse(e.data)));
-  es.addEventListener('round', e => onRound(JSON.parse(e.data)));
-  es.addEventListener('event', e => {
-    state.events.push(JSON.parse(e.data));
-    if (state.events.length > 50) state.events.shift();
-    renderEvents();
-  });
+  for (const type of ['devices', 'run', 'round', 'event']) {
+    es.addEventListener(type, e => {
+      const data = JSON.parse(e.data);
+      if (ready) handle(type, data); else pending.push([type, data]);
+    });
+  }
 }
 
 setInterval(() => {
