@@ -108,10 +108,16 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
   private final Map<String, RemoteClient> byId = new HashMap<>();
   private final Map<String, RemoteClient> byName = new HashMap<>();
   private final Map<String, RemoteClient> byCredential = new HashMap<>();
-  private final Map<String, Task> tasks =
+  /** Tasks whose outcome the coordinator is still waiting for. */
+  private final Map<String, Task> tasks = new HashMap<>();
+
+  /** What became of recent tasks, to answer late or repeated uploads; holds no model. */
+  private record Ended(String ownerId, Task.State state, String reason) {}
+
+  private final Map<String, Ended> ended =
       new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Task> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Ended> eldest) {
           return size() > KEEP_TASKS;
         }
       };
@@ -353,6 +359,19 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
     }
     client.post(task);
     return task;
+  }
+
+  /**
+   * Forgets a task whose outcome was handed to the coordinator, keeping only what later uploads
+   * need to be answered (so no model or result stays referenced).
+   */
+  synchronized void retire(Task task) {
+    if (tasks.remove(task.spec.taskId()) != null) {
+      Task.State state = task.state();
+      ended.put(task.spec.taskId(), new Ended(task.owner.id(),
+          state == Task.State.DONE ? Task.State.DONE : Task.State.CLOSED,
+          task.reason() == null ? "it ended" : task.reason()));
+    }
   }
 
   // ---- the protocol ----------------------------------------------------------------------------
@@ -627,8 +646,22 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
 
   private Task ownedTask(String clientId, String taskId) {
     Task task;
+    Ended gone;
     synchronized (this) {
       task = tasks.get(taskId);
+      gone = ended.get(taskId);
+    }
+    if (task == null && gone != null) {
+      if (!gone.ownerId().equals(clientId)) {
+        throw new FederationException(Code.PERMISSION_DENIED,
+            "task " + taskId + " belongs to another client");
+      }
+      if (gone.state() == Task.State.DONE) {
+        throw new FederationException(Code.ALREADY_EXISTS,
+            "task " + taskId + " already has a result");
+      }
+      throw new FederationException(Code.FAILED_PRECONDITION,
+          "task " + taskId + " is closed: " + gone.reason());
     }
     if (task == null) {
       throw new FederationException(Code.NOT_FOUND, "unknown task '" + taskId + "'");

@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 final class ModelBlobs {
 
-  private static final int KEEP = 3;
+  private static final int KEEP = 2;
   private static final Float32Codec FLOAT32 = new Float32Codec();
 
   private record Entry(Parameters parameters, ModelBlob blob) {}

@@ -235,6 +235,7 @@ public final class RemoteClient implements ClientProxy {
       throw new ClientException(id + ": " + e.getCause(), e.getCause());
     } finally {
       remove(task);
+      registry.retire(task);
     }
   }
 
