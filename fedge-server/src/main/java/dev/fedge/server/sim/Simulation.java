@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * A whole federation in one process: loads the data set, partitions it across simulated clients,
@@ -46,11 +47,71 @@ public final class Simulation {
 
   private final SimulationConfig config;
   private final SimulationProgress progress;
+  private int firstRound = 1;
+  private Parameters startModel;
+  private RoundHook hook = r -> {};
+  private UnaryOperator<Strategy> strategyWrapper = UnaryOperator.identity();
+
+  /** Hears every finished round, after its row is in {@code metrics.csv} (e.g. to checkpoint). */
+  @FunctionalInterface
+  public interface RoundHook {
+
+    /**
+     * A round finished.
+     *
+     * @param result the round, with the global model after it
+     * @throws IOException to stop the run
+     */
+    void roundDone(RoundResult result) throws IOException;
+  }
 
   /** A simulation of the given settings, reporting to {@code progress}. */
   public Simulation(SimulationConfig config, SimulationProgress progress) {
     this.config = config;
     this.progress = progress == null ? SimulationProgress.NONE : progress;
+  }
+
+  /**
+   * Continues an earlier run: the rounds after {@code lastRound} are run, starting from {@code
+   * global} (the global model after {@code lastRound}). Server-side strategy state (e.g. FedAdam's
+   * moments) and clients' personal layers start afresh.
+   *
+   * @param lastRound the last round already done, {@code 0..rounds}
+   * @param global the global model after that round, or null for the initial model (strategies
+   *     without a global model, such as local-only)
+   * @return this simulation
+   * @throws IllegalArgumentException for a round out of range
+   */
+  public Simulation resumeAfter(int lastRound, Parameters global) {
+    if (lastRound < 0 || lastRound > config.rounds()) {
+      throw new IllegalArgumentException(
+          "resume round must be in [0, " + config.rounds() + "], got " + lastRound);
+    }
+    this.firstRound = lastRound + 1;
+    this.startModel = global;
+    return this;
+  }
+
+  /**
+   * Sets what hears every finished round.
+   *
+   * @param roundHook called after each round
+   * @return this simulation
+   */
+  public Simulation onRound(RoundHook roundHook) {
+    this.hook = roundHook == null ? r -> {} : roundHook;
+    return this;
+  }
+
+  /**
+   * Wraps the configured strategy (e.g. to evaluate only every k rounds).
+   *
+   * @param wrapper gets the strategy made from the config and returns the one to run
+   * @return this simulation
+   */
+  public Simulation wrapStrategy(UnaryOperator<Strategy> wrapper) {
+    this.strategyWrapper = wrapper == null ? UnaryOperator.identity() : wrapper;
+    return this;
   }
 
   /** The trainer settings every client gets each round. */
@@ -80,7 +141,7 @@ public final class Simulation {
    */
   public SimulationReport run() throws IOException {
     long t0 = System.nanoTime();
-    Strategy strategy = strategy(config);
+    Strategy strategy = strategyWrapper.apply(strategy(config));
     Partitioner partitioner = Partitioner.parse(config.partition());
     Datasets.checkName(config.dataset());
     if (!Models.NAMES.contains(config.model())) {
@@ -152,15 +213,22 @@ public final class Simulation {
           progress.clientDone(round, config.rounds(), done.incrementAndGet(), selected.get());
         }
       };
-      Parameters global = strategy.initializeParameters(runtime.initialParameters());
+      if (startModel != null && !startModel.layout().equals(runtime.layout())) {
+        throw new IllegalArgumentException("resume model: " + startModel.size() + " values in "
+            + startModel.layout().count() + " tensors do not fit model '" + config.model()
+            + "' (" + runtime.layout().totalSize() + " values)");
+      }
+      Parameters global = strategy.initializeParameters(
+          startModel != null ? startModel : runtime.initialParameters());
       try (Coordinator coordinator = new Coordinator(strategy, CoordinatorSettings.simulation(),
           ClientPool.of(clients),
           globalModel ? (round, g) -> runtime.evaluate(g, test, 256) : null, listener)) {
-        for (int round = 1; round <= config.rounds(); round++) {
+        for (int round = firstRound; round <= config.rounds(); round++) {
           RoundResult r = coordinator.runRound(round, global);
           global = r.global();
           csv.append(r);
           progress.roundFinished(r, config.rounds());
+          hook.roundDone(r);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -1,0 +1,457 @@
+package dev.fedge.server.study;
+
+import dev.fedge.server.report.SvgPlot;
+import dev.fedge.server.store.MetricsCsv;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The study's report, built only from the files under a results folder (each cell's CSV and JSON):
+ * a table of final and best test accuracy per algorithm and partition (mean over seeds), the gain
+ * of the best federated algorithm over local-only and FedNTD minus FedAvg per partition, one SVG
+ * plot per partition ({@code accuracy-<partition>.svg} beside the report), and how the cells were
+ * run (commands, settings, machines, dates, rounds per cell). Unfinished cells are marked partial.
+ *
+ * <p>Text between {@value #NOTES_START} and {@value #NOTES_END} in an existing report is kept when
+ * the report is rebuilt, so findings written by hand survive.
+ */
+public final class AccuracyReport {
+
+  /** Start of the hand-written notes kept across rebuilds. */
+  public static final String NOTES_START = "<!-- notes:start -->";
+
+  /** End of the hand-written notes. */
+  public static final String NOTES_END = "<!-- notes:end -->";
+
+  private final Path results;
+  private final Path file;
+  private final String title;
+
+  /**
+   * A report.
+   *
+   * @param results the results folder
+   * @param file the Markdown file to write; the plots go beside it
+   * @param title the report's title
+   */
+  public AccuracyReport(Path results, Path file, String title) {
+    this.results = results;
+    this.file = file;
+    this.title = title;
+  }
+
+  /** The Markdown file. */
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * One cell as found on disk.
+   *
+   * @param record its JSON
+   * @param rows its CSV rows of rounds 1..n without gaps
+   */
+  public record CellData(CellRecord record, List<MetricsCsv.Row> rows) {
+
+    /** Copies. */
+    public CellData {
+      rows = List.copyOf(rows);
+    }
+
+    /** Rounds the cell should have. */
+    public int target() {
+      Object r = record.settings().get("rounds");
+      return r instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(r));
+    }
+
+    /** Whether all rounds are done. */
+    public boolean complete() {
+      return rows.size() >= target();
+    }
+
+    /** The last measured accuracy (NaN when none). */
+    public double finalAccuracy() {
+      for (int i = rows.size() - 1; i >= 0; i--) {
+        if (Double.isFinite(rows.get(i).accuracy())) {
+          return rows.get(i).accuracy();
+        }
+      }
+      return Double.NaN;
+    }
+
+    /** The best measured accuracy (NaN when none). */
+    public double bestAccuracy() {
+      return rows.stream().mapToDouble(MetricsCsv.Row::accuracy).filter(Double::isFinite).max()
+          .orElse(Double.NaN);
+    }
+
+    /** The accuracy at a round (NaN when not measured). */
+    public double accuracyAt(int round) {
+      return round >= 1 && round <= rows.size() ? rows.get(round - 1).accuracy() : Double.NaN;
+    }
+
+    /** Mean round time in seconds. */
+    public double meanSeconds() {
+      return rows.stream().mapToDouble(MetricsCsv.Row::seconds).average().orElse(Double.NaN);
+    }
+  }
+
+  /**
+   * Reads every cell under the results folder.
+   *
+   * @return the cells, in the study's order
+   */
+  public List<CellData> cells() throws IOException {
+    List<CellData> cells = new ArrayList<>();
+    if (!Files.isDirectory(results)) {
+      return cells;
+    }
+    List<Path> jsons;
+    try (Stream<Path> s = Files.walk(results, 2)) {
+      jsons = s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+    }
+    for (Path json : jsons) {
+      CellRecord rec = CellRecord.read(json);
+      Path csv = rec.cell().csv(results);
+      cells.add(new CellData(rec, CellRunner.contiguous(new MetricsCsv(csv).read())));
+    }
+    cells.sort(Comparator.comparingInt((CellData c) -> order(partitions(cells),
+            c.record().cell().partition()))
+        .thenComparingInt(c -> order(algorithms(cells), c.record().cell().algorithm()))
+        .thenComparingLong(c -> c.record().cell().seed()));
+    return cells;
+  }
+
+  /** Writes the report and its plots. */
+  public void write() throws IOException {
+    List<CellData> cells = cells();
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    for (String p : partitions(cells)) {
+      plot(cells, p).write(dir.resolve(plotName(p)));
+    }
+    Files.writeString(file, render(cells, keptNotes()), StandardCharsets.UTF_8);
+  }
+
+  /** The plot file name of a partition. */
+  public static String plotName(String partition) {
+    return "accuracy-" + StudyCell.folderName(partition) + ".svg";
+  }
+
+  private String keptNotes() throws IOException {
+    if (Files.exists(file)) {
+      String old = Files.readString(file, StandardCharsets.UTF_8);
+      int a = old.indexOf(NOTES_START);
+      int b = old.indexOf(NOTES_END);
+      if (a >= 0 && b > a) {
+        return old.substring(a + NOTES_START.length(), b).strip();
+      }
+    }
+    return "(none yet)";
+  }
+
+  /** Mean of a value over the seeds of (algorithm, partition); NaN when no seed has it. */
+  private static double mean(List<CellData> seeds, java.util.function.ToDoubleFunction<CellData> f) {
+    return seeds.stream().mapToDouble(f).filter(Double::isFinite).average().orElse(Double.NaN);
+  }
+
+  private static List<CellData> of(List<CellData> cells, String algorithm, String partition) {
+    return cells.stream().filter(c -> c.record().cell().algorithm().equals(algorithm)
+        && c.record().cell().partition().equals(partition) && !c.rows().isEmpty()).toList();
+  }
+
+  /**
+   * Renders the Markdown.
+   *
+   * @param cells the cells
+   * @param notes the hand-written notes to keep
+   * @return the report
+   */
+  String render(List<CellData> cells, String notes) {
+    List<String> parts = partitions(cells);
+    List<String> algs = algorithms(cells);
+    long complete = cells.stream().filter(CellData::complete).count();
+    long started = cells.stream().filter(c -> !c.rows().isEmpty()).count();
+    int expected = CellSelection.ALGORITHMS.size() * CellSelection.PARTITIONS.size();
+    StringBuilder sb = new StringBuilder();
+    sb.append("# ").append(title).append("\n\n");
+    sb.append("*Built by `fedge bench accuracy` from the per-cell files under `")
+        .append(display(results)).append("/` (").append(now())
+        .append("). Do not edit by hand, except between the notes markers at the end.*\n\n");
+    boolean allDone = complete == cells.size() && cells.size() >= expected;
+    sb.append(String.format(Locale.ROOT, "**Status: %s.** %d cells complete, %d partial, of the %d"
+        + " cells of the study (%d algorithms x %d partitions, seed 1).%n%n",
+        allDone ? "complete" : "partial", complete, started - complete, expected,
+        CellSelection.ALGORITHMS.size(), CellSelection.PARTITIONS.size()));
+
+    sb.append("## Test accuracy\n\n");
+    Map<String, Object> first = cells.isEmpty() ? Map.of() : cells.get(0).record().settings();
+    sb.append("Accuracy (%) after the last round done (\"final\") and the best over the rounds "
+        + "(\"best\"); federated algorithms: the global model on the central test set; local-only: "
+        + "the example-weighted mean accuracy of every client's own model on the test images "
+        + "each client evaluates. Mean over seeds when a cell has several. ");
+    sb.append("A cell short of its rounds shows how many it has, e.g. *(r23/50)*: such numbers "
+        + "are partial.\n\n");
+    sb.append("| algorithm |");
+    for (String p : parts) {
+      sb.append(" ").append(p).append(" final | best |");
+    }
+    sb.append("\n|---|");
+    sb.append("---:|---:|".repeat(parts.size()));
+    sb.append("\n");
+    for (String a : algs) {
+      sb.append("| ").append(a).append(" |");
+      for (String p : parts) {
+        List<CellData> seeds = of(cells, a, p);
+        if (seeds.isEmpty()) {
+          sb.append(" not run | |");
+          continue;
+        }
+        int rounds = seeds.stream().mapToInt(c -> c.rows().size()).min().orElse(0);
+        int target = seeds.get(0).target();
+        String mark = rounds < target ? String.format(Locale.ROOT, " *(r%d/%d)*", rounds, target)
+            : "";
+        String n = seeds.size() > 1 ? " (" + seeds.size() + " seeds)" : "";
+        sb.append(" ").append(pct(mean(seeds, CellData::finalAccuracy))).append(mark).append(n)
+            .append(" | ").append(pct(mean(seeds, CellData::bestAccuracy))).append(" |");
+      }
+      sb.append("\n");
+    }
+    sb.append("\n");
+
+    sb.append("## Collaboration gain and FedNTD vs. FedAvg\n\n");
+    sb.append("Points of accuracy, from the final numbers above. *Best federated*: the federated "
+        + "algorithm with the highest final accuracy on that partition. FedNTD − FedAvg is also "
+        + "given at the last round both have, when their rounds differ.\n\n");
+    sb.append("| partition | best federated (final) | local-only (final) | gain | FedNTD − FedAvg "
+        + "(final) | FedNTD − FedAvg at a common round |\n|---|---|---:|---:|---:|---:|\n");
+    Map<String, Double> gains = new LinkedHashMap<>();
+    Map<String, Double> ntdDiffs = new LinkedHashMap<>();
+    for (String p : parts) {
+      String bestAlg = null;
+      double bestFinal = Double.NaN;
+      for (String a : algs) {
+        if (a.equals("local-only")) {
+          continue;
+        }
+        double f = mean(of(cells, a, p), CellData::finalAccuracy);
+        if (Double.isFinite(f) && (bestAlg == null || f > bestFinal)) {
+          bestAlg = a;
+          bestFinal = f;
+        }
+      }
+      List<CellData> local = of(cells, "local-only", p);
+      double localFinal = mean(local, CellData::finalAccuracy);
+      double gain = bestFinal - localFinal;
+      gains.put(p, gain);
+      List<CellData> ntd = of(cells, "fedntd", p);
+      List<CellData> avg = of(cells, "fedavg", p);
+      double diff = mean(ntd, CellData::finalAccuracy) - mean(avg, CellData::finalAccuracy);
+      ntdDiffs.put(p, diff);
+      String common = "n/a";
+      if (!ntd.isEmpty() && !avg.isEmpty()) {
+        int rn = ntd.stream().mapToInt(c -> c.rows().size()).min().orElse(0);
+        int ra = avg.stream().mapToInt(c -> c.rows().size()).min().orElse(0);
+        int r = Math.min(rn, ra);
+        common = String.format(Locale.ROOT, "%s (round %d)", points(
+            mean(ntd, c -> c.accuracyAt(r)) - mean(avg, c -> c.accuracyAt(r))), r);
+      }
+      sb.append("| ").append(p).append(" | ")
+          .append(bestAlg == null ? "n/a" : bestAlg + " " + pct(bestFinal) + partial(cells, bestAlg,
+              p))
+          .append(" | ").append(local.isEmpty() ? "not run" : pct(localFinal)
+              + partial(cells, "local-only", p))
+          .append(" | ").append(points(gain)).append(" | ").append(points(diff)).append(" | ")
+          .append(common).append(" |\n");
+    }
+    sb.append("\nTargets (issue 4): best federated vs. the average local-only client ≥ +6 points "
+        + "on `shards:2`: **").append(verdict(gains.get("shards:2"), 0.06))
+        .append("**; FedNTD ahead of FedAvg on `shards:2`: **")
+        .append(verdict(ntdDiffs.get("shards:2"), 0)).append("**, on `dirichlet:0.1`: **")
+        .append(verdict(ntdDiffs.get("dirichlet:0.1"), 0)).append("**")
+        .append(allDone ? "." : " (from partial cells where marked).").append("\n\n");
+
+    sb.append("## Accuracy per round\n\n");
+    for (String p : parts) {
+      sb.append("![test accuracy per round on ").append(p).append("](").append(plotName(p))
+          .append(")\n\n");
+    }
+
+    sb.append("## How it was run\n\n");
+    Set<String> commands = new LinkedHashSet<>();
+    Set<String> machines = new LinkedHashSet<>();
+    String firstStart = null;
+    String lastUpdate = null;
+    for (CellData c : cells) {
+      for (CellRecord.Segment s : c.record().runs()) {
+        commands.add(s.command());
+        machines.add(s.machine());
+        firstStart = firstStart == null || s.started().compareTo(firstStart) < 0 ? s.started()
+            : firstStart;
+        lastUpdate = lastUpdate == null || s.updated().compareTo(lastUpdate) > 0 ? s.updated()
+            : lastUpdate;
+      }
+    }
+    sb.append("Commands (from the repository root; each run adds rounds to the cells it names, "
+        + "skipping complete ones and resuming unfinished ones):\n\n");
+    for (String c : commands) {
+      sb.append("    ").append(c).append("\n");
+    }
+    sb.append("\nSettings (every cell's JSON holds its own; cells that differ are listed below):"
+        + "\n\n| setting | value |\n|---|---|\n");
+    first.forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+    sb.append("\nAlways: SGD without weight decay, momentum buffers reset every round; strategy "
+        + "options at their defaults (fedprox mu 0.01; fedntd tau 1, beta 1; fedadam eta 0.1, "
+        + "eta_l = lr, beta_1 0.9, beta_2 0.99, tau 1e-9); central evaluation of the global model "
+        + "after every round; local-only trains every client every round (it ignores the "
+        + "sampling fraction) and evaluates every `eval-every` rounds and at the last round.\n\n");
+    sb.append("Machines:\n\n");
+    for (String m : machines) {
+      sb.append("- ").append(m).append("\n");
+    }
+    sb.append(String.format(Locale.ROOT, "%nDates (UTC): first run started %s, last round "
+        + "finished %s.%n%n", firstStart == null ? "n/a" : firstStart,
+        lastUpdate == null ? "n/a" : lastUpdate));
+    sb.append("| cell | rounds | status | resumed after round | mean s/round | runs (UTC) |\n"
+        + "|---|---:|---|---|---:|---|\n");
+    for (CellData c : cells) {
+      StudyCell cell = c.record().cell();
+      List<String> runs = new ArrayList<>();
+      for (CellRecord.Segment s : c.record().runs()) {
+        if (s.lastRound() >= s.firstRound()) {
+          runs.add(String.format(Locale.ROOT, "r%d-%d %s → %s", s.firstRound(), s.lastRound(),
+              s.started(), s.updated()));
+        }
+      }
+      List<String> diff = CellRunner.difference(c.record().settings(), first);
+      sb.append(String.format(Locale.ROOT, "| %s | %d/%d | %s%s | %s | %.1f | %s |%n",
+          cell.label(), c.rows().size(), c.target(), c.complete() ? "complete" : "partial",
+          diff.isEmpty() ? "" : " (other settings: " + String.join("; ", diff) + ")",
+          c.record().resumedAfter().isEmpty() ? "-" : c.record().resumedAfter().toString(),
+          c.meanSeconds(), String.join("; ", runs)));
+    }
+    sb.append("\nFiles: `<partition>/<algorithm>-s<seed>.csv` (one row per round: ")
+        .append("`").append(MetricsCsv.HEADER).append("`), `.json` (settings, runs) and, while "
+        + "a cell is unfinished, `.ckpt.safetensors` (its global model after the last round, "
+        + "float16, 3.3 MB for the cnn; deleted when the cell completes). A resumed cell starts "
+        + "again from that checkpoint, so its global model is rounded to float16 once; FedAdam's "
+        + "server moments and local-only's per-client models are not checkpointed and start "
+        + "again from zero / the initial model after a resume (the cell table lists resumes).\n\n");
+
+    sb.append("## Notes\n\n").append(NOTES_START).append("\n").append(notes).append("\n")
+        .append(NOTES_END).append("\n");
+    return sb.toString();
+  }
+
+  /** The plot of one partition: one line per algorithm (mean over seeds), accuracy per round. */
+  SvgPlot plot(List<CellData> cells, String partition) {
+    String dataset = cells.isEmpty() ? "" : String.valueOf(
+        cells.get(0).record().settings().getOrDefault("dataset", ""));
+    SvgPlot plot = new SvgPlot(dataset + ", " + partition + ": test accuracy per round", "round",
+        "test accuracy").yRange(0, 1);
+    for (String a : algorithms(cells)) {
+      List<CellData> seeds = of(cells, a, partition);
+      if (seeds.isEmpty()) {
+        continue;
+      }
+      int rounds = seeds.stream().mapToInt(c -> c.rows().size()).max().orElse(0);
+      List<Double> xs = new ArrayList<>();
+      List<Double> ys = new ArrayList<>();
+      for (int r = 1; r <= rounds; r++) {
+        final int round = r;
+        double y = mean(seeds, c -> c.accuracyAt(round));
+        if (Double.isFinite(y)) {
+          xs.add((double) r);
+          ys.add(y);
+        }
+      }
+      plot.add(new SvgPlot.Series(a, xs.stream().mapToDouble(Double::doubleValue).toArray(),
+          ys.stream().mapToDouble(Double::doubleValue).toArray()));
+    }
+    return plot;
+  }
+
+  private static String partial(List<CellData> cells, String algorithm, String partition) {
+    List<CellData> seeds = of(cells, algorithm, partition);
+    int rounds = seeds.stream().mapToInt(c -> c.rows().size()).min().orElse(0);
+    int target = seeds.isEmpty() ? 0 : seeds.get(0).target();
+    return rounds < target ? String.format(Locale.ROOT, " *(r%d/%d)*", rounds, target) : "";
+  }
+
+  private static String verdict(Double value, double threshold) {
+    if (value == null || !Double.isFinite(value)) {
+      return "not measured yet";
+    }
+    return (value > threshold || (threshold > 0 && value >= threshold) ? "met" : "not met")
+        + " (" + points(value) + ")";
+  }
+
+  private static List<String> partitions(List<CellData> cells) {
+    Set<String> found = new LinkedHashSet<>();
+    cells.forEach(c -> found.add(c.record().cell().partition()));
+    List<String> out = new ArrayList<>();
+    for (String p : CellSelection.PARTITIONS) {
+      if (found.remove(p)) {
+        out.add(p);
+      }
+    }
+    out.addAll(new TreeMap<String, Boolean>(toMap(found)).keySet());
+    return out;
+  }
+
+  private static List<String> algorithms(List<CellData> cells) {
+    Set<String> found = new LinkedHashSet<>();
+    cells.forEach(c -> found.add(c.record().cell().algorithm()));
+    List<String> out = new ArrayList<>();
+    for (String a : CellSelection.ALGORITHMS) {
+      if (found.remove(a)) {
+        out.add(a);
+      }
+    }
+    out.addAll(new TreeMap<String, Boolean>(toMap(found)).keySet());
+    return out;
+  }
+
+  private static Map<String, Boolean> toMap(Set<String> s) {
+    Map<String, Boolean> m = new LinkedHashMap<>();
+    s.forEach(k -> m.put(k, true));
+    return m;
+  }
+
+  private static int order(List<String> list, String value) {
+    int i = list.indexOf(value);
+    return i < 0 ? list.size() : i;
+  }
+
+  private static String pct(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", 100 * v) : "n/a";
+  }
+
+  private static String points(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%+.2f", 100 * v) : "n/a";
+  }
+
+  private static String display(Path p) {
+    Path cwd = Path.of("").toAbsolutePath();
+    Path abs = p.toAbsolutePath().normalize();
+    return abs.startsWith(cwd) ? cwd.relativize(abs).toString() : abs.toString();
+  }
+
+  private static String now() {
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}

@@ -1,0 +1,272 @@
+package dev.fedge.server.study;
+
+import dev.fedge.api.Parameters;
+import dev.fedge.server.RoundResult;
+import dev.fedge.server.sim.Simulation;
+import dev.fedge.server.sim.SimulationConfig;
+import dev.fedge.server.sim.SimulationProgress;
+import dev.fedge.server.store.MetricsCsv;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Runs one cell as a resumable unit. After every round it appends the round's row to the cell's
+ * CSV, then writes the checkpoint of the global model, then the cell's JSON; a run killed at any
+ * point leaves files from which the next run resumes with every round exactly once:
+ *
+ * <ul>
+ *   <li>a complete cell (all rounds in the CSV, JSON says complete) is skipped;
+ *   <li>otherwise the cell resumes after the last round that both the CSV and the checkpoint have
+ *       (CSV rows after it are dropped and run again); without a usable checkpoint it starts over;
+ *   <li>local-only has no global model, so it needs no checkpoint: it resumes after the CSV's last
+ *       round, but its clients' own models start again from the initial model (recorded in the
+ *       JSON's {@code resumedAfter}).
+ * </ul>
+ *
+ * <p>When the cell completes, its checkpoint is deleted.
+ */
+public final class CellRunner {
+
+  private final StudySettings settings;
+  private final Path results;
+  private final Path work;
+  private final String command;
+  private final Consumer<String> out;
+  private Simulation.RoundHook afterRound = r -> {};
+
+  /**
+   * A runner.
+   *
+   * @param settings the study's settings
+   * @param results the results folder (CSVs, JSONs, checkpoints)
+   * @param work a scratch folder for the simulations' run folders
+   * @param command the command line, recorded in each cell's JSON
+   * @param out receives the progress lines
+   */
+  public CellRunner(StudySettings settings, Path results, Path work, String command,
+      Consumer<String> out) {
+    this.settings = settings;
+    this.results = results;
+    this.work = work;
+    this.command = command;
+    this.out = out;
+  }
+
+  /** Called after each round's files are written (tests use it to interrupt a run). */
+  CellRunner afterRound(Simulation.RoundHook hook) {
+    this.afterRound = hook;
+    return this;
+  }
+
+  /** Whether an algorithm has a global model to checkpoint. */
+  static boolean hasGlobalModel(String algorithm) {
+    return !algorithm.equals("local-only");
+  }
+
+  /**
+   * How far a cell is, from its files.
+   *
+   * @param cell the cell
+   * @return the rounds in its CSV that form an unbroken run from round 1
+   */
+  public int roundsDone(StudyCell cell) throws IOException {
+    return contiguous(new MetricsCsv(cell.csv(results)).read()).size();
+  }
+
+  /**
+   * Runs or resumes a cell, or skips it when complete.
+   *
+   * @param cell the cell
+   * @return the cell's record afterwards
+   * @throws IOException when files cannot be read or written
+   * @throws IllegalArgumentException when the cell's files were made with other settings
+   */
+  public CellRecord run(StudyCell cell) throws IOException {
+    Path csvFile = cell.csv(results);
+    Path jsonFile = cell.json(results);
+    Path ckptFile = cell.checkpoint(results);
+    MetricsCsv csv = new MetricsCsv(csvFile);
+    CellRecord record = CellRecord.read(jsonFile);
+    Map<String, Object> wanted = settings.toMap();
+    if (record != null && !difference(record.settings(), wanted).isEmpty()) {
+      throw new IllegalArgumentException(cell.label() + ": " + jsonFile + " was run with other "
+          + "settings (" + String.join(", ", difference(record.settings(), wanted))
+          + "); use another --results "
+          + "folder, or delete the cell's files to start it over");
+    }
+    List<MetricsCsv.Row> rows = contiguous(csv.read());
+    int done = rows.size();
+    if (record != null && record.complete() && done >= settings.rounds()) {
+      out.accept(String.format(Locale.ROOT, "[%s] complete (%d rounds), skipped", cell.label(),
+          done));
+      return record;
+    }
+    if (record == null) {
+      record = new CellRecord(cell, wanted, 0, false, List.of(), List.of());
+    }
+
+    int resumeAfter = done;
+    Parameters start = null;
+    if (done > 0 && hasGlobalModel(cell.algorithm())) {
+      Checkpoint.Saved saved = Files.exists(ckptFile) ? readOrNull(ckptFile) : null;
+      if (saved == null || saved.round() > done) {
+        out.accept(String.format(Locale.ROOT, "[%s] %d rounds in the CSV but %s; starting over",
+            cell.label(), done, saved == null ? "no usable checkpoint"
+                : "the checkpoint is from round " + saved.round()));
+        resumeAfter = 0;
+      } else {
+        resumeAfter = saved.round();
+        start = saved.parameters();
+      }
+    }
+    if (resumeAfter < rows.size() || rows.size() < csv.read().size()) {
+      rewrite(csv, rows.subList(0, resumeAfter));
+    }
+    if (resumeAfter == 0) {
+      Files.deleteIfExists(ckptFile);
+    }
+    if (resumeAfter >= settings.rounds()) {
+      CellRecord finished = record.completed(resumeAfter);
+      finished.write(jsonFile);
+      Files.deleteIfExists(ckptFile);
+      out.accept(String.format(Locale.ROOT, "[%s] complete (%d rounds)", cell.label(),
+          resumeAfter));
+      return finished;
+    }
+    if (resumeAfter > 0) {
+      out.accept(String.format(Locale.ROOT, "[%s] resuming after round %d of %d%s", cell.label(),
+          resumeAfter, settings.rounds(), hasGlobalModel(cell.algorithm()) ? ""
+              : " (clients' own models start again from the initial model)"));
+    } else {
+      out.accept(String.format(Locale.ROOT, "[%s] starting: %d rounds", cell.label(),
+          settings.rounds()));
+    }
+    String now = now();
+    CellRecord[] current = {record.withRun(
+        new CellRecord.Segment(command, Machine.describe(), now, now, resumeAfter + 1,
+            resumeAfter), resumeAfter)};
+    current[0].write(jsonFile);
+
+    Path scratch = work.resolve(StudyCell.folderName(cell.partition()))
+        .resolve(cell.algorithm() + "-s" + cell.seed());
+    SimulationConfig cfg = settings.simulationConfig(cell, scratch);
+    Simulation sim = new Simulation(cfg, progress(cell)).onRound(r -> {
+      csv.append(r);
+      boolean last = r.round() >= settings.rounds();
+      if (hasGlobalModel(cell.algorithm()) && !last) {
+        Checkpoint.write(ckptFile, r.round(), r.global(),
+            Map.of("cell", cell.label(), "settings", wanted.toString()));
+      }
+      current[0] = current[0].afterRound(r.round(), now(), last);
+      current[0].write(jsonFile);
+      if (last) {
+        Files.deleteIfExists(ckptFile);
+      }
+      afterRound.roundDone(r);
+    });
+    if (!hasGlobalModel(cell.algorithm())) {
+      sim.wrapStrategy(s -> new EvaluateEvery(s, settings.evalEvery(), settings.rounds()));
+    }
+    if (resumeAfter > 0) {
+      sim.resumeAfter(resumeAfter, start);
+    }
+    sim.run();
+    return current[0];
+  }
+
+  private static Checkpoint.Saved readOrNull(Path file) {
+    try {
+      return Checkpoint.read(file);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private SimulationProgress progress(StudyCell cell) {
+    return new SimulationProgress() {
+      @Override
+      public void info(String line) {
+        if (!line.contains("\n") && !line.startsWith("partition ")) {
+          out.accept("[" + cell.label() + "] " + line);
+        }
+      }
+
+      @Override
+      public void roundFinished(RoundResult r, int rounds) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "[%s] round %d/%d",
+            cell.label(), r.round(), rounds));
+        if (!Double.isNaN(r.accuracy())) {
+          sb.append(String.format(Locale.ROOT, "  accuracy %.4f  loss %.4f", r.accuracy(),
+              r.loss()));
+        }
+        Double train = r.metrics().get("train_loss");
+        if (train != null) {
+          sb.append(String.format(Locale.ROOT, "  train_loss %.4f", train));
+        }
+        sb.append(String.format(Locale.ROOT, "  clients %d", r.participants().size()));
+        if (!r.failures().isEmpty()) {
+          sb.append(" (").append(r.failures().size()).append(" failed)");
+        }
+        sb.append(String.format(Locale.ROOT, "  %.1fs", r.duration().toMillis() / 1000.0));
+        out.accept(sb.toString());
+      }
+    };
+  }
+
+  /** The rows of rounds 1, 2, ... up to the first missing one. */
+  static List<MetricsCsv.Row> contiguous(List<MetricsCsv.Row> rows) {
+    List<MetricsCsv.Row> sorted = new ArrayList<>(rows);
+    sorted.sort((a, b) -> Integer.compare(a.round(), b.round()));
+    List<MetricsCsv.Row> out = new ArrayList<>();
+    for (MetricsCsv.Row r : sorted) {
+      if (r.round() != out.size() + 1) {
+        break;
+      }
+      out.add(r);
+    }
+    return out;
+  }
+
+  private static void rewrite(MetricsCsv csv, List<MetricsCsv.Row> keep) throws IOException {
+    List<MetricsCsv.Row> copy = List.copyOf(keep);
+    Path tmp = csv.file().resolveSibling(csv.file().getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    MetricsCsv t = new MetricsCsv(tmp);
+    for (MetricsCsv.Row r : copy) {
+      t.append(r);
+    }
+    if (copy.isEmpty()) {
+      Files.deleteIfExists(csv.file());
+    } else {
+      Files.move(tmp, csv.file(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+  }
+
+  /** The settings that differ, as {@code key: old there, new now}. */
+  static List<String> difference(Map<String, Object> had, Map<String, Object> want) {
+    List<String> diffs = new ArrayList<>();
+    java.util.Set<String> keys = new java.util.LinkedHashSet<>(want.keySet());
+    keys.addAll(had.keySet());
+    for (String k : keys) {
+      Object a = had.get(k);
+      Object b = want.get(k);
+      if (a == null || b == null || !String.valueOf(a).equals(String.valueOf(b))) {
+        diffs.add(k + ": " + a + " there, " + b + " now");
+      }
+    }
+    return diffs;
+  }
+
+  private static String now() {
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}

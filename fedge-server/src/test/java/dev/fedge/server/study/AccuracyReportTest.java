@@ -1,0 +1,101 @@
+package dev.fedge.server.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fedge.server.store.MetricsCsv;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report from CSVs and JSONs written here, with known numbers. */
+class AccuracyReportTest {
+
+  private static final StudySettings SETTINGS = StudySettings.full();
+
+  /** Writes a cell whose accuracy per round is given (NaN: not evaluated). */
+  private static void cell(Path results, String algorithm, String partition, double... acc)
+      throws Exception {
+    StudyCell cell = new StudyCell(algorithm, partition, 1);
+    MetricsCsv csv = new MetricsCsv(cell.csv(results));
+    for (int i = 0; i < acc.length; i++) {
+      csv.append(new MetricsCsv.Row(i + 1, acc[i], 1.0, Double.NaN, Double.NaN, 0.5, 10, 0,
+          20.0));
+    }
+    CellRecord rec = new CellRecord(cell, SETTINGS.toMap(), 0, false, List.of(), List.of())
+        .withRun(new CellRecord.Segment("./fedge bench accuracy --cells " + algorithm + ":"
+            + partition, "2 cores, test", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", 1, 0),
+            0)
+        .afterRound(acc.length, "2026-01-01T01:00:00Z", acc.length >= SETTINGS.rounds());
+    rec.write(cell.json(results));
+  }
+
+  private static double[] ramp(int n, double from, double to) {
+    double[] a = new double[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = from + (to - from) * i / (n - 1);
+    }
+    return a;
+  }
+
+  @Test
+  void tableGainsTargetsPlotsAndRunsComeFromTheFiles(@TempDir Path dir) throws Exception {
+    Path results = dir.resolve("results");
+    double[] fedavg = ramp(50, 0.30, 0.70);
+    fedavg[39] = 0.75; // best is not final
+    cell(results, "fedavg", "shards:2", fedavg);
+    cell(results, "fedntd", "shards:2", ramp(20, 0.30, 0.60));
+    double[] local = new double[50];
+    java.util.Arrays.fill(local, Double.NaN);
+    local[4] = 0.18;
+    local[49] = 0.20;
+    cell(results, "local-only", "shards:2", local);
+    Path file = dir.resolve("docs/ACCURACY.md");
+
+    new AccuracyReport(results, file, "Study").write();
+
+    String md = Files.readString(file);
+    assertTrue(md.startsWith("# Study\n"), md);
+    assertTrue(md.contains("**Status: partial.** 2 cells complete, 1 partial"), md);
+    assertTrue(md.contains("| local-only | 20.00 | 20.00 |"), md);
+    assertTrue(md.contains("| fedavg | 70.00 | 75.00 |"), md);
+    assertTrue(md.contains("| fedntd | 60.00 *(r20/50)* | 60.00 |"), md);
+    // best federated is fedavg (70 final), gain over local-only 50 points
+    assertTrue(md.contains("| shards:2 | fedavg 70.00 | 20.00 | +50.00 | -10.00 |"), md);
+    // at round 20 fedavg had 0.30 + 0.4 * 19/49
+    double at20 = 100 * (0.60 - (0.30 + 0.40 * 19 / 49));
+    assertTrue(md.contains(String.format(java.util.Locale.ROOT, "%+.2f (round 20)", at20)), md);
+    assertTrue(md.contains("≥ +6 points on `shards:2`: **met (+50.00)**"), md);
+    assertTrue(md.contains("FedNTD ahead of FedAvg on `shards:2`: **not met (-10.00)**"), md);
+    assertTrue(md.contains("on `dirichlet:0.1`: **not measured yet**"), md);
+    assertTrue(md.contains("![test accuracy per round on shards:2](accuracy-shards-2.svg)"), md);
+    assertTrue(md.contains("    ./fedge bench accuracy --cells fedntd:shards:2"), md);
+    assertTrue(md.contains("| fedntd shards:2 s1 | 20/50 | partial |"), md);
+    assertTrue(md.contains("| clients | 100 |"), md);
+    String svg = Files.readString(dir.resolve("docs/accuracy-shards-2.svg"));
+    assertEquals(3, svg.split("<polyline").length - 1, "one line per algorithm");
+    assertTrue(svg.contains(">local-only<") && svg.contains(">fedntd<"), svg);
+  }
+
+  @Test
+  void handWrittenNotesSurviveARebuild(@TempDir Path dir) throws Exception {
+    Path results = dir.resolve("results");
+    cell(results, "fedavg", "iid", 0.5, 0.6);
+    Path file = dir.resolve("ACCURACY.md");
+    AccuracyReport report = new AccuracyReport(results, file, "Study");
+    report.write();
+    String first = Files.readString(file);
+    Files.writeString(file, first.replace("(none yet)", "FedNTD's loss was checked."));
+
+    cell(results, "fedntd", "iid", 0.55, 0.65);
+    report.write();
+
+    String md = Files.readString(file);
+    assertTrue(md.contains(AccuracyReport.NOTES_START + "\nFedNTD's loss was checked.\n"
+        + AccuracyReport.NOTES_END), md);
+    assertTrue(md.contains("| fedntd | 65.00 *(r2/50)* | 65.00 |"), md);
+    assertTrue(md.contains("| iid | fedntd 65.00 *(r2/50)* | not run | n/a | +5.00 |"), md);
+  }
+}
