@@ -32,30 +32,43 @@ import picocli.CommandLine.Option;
     })
 public final class BenchAccuracyCommand extends BaseCommand {
 
-  @Option(names = "--cells", paramLabel = "SPEC",
-      description = "Cells to run: all (default), ALGORITHM:PARTITION, partition=P, algorithm=A,"
-          + " comma-separated (e.g. fedavg:shards:2,fedntd:shards:2).")
+  @Option(
+      names = "--cells",
+      paramLabel = "SPEC",
+      description =
+          "Cells to run: all (default), ALGORITHM:PARTITION, partition=P, algorithm=A,"
+              + " comma-separated (e.g. fedavg:shards:2,fedntd:shards:2).")
   String cells;
 
-  @Option(names = "--quick", description = "A small version that finishes in minutes (20 clients,"
-      + " 5 per round, 1 local epoch, 6,000 training and 2,000 test images, 5 rounds), into"
-      + " bench/results-quick.")
+  @Option(
+      names = "--quick",
+      description =
+          "A small version that finishes in minutes (20 clients,"
+              + " 5 per round, 1 local epoch, 6,000 training and 2,000 test images, 5 rounds), into"
+              + " bench/results-quick.")
   boolean quick;
 
   @Option(names = "--rounds", description = "Rounds per cell (default 50; 5 with --quick).")
   Integer rounds;
 
-  @Option(names = "--seeds", defaultValue = "1",
+  @Option(
+      names = "--seeds",
+      defaultValue = "1",
       description = "Seeds 1..N per cell (default ${DEFAULT-VALUE}).")
   int seeds;
 
-  @Option(names = "--results", paramLabel = "DIR",
+  @Option(
+      names = "--results",
+      paramLabel = "DIR",
       description = "Results folder (default bench/results; bench/results-quick with --quick).")
   Path results;
 
-  @Option(names = "--report", paramLabel = "FILE",
-      description = "Report file; plots go beside it (default docs/ACCURACY.md;"
-          + " <results>/ACCURACY.md with --quick).")
+  @Option(
+      names = "--report",
+      paramLabel = "FILE",
+      description =
+          "Report file; plots go beside it (default docs/ACCURACY.md;"
+              + " <results>/ACCURACY.md with --quick).")
   Path report;
 
   @Option(names = "--report-only", description = "Only rebuild the report from the results.")
@@ -76,7 +89,8 @@ public final class BenchAccuracyCommand extends BaseCommand {
   @Option(names = "--test-limit", description = "Override: first N test images (0 = all).")
   Integer testLimit;
 
-  @Option(names = "--client-test-limit",
+  @Option(
+      names = "--client-test-limit",
       description = "Override: test images per client for local-only's evaluation.")
   Integer clientTestLimit;
 
@@ -93,23 +107,33 @@ public final class BenchAccuracyCommand extends BaseCommand {
   protected int doCall() throws IOException {
     StudySettings s = settings();
     List<StudyCell> selected = CellSelection.parse(cells, seeds);
-    Path res = results != null ? results
-        : Path.of(quick ? "bench/results-quick" : "bench/results");
-    Path rep = report != null ? report
-        : quick ? res.resolve("ACCURACY.md") : Path.of("docs/ACCURACY.md");
-    AccuracyReport accuracyReport = new AccuracyReport(res, rep, quick
-        ? "Accuracy study, quick version (a smoke test, not the study's numbers)"
-        : "Accuracy study: local-only, FedAvg, FedProx, FedNTD, FedNova and FedAdam on non-IID"
-            + " Fashion-MNIST");
+    Path res = results != null ? results : Path.of(quick ? "bench/results-quick" : "bench/results");
+    Path rep =
+        report != null ? report : quick ? res.resolve("ACCURACY.md") : Path.of("docs/ACCURACY.md");
+    AccuracyReport accuracyReport =
+        new AccuracyReport(
+            res,
+            rep,
+            quick
+                ? "Accuracy study, quick version (a smoke test, not the study's numbers)"
+                : "Accuracy study: local-only, FedAvg, FedProx, FedNTD, FedNova and FedAdam on"
+                      + " non-IID Fashion-MNIST");
     PrintWriter out = out();
     if (!reportOnly) {
-      out.printf("fedge bench accuracy: %d cells into %s (%s)%n", selected.size(), res,
-          quick ? "quick" : "full study");
+      out.printf(
+          "fedge bench accuracy: %d cells into %s (%s)%n",
+          selected.size(), res, quick ? "quick" : "full study");
       out.flush();
-      Study study = new Study(s, res, commandLine(), accuracyReport, line -> {
-            out.println(line);
-            out.flush();
-          });
+      Study study =
+          new Study(
+              s,
+              res,
+              commandLine(),
+              accuracyReport,
+              line -> {
+                out.println(line);
+                out.flush();
+              });
       try {
         study.run(selected);
       } catch (DatasetUnavailableException e) {

@@ -13,10 +13,28 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchAccuracyCommandTest {
 
   private static String[] tiny(Path dir, String... more) {
-    List<String> args = new java.util.ArrayList<>(List.of("bench", "accuracy", "--quick",
-        "--cells", "fedavg:iid,fedntd:iid", "--rounds", "2", "--clients", "2", "--fraction", "1",
-        "--train-limit", "300", "--test-limit", "200", "--results",
-        dir.resolve("results").toString(), "--report", dir.resolve("docs/ACC.md").toString()));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "bench",
+                "accuracy",
+                "--quick",
+                "--cells",
+                "fedavg:iid,fedntd:iid",
+                "--rounds",
+                "2",
+                "--clients",
+                "2",
+                "--fraction",
+                "1",
+                "--train-limit",
+                "300",
+                "--test-limit",
+                "200",
+                "--results",
+                dir.resolve("results").toString(),
+                "--report",
+                dir.resolve("docs/ACC.md").toString()));
     args.addAll(List.of(more));
     return args.toArray(String[]::new);
   }
@@ -34,8 +52,9 @@ class BenchAccuracyCommandTest {
           new MetricsCsv(dir.resolve("results/iid/" + alg + "-s1.csv")).read();
       assertEquals(2, rows.size(), alg);
       assertTrue(rows.get(1).accuracy() > 0.1, alg + " learned something: " + rows);
-      assertTrue(Files.readString(dir.resolve("results/iid/" + alg + "-s1.json"))
-          .contains("\"complete\" : true"));
+      assertTrue(
+          Files.readString(dir.resolve("results/iid/" + alg + "-s1.json"))
+              .contains("\"complete\" : true"));
     }
     String md = Files.readString(dir.resolve("docs/ACC.md"));
     assertTrue(md.contains("| fedavg | "), md);
@@ -58,10 +77,11 @@ class BenchAccuracyCommandTest {
 
   @Test
   void badCellsAreOneLineAndExitCodeTwo(@TempDir Path dir) throws Exception {
-    CliRun unknown = CliRun.of("bench", "accuracy", "--cells", "fedavgg:iid", "--results",
-        dir.toString());
-    CliRun partition = CliRun.of("bench", "accuracy", "--cells", "partition=shards:0",
-        "--results", dir.toString());
+    CliRun unknown =
+        CliRun.of("bench", "accuracy", "--cells", "fedavgg:iid", "--results", dir.toString());
+    CliRun partition =
+        CliRun.of(
+            "bench", "accuracy", "--cells", "partition=shards:0", "--results", dir.toString());
     CliRun rounds = CliRun.of("bench", "accuracy", "--rounds", "0", "--results", dir.toString());
 
     assertEquals(2, unknown.code());

@@ -95,7 +95,10 @@ public final class AccuracyReport {
 
     /** The best measured accuracy (NaN when none). */
     public double bestAccuracy() {
-      return rows.stream().mapToDouble(MetricsCsv.Row::accuracy).filter(Double::isFinite).max()
+      return rows.stream()
+          .mapToDouble(MetricsCsv.Row::accuracy)
+          .filter(Double::isFinite)
+          .max()
           .orElse(Double.NaN);
     }
 
@@ -129,10 +132,11 @@ public final class AccuracyReport {
       Path csv = rec.cell().csv(results);
       cells.add(new CellData(rec, CellRunner.contiguous(new MetricsCsv(csv).read())));
     }
-    cells.sort(Comparator.comparingInt((CellData c) -> order(partitions(cells),
-            c.record().cell().partition()))
-        .thenComparingInt(c -> order(algorithms(cells), c.record().cell().algorithm()))
-        .thenComparingLong(c -> c.record().cell().seed()));
+    cells.sort(
+        Comparator.comparingInt(
+                (CellData c) -> order(partitions(cells), c.record().cell().partition()))
+            .thenComparingInt(c -> order(algorithms(cells), c.record().cell().algorithm()))
+            .thenComparingLong(c -> c.record().cell().seed()));
     return cells;
   }
 
@@ -165,13 +169,19 @@ public final class AccuracyReport {
   }
 
   /** Mean of a value over the seeds of (algorithm, partition); NaN when no seed has it. */
-  private static double mean(List<CellData> seeds, java.util.function.ToDoubleFunction<CellData> f) {
+  private static double mean(
+      List<CellData> seeds, java.util.function.ToDoubleFunction<CellData> f) {
     return seeds.stream().mapToDouble(f).filter(Double::isFinite).average().orElse(Double.NaN);
   }
 
   private static List<CellData> of(List<CellData> cells, String algorithm, String partition) {
-    return cells.stream().filter(c -> c.record().cell().algorithm().equals(algorithm)
-        && c.record().cell().partition().equals(partition) && !c.rows().isEmpty()).toList();
+    return cells.stream()
+        .filter(
+            c ->
+                c.record().cell().algorithm().equals(algorithm)
+                    && c.record().cell().partition().equals(partition)
+                    && !c.rows().isEmpty())
+        .toList();
   }
 
   /**
@@ -190,22 +200,33 @@ public final class AccuracyReport {
     StringBuilder sb = new StringBuilder();
     sb.append("# ").append(title).append("\n\n");
     sb.append("*Built by `fedge bench accuracy` from the per-cell files under `")
-        .append(display(results)).append("/` (").append(now())
+        .append(display(results))
+        .append("/` (")
+        .append(now())
         .append("). Do not edit by hand, except between the notes markers at the end.*\n\n");
     boolean allDone = complete == cells.size() && cells.size() >= expected;
-    sb.append(String.format(Locale.ROOT, "**Status: %s.** %d cells complete, %d partial, of the %d"
-        + " cells of the study (%d algorithms x %d partitions, seed 1).%n%n",
-        allDone ? "complete" : "partial", complete, started - complete, expected,
-        CellSelection.ALGORITHMS.size(), CellSelection.PARTITIONS.size()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "**Status: %s.** %d cells complete, %d partial, of the %d"
+                + " cells of the study (%d algorithms x %d partitions, seed 1).%n%n",
+            allDone ? "complete" : "partial",
+            complete,
+            started - complete,
+            expected,
+            CellSelection.ALGORITHMS.size(),
+            CellSelection.PARTITIONS.size()));
 
     sb.append("## Test accuracy\n\n");
     Map<String, Object> first = cells.isEmpty() ? Map.of() : cells.get(0).record().settings();
-    sb.append("Accuracy (%) after the last round done (\"final\") and the best over the rounds "
-        + "(\"best\"); federated algorithms: the global model on the central test set; local-only: "
-        + "the example-weighted mean accuracy of every client's own model on the test images "
-        + "each client evaluates. Mean over seeds when a cell has several. ");
-    sb.append("A cell short of its rounds shows how many it has, e.g. *(r23/50)*: such numbers "
-        + "are partial.\n\n");
+    sb.append(
+        "Accuracy (%) after the last round done (\"final\") and the best over the rounds"
+            + " (\"best\"); federated algorithms: the global model on the central test set;"
+            + " local-only: the example-weighted mean accuracy of every client's own model on the"
+            + " test images each client evaluates. Mean over seeds when a cell has several. ");
+    sb.append(
+        "A cell short of its rounds shows how many it has, e.g. *(r23/50)*: such numbers "
+            + "are partial.\n\n");
     sb.append("| algorithm |");
     for (String p : parts) {
       sb.append(" ").append(p).append(" final | best |");
@@ -223,22 +244,29 @@ public final class AccuracyReport {
         }
         int rounds = seeds.stream().mapToInt(c -> c.rows().size()).min().orElse(0);
         int target = seeds.get(0).target();
-        String mark = rounds < target ? String.format(Locale.ROOT, " *(r%d/%d)*", rounds, target)
-            : "";
+        String mark =
+            rounds < target ? String.format(Locale.ROOT, " *(r%d/%d)*", rounds, target) : "";
         String n = seeds.size() > 1 ? " (" + seeds.size() + " seeds)" : "";
-        sb.append(" ").append(pct(mean(seeds, CellData::finalAccuracy))).append(mark).append(n)
-            .append(" | ").append(pct(mean(seeds, CellData::bestAccuracy))).append(" |");
+        sb.append(" ")
+            .append(pct(mean(seeds, CellData::finalAccuracy)))
+            .append(mark)
+            .append(n)
+            .append(" | ")
+            .append(pct(mean(seeds, CellData::bestAccuracy)))
+            .append(" |");
       }
       sb.append("\n");
     }
     sb.append("\n");
 
     sb.append("## Collaboration gain and FedNTD vs. FedAvg\n\n");
-    sb.append("Points of accuracy, from the final numbers above. *Best federated*: the federated "
-        + "algorithm with the highest final accuracy on that partition. FedNTD − FedAvg is also "
-        + "given at the last round both have, when their rounds differ.\n\n");
-    sb.append("| partition | best federated (final) | local-only (final) | gain | FedNTD − FedAvg "
-        + "(final) | FedNTD − FedAvg at a common round |\n|---|---|---:|---:|---:|---:|\n");
+    sb.append(
+        "Points of accuracy, from the final numbers above. *Best federated*: the federated"
+            + " algorithm with the highest final accuracy on that partition. FedNTD − FedAvg is"
+            + " also given at the last round both have, when their rounds differ.\n\n");
+    sb.append(
+        "| partition | best federated (final) | local-only (final) | gain | FedNTD − FedAvg "
+            + "(final) | FedNTD − FedAvg at a common round |\n|---|---|---:|---:|---:|---:|\n");
     Map<String, Double> gains = new LinkedHashMap<>();
     Map<String, Double> ntdDiffs = new LinkedHashMap<>();
     for (String p : parts) {
@@ -267,27 +295,46 @@ public final class AccuracyReport {
         int rn = ntd.stream().mapToInt(c -> c.rows().size()).min().orElse(0);
         int ra = avg.stream().mapToInt(c -> c.rows().size()).min().orElse(0);
         int r = Math.min(rn, ra);
-        common = String.format(Locale.ROOT, "%s (round %d)", points(
-            mean(ntd, c -> c.accuracyAt(r)) - mean(avg, c -> c.accuracyAt(r))), r);
+        common =
+            String.format(
+                Locale.ROOT,
+                "%s (round %d)",
+                points(mean(ntd, c -> c.accuracyAt(r)) - mean(avg, c -> c.accuracyAt(r))),
+                r);
       }
-      sb.append("| ").append(p).append(" | ")
-          .append(bestAlg == null ? "n/a" : bestAlg + " " + pct(bestFinal) + partial(cells, bestAlg,
-              p))
-          .append(" | ").append(local.isEmpty() ? "not run" : pct(localFinal)
-              + partial(cells, "local-only", p))
-          .append(" | ").append(points(gain)).append(" | ").append(points(diff)).append(" | ")
-          .append(common).append(" |\n");
+      sb.append("| ")
+          .append(p)
+          .append(" | ")
+          .append(
+              bestAlg == null ? "n/a" : bestAlg + " " + pct(bestFinal) + partial(cells, bestAlg, p))
+          .append(" | ")
+          .append(local.isEmpty() ? "not run" : pct(localFinal) + partial(cells, "local-only", p))
+          .append(" | ")
+          .append(points(gain))
+          .append(" | ")
+          .append(points(diff))
+          .append(" | ")
+          .append(common)
+          .append(" |\n");
     }
-    sb.append("\nTargets (issue 4): best federated vs. the average local-only client ≥ +6 points "
-        + "on `shards:2`: **").append(verdict(gains.get("shards:2"), 0.06))
+    sb.append(
+            "\nTargets (issue 4): best federated vs. the average local-only client ≥ +6 points "
+                + "on `shards:2`: **")
+        .append(verdict(gains.get("shards:2"), 0.06))
         .append("**; FedNTD ahead of FedAvg on `shards:2`: **")
-        .append(verdict(ntdDiffs.get("shards:2"), 0)).append("**, on `dirichlet:0.1`: **")
-        .append(verdict(ntdDiffs.get("dirichlet:0.1"), 0)).append("**")
-        .append(allDone ? "." : " (from partial cells where marked).").append("\n\n");
+        .append(verdict(ntdDiffs.get("shards:2"), 0))
+        .append("**, on `dirichlet:0.1`: **")
+        .append(verdict(ntdDiffs.get("dirichlet:0.1"), 0))
+        .append("**")
+        .append(allDone ? "." : " (from partial cells where marked).")
+        .append("\n\n");
 
     sb.append("## Accuracy per round\n\n");
     for (String p : parts) {
-      sb.append("![test accuracy per round on ").append(p).append("](").append(plotName(p))
+      sb.append("![test accuracy per round on ")
+          .append(p)
+          .append("](")
+          .append(plotName(p))
           .append(")\n\n");
     }
 
@@ -300,69 +347,103 @@ public final class AccuracyReport {
       for (CellRecord.Segment s : c.record().runs()) {
         commands.add(s.command());
         machines.add(s.machine());
-        firstStart = firstStart == null || s.started().compareTo(firstStart) < 0 ? s.started()
-            : firstStart;
-        lastUpdate = lastUpdate == null || s.updated().compareTo(lastUpdate) > 0 ? s.updated()
-            : lastUpdate;
+        firstStart =
+            firstStart == null || s.started().compareTo(firstStart) < 0 ? s.started() : firstStart;
+        lastUpdate =
+            lastUpdate == null || s.updated().compareTo(lastUpdate) > 0 ? s.updated() : lastUpdate;
       }
     }
-    sb.append("Commands (from the repository root; each run adds rounds to the cells it names, "
-        + "skipping complete ones and resuming unfinished ones):\n\n");
+    sb.append(
+        "Commands (from the repository root; each run adds rounds to the cells it names, "
+            + "skipping complete ones and resuming unfinished ones):\n\n");
     for (String c : commands) {
       sb.append("    ").append(c).append("\n");
     }
-    sb.append("\nSettings (every cell's JSON holds its own; cells that differ are listed below):"
-        + "\n\n| setting | value |\n|---|---|\n");
+    sb.append(
+        "\nSettings (every cell's JSON holds its own; cells that differ are listed below):"
+            + "\n\n| setting | value |\n|---|---|\n");
     first.forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(v).append(" |\n"));
-    sb.append("\nAlways: SGD without weight decay, momentum buffers reset every round; strategy "
-        + "options at their defaults (fedprox mu 0.01; fedntd tau 1, beta 1; fedadam eta 0.1, "
-        + "eta_l = lr, beta_1 0.9, beta_2 0.99, tau 1e-9); central evaluation of the global model "
-        + "after every round; local-only trains every client every round (it ignores the "
-        + "sampling fraction) and evaluates every `eval-every` rounds and at the last round.\n\n");
+    sb.append(
+        "\n"
+            + "Always: SGD without weight decay, momentum buffers reset every round; strategy"
+            + " options at their defaults (fedprox mu 0.01; fedntd tau 1, beta 1; fedadam eta 0.1,"
+            + " eta_l = lr, beta_1 0.9, beta_2 0.99, tau 1e-9); central evaluation of the global"
+            + " model after every round; local-only trains every client every round (it ignores the"
+            + " sampling fraction) and evaluates every `eval-every` rounds and at the last"
+            + " round.\n\n");
     sb.append("Machines:\n\n");
     for (String m : machines) {
       sb.append("- ").append(m).append("\n");
     }
-    sb.append(String.format(Locale.ROOT, "%nDates (UTC): first run started %s, last round "
-        + "finished %s.%n%n", firstStart == null ? "n/a" : firstStart,
-        lastUpdate == null ? "n/a" : lastUpdate));
-    sb.append("| cell | rounds | status | resumed after round | mean s/round | runs (UTC) |\n"
-        + "|---|---:|---|---|---:|---|\n");
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%nDates (UTC): first run started %s, last round " + "finished %s.%n%n",
+            firstStart == null ? "n/a" : firstStart,
+            lastUpdate == null ? "n/a" : lastUpdate));
+    sb.append(
+        "| cell | rounds | status | resumed after round | mean s/round | runs (UTC) |\n"
+            + "|---|---:|---|---|---:|---|\n");
     for (CellData c : cells) {
       StudyCell cell = c.record().cell();
       List<String> runs = new ArrayList<>();
       for (CellRecord.Segment s : c.record().runs()) {
         if (s.lastRound() >= s.firstRound()) {
-          runs.add(String.format(Locale.ROOT, "r%d-%d %s → %s", s.firstRound(), s.lastRound(),
-              s.started(), s.updated()));
+          runs.add(
+              String.format(
+                  Locale.ROOT,
+                  "r%d-%d %s → %s",
+                  s.firstRound(),
+                  s.lastRound(),
+                  s.started(),
+                  s.updated()));
         }
       }
       List<String> diff = CellRunner.difference(c.record().settings(), first);
-      sb.append(String.format(Locale.ROOT, "| %s | %d/%d | %s%s | %s | %.1f | %s |%n",
-          cell.label(), c.rows().size(), c.target(), c.complete() ? "complete" : "partial",
-          diff.isEmpty() ? "" : " (other settings: " + String.join("; ", diff) + ")",
-          c.record().resumedAfter().isEmpty() ? "-" : c.record().resumedAfter().toString(),
-          c.meanSeconds(), String.join("; ", runs)));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d/%d | %s%s | %s | %.1f | %s |%n",
+              cell.label(),
+              c.rows().size(),
+              c.target(),
+              c.complete() ? "complete" : "partial",
+              diff.isEmpty() ? "" : " (other settings: " + String.join("; ", diff) + ")",
+              c.record().resumedAfter().isEmpty() ? "-" : c.record().resumedAfter().toString(),
+              c.meanSeconds(),
+              String.join("; ", runs)));
     }
     sb.append("\nFiles: `<partition>/<algorithm>-s<seed>.csv` (one row per round: ")
-        .append("`").append(MetricsCsv.HEADER).append("`), `.json` (settings, runs) and, while "
-        + "a cell is unfinished, `.ckpt.safetensors` (its global model after the last round, "
-        + "float16, 3.3 MB for the cnn; deleted when the cell completes). A resumed cell starts "
-        + "again from that checkpoint, so its global model is rounded to float16 once; FedAdam's "
-        + "server moments and local-only's per-client models are not checkpointed and start "
-        + "again from zero / the initial model after a resume (the cell table lists resumes).\n\n");
+        .append("`")
+        .append(MetricsCsv.HEADER)
+        .append(
+            "`), `.json` (settings, runs) and, while a cell is unfinished, `.ckpt.safetensors` (its"
+                + " global model after the last round, float16, 3.3 MB for the cnn; deleted when"
+                + " the cell completes). A resumed cell starts again from that checkpoint, so its"
+                + " global model is rounded to float16 once; FedAdam's server moments and"
+                + " local-only's per-client models are not checkpointed and start again from zero /"
+                + " the initial model after a resume (the cell table lists resumes).\n\n");
 
-    sb.append("## Notes\n\n").append(NOTES_START).append("\n").append(notes).append("\n")
-        .append(NOTES_END).append("\n");
+    sb.append("## Notes\n\n")
+        .append(NOTES_START)
+        .append("\n")
+        .append(notes)
+        .append("\n")
+        .append(NOTES_END)
+        .append("\n");
     return sb.toString();
   }
 
   /** The plot of one partition: one line per algorithm (mean over seeds), accuracy per round. */
   SvgPlot plot(List<CellData> cells, String partition) {
-    String dataset = cells.isEmpty() ? "" : String.valueOf(
-        cells.get(0).record().settings().getOrDefault("dataset", ""));
-    SvgPlot plot = new SvgPlot(dataset + ", " + partition + ": test accuracy per round", "round",
-        "test accuracy").yRange(0, 1);
+    String dataset =
+        cells.isEmpty()
+            ? ""
+            : String.valueOf(cells.get(0).record().settings().getOrDefault("dataset", ""));
+    SvgPlot plot =
+        new SvgPlot(
+                dataset + ", " + partition + ": test accuracy per round", "round", "test accuracy")
+            .yRange(0, 1);
     for (String a : algorithms(cells)) {
       List<CellData> seeds = of(cells, a, partition);
       if (seeds.isEmpty()) {
@@ -379,8 +460,11 @@ public final class AccuracyReport {
           ys.add(y);
         }
       }
-      plot.add(new SvgPlot.Series(a, xs.stream().mapToDouble(Double::doubleValue).toArray(),
-          ys.stream().mapToDouble(Double::doubleValue).toArray()));
+      plot.add(
+          new SvgPlot.Series(
+              a,
+              xs.stream().mapToDouble(Double::doubleValue).toArray(),
+              ys.stream().mapToDouble(Double::doubleValue).toArray()));
     }
     return plot;
   }
@@ -397,7 +481,9 @@ public final class AccuracyReport {
       return "not measured yet";
     }
     return (value > threshold || (threshold > 0 && value >= threshold) ? "met" : "not met")
-        + " (" + points(value) + ")";
+        + " ("
+        + points(value)
+        + ")";
   }
 
   private static List<String> partitions(List<CellData> cells) {

@@ -44,7 +44,11 @@ public record CellRecord(
    * @param lastRound the last round it finished (firstRound - 1 when none)
    */
   public record Segment(
-      String command, String machine, String started, String updated, int firstRound,
+      String command,
+      String machine,
+      String started,
+      String updated,
+      int firstRound,
       int lastRound) {}
 
   /** Copies. */
@@ -69,8 +73,8 @@ public record CellRecord(
   public CellRecord afterRound(int round, String now, boolean done) {
     List<Segment> r = new ArrayList<>(runs);
     Segment last = r.remove(r.size() - 1);
-    r.add(new Segment(last.command(), last.machine(), last.started(), now, last.firstRound(),
-        round));
+    r.add(
+        new Segment(last.command(), last.machine(), last.started(), now, last.firstRound(), round));
     return new CellRecord(cell, settings, round, done, resumedAfter, r);
   }
 
@@ -87,8 +91,8 @@ public record CellRecord(
     try {
       return JSON.readValue(file.toFile(), CellRecord.class);
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": not a cell record: " + e.getMessage()
-          .replaceAll("\\s*\\R\\s*", " "));
+      throw new IllegalArgumentException(
+          file + ": not a cell record: " + e.getMessage().replaceAll("\\s*\\R\\s*", " "));
     }
   }
 

@@ -51,8 +51,8 @@ public final class CellRunner {
    * @param command the command line, recorded in each cell's JSON
    * @param out receives the progress lines
    */
-  public CellRunner(StudySettings settings, Path results, Path work, String command,
-      Consumer<String> out) {
+  public CellRunner(
+      StudySettings settings, Path results, Path work, String command, Consumer<String> out) {
     this.settings = settings;
     this.results = results;
     this.work = work;
@@ -97,16 +97,21 @@ public final class CellRunner {
     CellRecord record = CellRecord.read(jsonFile);
     Map<String, Object> wanted = settings.toMap();
     if (record != null && !difference(record.settings(), wanted).isEmpty()) {
-      throw new IllegalArgumentException(cell.label() + ": " + jsonFile + " was run with other "
-          + "settings (" + String.join(", ", difference(record.settings(), wanted))
-          + "); use another --results "
-          + "folder, or delete the cell's files to start it over");
+      throw new IllegalArgumentException(
+          cell.label()
+              + ": "
+              + jsonFile
+              + " was run with other "
+              + "settings ("
+              + String.join(", ", difference(record.settings(), wanted))
+              + "); use another --results "
+              + "folder, or delete the cell's files to start it over");
     }
     List<MetricsCsv.Row> rows = contiguous(csv.read());
     int done = rows.size();
     if (record != null && record.complete() && done >= settings.rounds()) {
-      out.accept(String.format(Locale.ROOT, "[%s] complete (%d rounds), skipped", cell.label(),
-          done));
+      out.accept(
+          String.format(Locale.ROOT, "[%s] complete (%d rounds), skipped", cell.label(), done));
       return record;
     }
     if (record == null) {
@@ -118,9 +123,15 @@ public final class CellRunner {
     if (done > 0 && hasGlobalModel(cell.algorithm())) {
       Checkpoint.Saved saved = Files.exists(ckptFile) ? readOrNull(ckptFile) : null;
       if (saved == null || saved.round() > done) {
-        out.accept(String.format(Locale.ROOT, "[%s] %d rounds in the CSV but %s; starting over",
-            cell.label(), done, saved == null ? "no usable checkpoint"
-                : "the checkpoint is from round " + saved.round()));
+        out.accept(
+            String.format(
+                Locale.ROOT,
+                "[%s] %d rounds in the CSV but %s; starting over",
+                cell.label(),
+                done,
+                saved == null
+                    ? "no usable checkpoint"
+                    : "the checkpoint is from round " + saved.round()));
         resumeAfter = 0;
       } else {
         resumeAfter = saved.round();
@@ -137,41 +148,58 @@ public final class CellRunner {
       CellRecord finished = record.completed(resumeAfter);
       finished.write(jsonFile);
       Files.deleteIfExists(ckptFile);
-      out.accept(String.format(Locale.ROOT, "[%s] complete (%d rounds)", cell.label(),
-          resumeAfter));
+      out.accept(
+          String.format(Locale.ROOT, "[%s] complete (%d rounds)", cell.label(), resumeAfter));
       return finished;
     }
     if (resumeAfter > 0) {
-      out.accept(String.format(Locale.ROOT, "[%s] resuming after round %d of %d%s", cell.label(),
-          resumeAfter, settings.rounds(), hasGlobalModel(cell.algorithm()) ? ""
-              : " (clients' own models start again from the initial model)"));
+      out.accept(
+          String.format(
+              Locale.ROOT,
+              "[%s] resuming after round %d of %d%s",
+              cell.label(),
+              resumeAfter,
+              settings.rounds(),
+              hasGlobalModel(cell.algorithm())
+                  ? ""
+                  : " (clients' own models start again from the initial model)"));
     } else {
-      out.accept(String.format(Locale.ROOT, "[%s] starting: %d rounds", cell.label(),
-          settings.rounds()));
+      out.accept(
+          String.format(Locale.ROOT, "[%s] starting: %d rounds", cell.label(), settings.rounds()));
     }
     String now = now();
-    CellRecord[] current = {record.withRun(
-        new CellRecord.Segment(command, Machine.describe(), now, now, resumeAfter + 1,
-            resumeAfter), resumeAfter)};
+    CellRecord[] current = {
+      record.withRun(
+          new CellRecord.Segment(
+              command, Machine.describe(), now, now, resumeAfter + 1, resumeAfter),
+          resumeAfter)
+    };
     current[0].write(jsonFile);
 
-    Path scratch = work.resolve(StudyCell.folderName(cell.partition()))
-        .resolve(cell.algorithm() + "-s" + cell.seed());
+    Path scratch =
+        work.resolve(StudyCell.folderName(cell.partition()))
+            .resolve(cell.algorithm() + "-s" + cell.seed());
     SimulationConfig cfg = settings.simulationConfig(cell, scratch);
-    Simulation sim = new Simulation(cfg, progress(cell)).onRound(r -> {
-      csv.append(r);
-      boolean last = r.round() >= settings.rounds();
-      if (hasGlobalModel(cell.algorithm()) && !last) {
-        Checkpoint.write(ckptFile, r.round(), r.global(),
-            Map.of("cell", cell.label(), "settings", wanted.toString()));
-      }
-      current[0] = current[0].afterRound(r.round(), now(), last);
-      current[0].write(jsonFile);
-      if (last) {
-        Files.deleteIfExists(ckptFile);
-      }
-      afterRound.roundDone(r);
-    });
+    Simulation sim =
+        new Simulation(cfg, progress(cell))
+            .onRound(
+                r -> {
+                  csv.append(r);
+                  boolean last = r.round() >= settings.rounds();
+                  if (hasGlobalModel(cell.algorithm()) && !last) {
+                    Checkpoint.write(
+                        ckptFile,
+                        r.round(),
+                        r.global(),
+                        Map.of("cell", cell.label(), "settings", wanted.toString()));
+                  }
+                  current[0] = current[0].afterRound(r.round(), now(), last);
+                  current[0].write(jsonFile);
+                  if (last) {
+                    Files.deleteIfExists(ckptFile);
+                  }
+                  afterRound.roundDone(r);
+                });
     if (!hasGlobalModel(cell.algorithm())) {
       sim.wrapStrategy(s -> new EvaluateEvery(s, settings.evalEvery(), settings.rounds()));
     }
@@ -201,11 +229,12 @@ public final class CellRunner {
 
       @Override
       public void roundFinished(RoundResult r, int rounds) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "[%s] round %d/%d",
-            cell.label(), r.round(), rounds));
+        StringBuilder sb =
+            new StringBuilder(
+                String.format(Locale.ROOT, "[%s] round %d/%d", cell.label(), r.round(), rounds));
         if (!Double.isNaN(r.accuracy())) {
-          sb.append(String.format(Locale.ROOT, "  accuracy %.4f  loss %.4f", r.accuracy(),
-              r.loss()));
+          sb.append(
+              String.format(Locale.ROOT, "  accuracy %.4f  loss %.4f", r.accuracy(), r.loss()));
         }
         Double train = r.metrics().get("train_loss");
         if (train != null) {
@@ -246,7 +275,10 @@ public final class CellRunner {
     if (copy.isEmpty()) {
       Files.deleteIfExists(csv.file());
     } else {
-      Files.move(tmp, csv.file(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      Files.move(
+          tmp,
+          csv.file(),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
   }

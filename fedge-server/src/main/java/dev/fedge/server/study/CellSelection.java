@@ -15,8 +15,8 @@ import java.util.Set;
  * <ul>
  *   <li>{@code all}: every algorithm on every partition of the study;
  *   <li>{@code ALGORITHM:PARTITION}, e.g. {@code fedavg:shards:2};
- *   <li>{@code partition=P} or a bare partition ({@code shards:2}, {@code iid}): every algorithm
- *       on P;
+ *   <li>{@code partition=P} or a bare partition ({@code shards:2}, {@code iid}): every algorithm on
+ *       P;
  *   <li>{@code algorithm=A} or a bare algorithm ({@code fedntd}): A on every partition.
  * </ul>
  *
@@ -73,8 +73,12 @@ public final class CellSelection {
           String a = algorithm(value, item);
           PARTITIONS.forEach(p -> pairs.add(a + "|" + p));
         } else {
-          throw new IllegalArgumentException("--cells: unknown key '" + key + "' in '" + item
-              + "'; expected partition=P or algorithm=A");
+          throw new IllegalArgumentException(
+              "--cells: unknown key '"
+                  + key
+                  + "' in '"
+                  + item
+                  + "'; expected partition=P or algorithm=A");
         }
       } else {
         int colon = item.indexOf(':');
@@ -97,8 +101,11 @@ public final class CellSelection {
         cells.add(new StudyCell(ap[0], ap[1], seed));
       }
     }
-    cells.sort(Comparator.comparingLong(StudyCell::seed).thenComparingInt(CellSelection::rank)
-        .thenComparing(StudyCell::partition).thenComparing(StudyCell::algorithm));
+    cells.sort(
+        Comparator.comparingLong(StudyCell::seed)
+            .thenComparingInt(CellSelection::rank)
+            .thenComparing(StudyCell::partition)
+            .thenComparing(StudyCell::algorithm));
     return cells;
   }
 
@@ -116,8 +123,13 @@ public final class CellSelection {
   private static String algorithm(String name, String item) {
     String a = name.strip();
     if (!Strategies.names().contains(a)) {
-      throw new IllegalArgumentException("--cells: unknown algorithm '" + a + "' in '" + item
-          + "'; known: " + String.join(", ", Strategies.names()));
+      throw new IllegalArgumentException(
+          "--cells: unknown algorithm '"
+              + a
+              + "' in '"
+              + item
+              + "'; known: "
+              + String.join(", ", Strategies.names()));
     }
     return a;
   }
@@ -127,8 +139,8 @@ public final class CellSelection {
     try {
       Partitioner.parse(p);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--cells: bad partition '" + p + "' in '" + item + "': "
-          + e.getMessage());
+      throw new IllegalArgumentException(
+          "--cells: bad partition '" + p + "' in '" + item + "': " + e.getMessage());
     }
     return p;
   }

@@ -22,8 +22,8 @@ import java.util.Map;
  * A cell's global model after a round, as a safetensors file of {@code F16} tensors (half the size
  * of float32: the study's {@code cnn} is 3.3 MB instead of 6.6 MB, under the repository's 5 MiB
  * per-file warning, so unfinished cells can be committed and resumed in a later session). Readable
- * by Python's {@code safetensors}. Written to a temporary file and moved into place, so a run killed
- * mid-write leaves the previous checkpoint.
+ * by Python's {@code safetensors}. Written to a temporary file and moved into place, so a run
+ * killed mid-write leaves the previous checkpoint.
  *
  * <p>Resuming from it rounds the global model to float16 once (about 3 significant digits).
  */
@@ -52,7 +52,8 @@ public final class Checkpoint {
    * @param parameters the global model after that round
    * @param metadata more string metadata (cell, settings hash, ...)
    */
-  public static void write(Path file, int round, Parameters parameters, Map<String, String> metadata)
+  public static void write(
+      Path file, int round, Parameters parameters, Map<String, String> metadata)
       throws IOException {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode meta = root.putObject("__metadata__");
@@ -90,8 +91,8 @@ public final class Checkpoint {
   }
 
   /**
-   * Reads a checkpoint written by {@link #write}; the layout is the file's (tensors in the order
-   * of their data).
+   * Reads a checkpoint written by {@link #write}; the layout is the file's (tensors in the order of
+   * their data).
    *
    * @param file the file
    * @return the round and the model
@@ -105,8 +106,8 @@ public final class Checkpoint {
     }
     long headerLen = buf.getLong();
     if (headerLen <= 0 || headerLen > bytes.length - 8) {
-      throw new IllegalArgumentException(file + ": not a checkpoint (header length " + headerLen
-          + ")");
+      throw new IllegalArgumentException(
+          file + ": not a checkpoint (header length " + headerLen + ")");
     }
     JsonNode root = JSON.readTree(new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8));
     String roundText = root.path("__metadata__").path(ROUND).asText("");
@@ -117,11 +118,13 @@ public final class Checkpoint {
       throw new IllegalArgumentException(file + ": no round in the metadata ('" + roundText + "')");
     }
     List<Map.Entry<String, JsonNode>> tensors = new ArrayList<>();
-    root.fields().forEachRemaining(e -> {
-      if (!e.getKey().equals("__metadata__")) {
-        tensors.add(e);
-      }
-    });
+    root.fields()
+        .forEachRemaining(
+            e -> {
+              if (!e.getKey().equals("__metadata__")) {
+                tensors.add(e);
+              }
+            });
     tensors.sort(Comparator.comparingLong(e -> e.getValue().path("data_offsets").path(0).asLong()));
     List<TensorSpec> specs = new ArrayList<>();
     for (Map.Entry<String, JsonNode> e : tensors) {
@@ -138,8 +141,12 @@ public final class Checkpoint {
     ParameterLayout layout = new ParameterLayout(specs);
     long dataStart = 8 + headerLen;
     if (dataStart + 2L * layout.totalSize() != bytes.length) {
-      throw new IllegalArgumentException(file + ": " + (bytes.length - dataStart)
-          + " data bytes, the header describes " + 2L * layout.totalSize());
+      throw new IllegalArgumentException(
+          file
+              + ": "
+              + (bytes.length - dataStart)
+              + " data bytes, the header describes "
+              + 2L * layout.totalSize());
     }
     buf.position((int) dataStart);
     float[] values = new float[layout.totalSize()];

@@ -70,7 +70,9 @@ public final class EvaluateEvery implements Strategy {
 
   @Override
   public AggregateResult aggregateFit(
-      int round, Parameters global, List<Map.Entry<String, FitRes>> results,
+      int round,
+      Parameters global,
+      List<Map.Entry<String, FitRes>> results,
       List<ClientFailure> failures) {
     return inner.aggregateFit(round, global, results, failures);
   }

@@ -12,9 +12,14 @@ final class Machine {
 
   /** E.g. {@code 2 cores, Intel Xeon ..., Linux 6.1 amd64, Java 17.0.12}. */
   static String describe() {
-    return String.format(Locale.ROOT, "%d cores, %s, %s %s %s, Java %s",
-        Runtime.getRuntime().availableProcessors(), cpu(), System.getProperty("os.name"),
-        System.getProperty("os.version"), System.getProperty("os.arch"),
+    return String.format(
+        Locale.ROOT,
+        "%d cores, %s, %s %s %s, Java %s",
+        Runtime.getRuntime().availableProcessors(),
+        cpu(),
+        System.getProperty("os.name"),
+        System.getProperty("os.version"),
+        System.getProperty("os.arch"),
         System.getProperty("java.version"));
   }
 

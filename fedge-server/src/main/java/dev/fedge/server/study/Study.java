@@ -25,7 +25,11 @@ public final class Study {
    * @param report the report to rebuild after each cell, or null for none
    * @param out progress lines
    */
-  public Study(StudySettings settings, Path results, String command, AccuracyReport report,
+  public Study(
+      StudySettings settings,
+      Path results,
+      String command,
+      AccuracyReport report,
       Consumer<String> out) {
     this.runner = new CellRunner(settings, results, workFolder(results), command, out);
     this.report = report;

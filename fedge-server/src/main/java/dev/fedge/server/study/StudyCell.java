@@ -5,9 +5,9 @@ import java.util.Locale;
 
 /**
  * One unit of the study: an algorithm on a partition with a seed. Its files live under {@code
- * results/<partition folder>/}: {@code <algorithm>-s<seed>.csv} (one row per round), {@code
- * .json} (exact settings and the history of its runs) and, while unfinished, {@code
- * .ckpt.safetensors} (the global model after the last round, float16).
+ * results/<partition folder>/}: {@code <algorithm>-s<seed>.csv} (one row per round), {@code .json}
+ * (exact settings and the history of its runs) and, while unfinished, {@code .ckpt.safetensors}
+ * (the global model after the last round, float16).
  *
  * @param algorithm strategy name ({@code fedavg}, {@code local-only}, ...)
  * @param partition partition spec ({@code shards:2}, {@code dirichlet:0.1}, {@code iid})

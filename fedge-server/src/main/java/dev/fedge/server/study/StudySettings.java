@@ -21,8 +21,8 @@ import java.util.Map;
  * @param trainLimit first N training images only (0 = all)
  * @param testLimit first N test images for the central evaluation (0 = all)
  * @param clientTestLimit test images each client evaluates its personal model on (local-only)
- * @param evalEvery local-only evaluates its clients' models every this many rounds, and at the
- *     last round
+ * @param evalEvery local-only evaluates its clients' models every this many rounds, and at the last
+ *     round
  * @param threads PyTorch threads (does not change the results' meaning; not compared on resume)
  * @param dataDir data folder
  */
@@ -75,8 +75,8 @@ public record StudySettings(
    * evaluates every 5 rounds on 1,000 test images per client.
    */
   public static StudySettings full() {
-    return new StudySettings("fashion-mnist", "cnn", 100, 0.1, 5, 50, 0.01, 0.9, 50, 0, 0, 1000,
-        5, 2, Path.of("data"));
+    return new StudySettings(
+        "fashion-mnist", "cnn", 100, 0.1, 5, 50, 0.01, 0.9, 50, 0, 0, 1000, 5, 2, Path.of("data"));
   }
 
   /**
@@ -84,8 +84,22 @@ public record StudySettings(
    * test images, 5 rounds; local-only evaluates every 2 rounds on 500 test images per client.
    */
   public static StudySettings quick() {
-    return new StudySettings("fashion-mnist", "cnn", 20, 0.25, 1, 50, 0.01, 0.9, 5, 6000, 2000,
-        500, 2, 2, Path.of("data"));
+    return new StudySettings(
+        "fashion-mnist",
+        "cnn",
+        20,
+        0.25,
+        1,
+        50,
+        0.01,
+        0.9,
+        5,
+        6000,
+        2000,
+        500,
+        2,
+        2,
+        Path.of("data"));
   }
 
   /** Clients sampled per round (local-only trains all). */
@@ -94,8 +108,8 @@ public record StudySettings(
   }
 
   /**
-   * The settings that define the results (everything but threads and the data folder), as stored
-   * in each cell's JSON and compared on resume.
+   * The settings that define the results (everything but threads and the data folder), as stored in
+   * each cell's JSON and compared on resume.
    */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -124,8 +138,9 @@ public record StudySettings(
    */
   public SimulationConfig simulationConfig(StudyCell cell, Path out) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", cell.algorithm() + "-" + StudyCell.folderName(cell.partition()) + "-s"
-        + cell.seed());
+    m.put(
+        "name",
+        cell.algorithm() + "-" + StudyCell.folderName(cell.partition()) + "-s" + cell.seed());
     m.put("dataset", dataset);
     m.put("model", model);
     m.put("strategy", cell.algorithm());

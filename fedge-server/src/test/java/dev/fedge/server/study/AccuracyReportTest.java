@@ -21,14 +21,20 @@ class AccuracyReportTest {
     StudyCell cell = new StudyCell(algorithm, partition, 1);
     MetricsCsv csv = new MetricsCsv(cell.csv(results));
     for (int i = 0; i < acc.length; i++) {
-      csv.append(new MetricsCsv.Row(i + 1, acc[i], 1.0, Double.NaN, Double.NaN, 0.5, 10, 0,
-          20.0));
+      csv.append(new MetricsCsv.Row(i + 1, acc[i], 1.0, Double.NaN, Double.NaN, 0.5, 10, 0, 20.0));
     }
-    CellRecord rec = new CellRecord(cell, SETTINGS.toMap(), 0, false, List.of(), List.of())
-        .withRun(new CellRecord.Segment("./fedge bench accuracy --cells " + algorithm + ":"
-            + partition, "2 cores, test", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", 1, 0),
-            0)
-        .afterRound(acc.length, "2026-01-01T01:00:00Z", acc.length >= SETTINGS.rounds());
+    CellRecord rec =
+        new CellRecord(cell, SETTINGS.toMap(), 0, false, List.of(), List.of())
+            .withRun(
+                new CellRecord.Segment(
+                    "./fedge bench accuracy --cells " + algorithm + ":" + partition,
+                    "2 cores, test",
+                    "2026-01-01T00:00:00Z",
+                    "2026-01-01T00:00:00Z",
+                    1,
+                    0),
+                0)
+            .afterRound(acc.length, "2026-01-01T01:00:00Z", acc.length >= SETTINGS.rounds());
     rec.write(cell.json(results));
   }
 
@@ -93,8 +99,12 @@ class AccuracyReportTest {
     report.write();
 
     String md = Files.readString(file);
-    assertTrue(md.contains(AccuracyReport.NOTES_START + "\nFedNTD's loss was checked.\n"
-        + AccuracyReport.NOTES_END), md);
+    assertTrue(
+        md.contains(
+            AccuracyReport.NOTES_START
+                + "\nFedNTD's loss was checked.\n"
+                + AccuracyReport.NOTES_END),
+        md);
     assertTrue(md.contains("| fedntd | 65.00 *(r2/50)* | 65.00 |"), md);
     assertTrue(md.contains("| iid | fedntd 65.00 *(r2/50)* | not run | n/a | +5.00 |"), md);
   }

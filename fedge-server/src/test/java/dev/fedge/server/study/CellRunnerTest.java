@@ -18,8 +18,22 @@ import org.junit.jupiter.api.io.TempDir;
 class CellRunnerTest {
 
   private static StudySettings tiny(int rounds) {
-    return new StudySettings("fashion-mnist", "cnn", 4, 0.5, 1, 50, 0.02, 0.5, rounds, 400, 200,
-        100, 2, 2, Path.of("data"));
+    return new StudySettings(
+        "fashion-mnist",
+        "cnn",
+        4,
+        0.5,
+        1,
+        50,
+        0.02,
+        0.5,
+        rounds,
+        400,
+        200,
+        100,
+        2,
+        2,
+        Path.of("data"));
   }
 
   /** Stands for a process killed right after a round's files were written. */
@@ -49,18 +63,21 @@ class CellRunnerTest {
     StudyCell cell = new StudyCell("fedavg", "iid", 1);
     Path results = dir.resolve("results");
     List<String> lines = new ArrayList<>();
-    CellRunner first = runner(tiny(3), dir, lines).afterRound(r -> {
-      if (r.round() == 2) {
-        throw new Killed(2);
-      }
-    });
+    CellRunner first =
+        runner(tiny(3), dir, lines)
+            .afterRound(
+                r -> {
+                  if (r.round() == 2) {
+                    throw new Killed(2);
+                  }
+                });
     assertThrows(Killed.class, () -> first.run(cell));
     assertEquals(List.of(1, 2), roundsInFile(cell.csv(results)));
     assertEquals(2, Checkpoint.read(cell.checkpoint(results)).round());
     assertFalse(CellRecord.read(cell.json(results)).complete());
     // the kill came after the CSV row of round 3 but before its checkpoint
-    new MetricsCsv(cell.csv(results)).append(
-        new MetricsCsv.Row(3, 0.999, 0.01, Double.NaN, Double.NaN, 0.01, 99, 0, 1.0));
+    new MetricsCsv(cell.csv(results))
+        .append(new MetricsCsv.Row(3, 0.999, 0.01, Double.NaN, Double.NaN, 0.01, 99, 0, 1.0));
 
     CellRecord record = runner(tiny(3), dir, lines).run(cell);
 
@@ -87,8 +104,10 @@ class CellRunnerTest {
     List<String> lines = new ArrayList<>();
 
     runner(tiny(1), dir, lines).run(cell);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> runner(tiny(2), dir, new ArrayList<>()).run(cell));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> runner(tiny(2), dir, new ArrayList<>()).run(cell));
 
     assertEquals(csv, Files.readString(cell.csv(results)));
     assertEquals(List.of("[fedntd shards:2 s1] complete (1 rounds), skipped"), lines);
@@ -99,9 +118,12 @@ class CellRunnerTest {
   void withoutACheckpointAnUnfinishedCellStartsOver(@TempDir Path dir) throws Exception {
     StudyCell cell = new StudyCell("fedavg", "iid", 1);
     Path results = dir.resolve("results");
-    CellRunner first = runner(tiny(2), dir, new ArrayList<>()).afterRound(r -> {
-      throw new Killed(r.round());
-    });
+    CellRunner first =
+        runner(tiny(2), dir, new ArrayList<>())
+            .afterRound(
+                r -> {
+                  throw new Killed(r.round());
+                });
     assertThrows(Killed.class, () -> first.run(cell));
     Files.delete(cell.checkpoint(results));
     List<String> lines = new ArrayList<>();
@@ -118,11 +140,14 @@ class CellRunnerTest {
       throws Exception {
     StudyCell cell = new StudyCell("local-only", "shards:2", 1);
     Path results = dir.resolve("results");
-    CellRunner first = runner(tiny(3), dir, new ArrayList<>()).afterRound(r -> {
-      if (r.round() == 1) {
-        throw new Killed(1);
-      }
-    });
+    CellRunner first =
+        runner(tiny(3), dir, new ArrayList<>())
+            .afterRound(
+                r -> {
+                  if (r.round() == 1) {
+                    throw new Killed(1);
+                  }
+                });
     assertThrows(Killed.class, () -> first.run(cell));
     assertFalse(Files.exists(cell.checkpoint(results)));
 

@@ -13,8 +13,10 @@ class CellSelectionTest {
   void pairsKeepTheirPartitionsColon() {
     List<StudyCell> cells = CellSelection.parse("fedavg:shards:2, fedntd:dirichlet:0.1", 1);
 
-    assertEquals(List.of(new StudyCell("fedavg", "shards:2", 1),
-        new StudyCell("fedntd", "dirichlet:0.1", 1)), cells);
+    assertEquals(
+        List.of(
+            new StudyCell("fedavg", "shards:2", 1), new StudyCell("fedntd", "dirichlet:0.1", 1)),
+        cells);
   }
 
   @Test
@@ -22,9 +24,13 @@ class CellSelectionTest {
     List<StudyCell> cells = CellSelection.parse(null, 1);
 
     assertEquals(18, cells.size());
-    assertEquals(List.of(new StudyCell("fedavg", "shards:2", 1),
-        new StudyCell("fedntd", "shards:2", 1), new StudyCell("local-only", "shards:2", 1),
-        new StudyCell("fedavg", "dirichlet:0.1", 1), new StudyCell("fedntd", "dirichlet:0.1", 1)),
+    assertEquals(
+        List.of(
+            new StudyCell("fedavg", "shards:2", 1),
+            new StudyCell("fedntd", "shards:2", 1),
+            new StudyCell("local-only", "shards:2", 1),
+            new StudyCell("fedavg", "dirichlet:0.1", 1),
+            new StudyCell("fedntd", "dirichlet:0.1", 1)),
         cells.subList(0, 5));
     assertEquals("iid", cells.get(17).partition());
   }
@@ -46,21 +52,24 @@ class CellSelectionTest {
 
   @Test
   void badItemsAreNamedInOneLine() {
-    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-        () -> CellSelection.parse("fedavgx:shards:2", 1));
-    IllegalArgumentException partition = assertThrows(IllegalArgumentException.class,
-        () -> CellSelection.parse("fedavg:shards:x", 1));
-    IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
-        () -> CellSelection.parse("fedavg:iid,,fedntd:iid", 1));
-    IllegalArgumentException key = assertThrows(IllegalArgumentException.class,
-        () -> CellSelection.parse("strategy=fedavg", 1));
-    IllegalArgumentException seeds = assertThrows(IllegalArgumentException.class,
-        () -> CellSelection.parse("all", 0));
+    IllegalArgumentException unknown =
+        assertThrows(
+            IllegalArgumentException.class, () -> CellSelection.parse("fedavgx:shards:2", 1));
+    IllegalArgumentException partition =
+        assertThrows(
+            IllegalArgumentException.class, () -> CellSelection.parse("fedavg:shards:x", 1));
+    IllegalArgumentException empty =
+        assertThrows(
+            IllegalArgumentException.class, () -> CellSelection.parse("fedavg:iid,,fedntd:iid", 1));
+    IllegalArgumentException key =
+        assertThrows(
+            IllegalArgumentException.class, () -> CellSelection.parse("strategy=fedavg", 1));
+    IllegalArgumentException seeds =
+        assertThrows(IllegalArgumentException.class, () -> CellSelection.parse("all", 0));
 
     assertTrue(unknown.getMessage().contains("unknown algorithm 'fedavgx'"), unknown.getMessage());
     assertTrue(unknown.getMessage().contains("fedntd"), unknown.getMessage());
-    assertTrue(partition.getMessage().contains("bad partition 'shards:x'"),
-        partition.getMessage());
+    assertTrue(partition.getMessage().contains("bad partition 'shards:x'"), partition.getMessage());
     assertTrue(empty.getMessage().contains("empty item"), empty.getMessage());
     assertTrue(key.getMessage().contains("unknown key 'strategy'"), key.getMessage());
     assertTrue(seeds.getMessage().contains("--seeds"), seeds.getMessage());
@@ -74,9 +83,11 @@ class CellSelectionTest {
     StudyCell cell = new StudyCell("FedNTD", "dirichlet:0.1", 3);
 
     assertEquals("fedntd", cell.algorithm());
-    assertEquals(java.nio.file.Path.of("r/dirichlet-0.1/fedntd-s3.csv"),
+    assertEquals(
+        java.nio.file.Path.of("r/dirichlet-0.1/fedntd-s3.csv"),
         cell.csv(java.nio.file.Path.of("r")));
-    assertEquals("fedntd-s3.ckpt.safetensors",
+    assertEquals(
+        "fedntd-s3.ckpt.safetensors",
         cell.checkpoint(java.nio.file.Path.of("r")).getFileName().toString());
   }
 }

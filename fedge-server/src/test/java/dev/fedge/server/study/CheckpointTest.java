@@ -35,9 +35,11 @@ class CheckpointTest {
 
   @Test
   void roundTripKeepsTheLayoutTheRoundAndThreeDigits(@TempDir Path dir) throws Exception {
-    ParameterLayout layout = ParameterLayout.of(new TensorSpec("conv.weight", new int[] {4, 1, 3,
-        3}), new TensorSpec("conv.bias", new int[] {4}), new TensorSpec("fc.weight",
-        new int[] {10, 36}));
+    ParameterLayout layout =
+        ParameterLayout.of(
+            new TensorSpec("conv.weight", new int[] {4, 1, 3, 3}),
+            new TensorSpec("conv.bias", new int[] {4}),
+            new TensorSpec("fc.weight", new int[] {10, 36}));
     float[] v = new float[layout.totalSize()];
     SplittableRandom rnd = new SplittableRandom(3);
     for (int i = 0; i < v.length; i++) {
@@ -62,8 +64,11 @@ class CheckpointTest {
   @Test
   void aTruncatedFileIsRejectedNamingIt(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("c.ckpt.safetensors");
-    Checkpoint.write(file, 1, new Parameters(ParameterLayout.of(new TensorSpec("w",
-        new int[] {8})), new float[8]), Map.of());
+    Checkpoint.write(
+        file,
+        1,
+        new Parameters(ParameterLayout.of(new TensorSpec("w", new int[] {8})), new float[8]),
+        Map.of());
     byte[] bytes = Files.readAllBytes(file);
     Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 2));
 
