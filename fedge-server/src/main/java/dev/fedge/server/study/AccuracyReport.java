@@ -146,7 +146,9 @@ public final class AccuracyReport {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     for (String p : partitions(cells)) {
-      plot(cells, p).write(dir.resolve(plotName(p)));
+      if (hasData(cells, p)) {
+        plot(cells, p).write(dir.resolve(plotName(p)));
+      }
     }
     Files.writeString(file, render(cells, keptNotes()), StandardCharsets.UTF_8);
   }
@@ -331,11 +333,15 @@ public final class AccuracyReport {
 
     sb.append("## Accuracy per round\n\n");
     for (String p : parts) {
-      sb.append("![test accuracy per round on ")
-          .append(p)
-          .append("](")
-          .append(plotName(p))
-          .append(")\n\n");
+      if (hasData(cells, p)) {
+        sb.append("![test accuracy per round on ")
+            .append(p)
+            .append("](")
+            .append(plotName(p))
+            .append(")\n\n");
+      } else {
+        sb.append("`").append(p).append("`: no cell has run yet.\n\n");
+      }
     }
 
     sb.append("## How it was run\n\n");
@@ -413,6 +419,24 @@ public final class AccuracyReport {
               c.meanSeconds(),
               String.join("; ", runs)));
     }
+    List<String> remaining = new ArrayList<>();
+    for (String p : CellSelection.PARTITIONS) {
+      for (String a : CellSelection.ALGORITHMS) {
+        List<CellData> seeds = of(cells, a, p);
+        int rounds = seeds.stream().mapToInt(c -> c.rows().size()).min().orElse(0);
+        int target = seeds.isEmpty() ? 0 : seeds.get(0).target();
+        if (seeds.isEmpty()) {
+          remaining.add(a + ":" + p + " (not run)");
+        } else if (rounds < target) {
+          remaining.add(a + ":" + p + " (" + rounds + "/" + target + " rounds)");
+        }
+      }
+    }
+    sb.append("\nStill to run: ")
+        .append(remaining.isEmpty() ? "nothing." : String.join(", ", remaining) + ".")
+        .append(
+            " Rerunning `./fedge bench accuracy` (or with `--cells` for a part) completes them;")
+        .append(" complete cells are skipped.\n");
     sb.append("\nFiles: `<partition>/<algorithm>-s<seed>.csv` (one row per round: ")
         .append("`")
         .append(MetricsCsv.HEADER)
@@ -486,28 +510,27 @@ public final class AccuracyReport {
         + ")";
   }
 
+  private static boolean hasData(List<CellData> cells, String partition) {
+    return cells.stream()
+        .anyMatch(c -> c.record().cell().partition().equals(partition) && !c.rows().isEmpty());
+  }
+
+  /** The study's partitions, then any other found, in a stable order. */
   private static List<String> partitions(List<CellData> cells) {
     Set<String> found = new LinkedHashSet<>();
     cells.forEach(c -> found.add(c.record().cell().partition()));
-    List<String> out = new ArrayList<>();
-    for (String p : CellSelection.PARTITIONS) {
-      if (found.remove(p)) {
-        out.add(p);
-      }
-    }
+    List<String> out = new ArrayList<>(CellSelection.PARTITIONS);
+    found.removeAll(CellSelection.PARTITIONS);
     out.addAll(new TreeMap<String, Boolean>(toMap(found)).keySet());
     return out;
   }
 
+  /** The study's algorithms, then any other found, in a stable order. */
   private static List<String> algorithms(List<CellData> cells) {
     Set<String> found = new LinkedHashSet<>();
     cells.forEach(c -> found.add(c.record().cell().algorithm()));
-    List<String> out = new ArrayList<>();
-    for (String a : CellSelection.ALGORITHMS) {
-      if (found.remove(a)) {
-        out.add(a);
-      }
-    }
+    List<String> out = new ArrayList<>(CellSelection.ALGORITHMS);
+    found.removeAll(CellSelection.ALGORITHMS);
     out.addAll(new TreeMap<String, Boolean>(toMap(found)).keySet());
     return out;
   }

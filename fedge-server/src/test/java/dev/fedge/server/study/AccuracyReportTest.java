@@ -105,7 +105,12 @@ class AccuracyReportTest {
                 + "\nFedNTD's loss was checked.\n"
                 + AccuracyReport.NOTES_END),
         md);
-    assertTrue(md.contains("| fedntd | 65.00 *(r2/50)* | 65.00 |"), md);
+    assertTrue(md.contains("| fedntd | not run | | not run | | 65.00 *(r2/50)* | 65.00 |"), md);
+    assertTrue(md.contains("fedavg:iid (2/50 rounds)"), md);
+    assertTrue(md.contains("local-only:shards:2 (not run)"), md);
+    assertTrue(md.contains("`shards:2`: no cell has run yet."), md);
+    assertTrue(Files.exists(dir.resolve("accuracy-iid.svg")));
+    assertTrue(!Files.exists(dir.resolve("accuracy-shards-2.svg")));
     assertTrue(md.contains("| iid | fedntd 65.00 *(r2/50)* | not run | n/a | +5.00 |"), md);
   }
 }
