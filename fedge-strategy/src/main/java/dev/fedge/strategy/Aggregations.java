@@ -481,13 +481,36 @@ public final class Aggregations {
     return adaptiveStep(global, average, null, v, eta, 0, 0, tau, SecondMoment.ADAGRAD);
   }
 
-  private enum SecondMoment {
+  /**
+   * How an adaptive server optimiser (Reddi et al. 2021) moves its second moment {@code v} with
+   * the squared pseudo-gradient {@code Δ²}: the one rule FedAdam, FedYogi and FedAdagrad differ in.
+   */
+  public enum SecondMoment {
+    /** Adam: {@code v = β2·v + (1-β2)·Δ²}. */
     ADAM,
+    /** Yogi: {@code v = v - (1-β2)·Δ²·sign(v - Δ²)}. */
     YOGI,
+    /** Adagrad: {@code v = v + Δ²} (β2 unused). */
     ADAGRAD
   }
 
-  private static float[] adaptiveStep(
+  /**
+   * One adaptive server step (Reddi et al. 2021, Algorithm 2, without bias correction): {@code Δ =
+   * avg - w}, {@code m = β1·m + (1-β1)·Δ} (or {@code m = Δ} without a first-moment buffer), {@code
+   * v} by the rule, {@code w' = w + η·m / (√v + τ)}.
+   *
+   * @param global the current global model {@code w}
+   * @param average the round's weighted average
+   * @param m first moment, updated in place, or null to use {@code Δ} itself (β1 = 0)
+   * @param v second moment, updated in place
+   * @param eta server learning rate η
+   * @param beta1 β1 (unused when {@code m} is null)
+   * @param beta2 β2 (unused by {@link SecondMoment#ADAGRAD})
+   * @param tau adaptivity τ &gt; 0
+   * @param rule the second-moment rule
+   * @return the new global model
+   */
+  static float[] adaptiveStep(
       float[] global, float[] average, float[] m, float[] v, double eta, double beta1,
       double beta2, double tau, SecondMoment rule) {
     sameLength("average", global.length, average.length);

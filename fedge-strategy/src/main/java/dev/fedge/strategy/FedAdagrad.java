@@ -1,6 +1,5 @@
 package dev.fedge.strategy;
 
-import dev.fedge.api.Parameters;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,17 +33,8 @@ public class FedAdagrad extends FedOpt {
 
   /** {@inheritDoc} */
   @Override
-  public String name() {
-    return "fedadagrad";
-  }
-
-  /** One Adagrad step from the global model along the pseudo-gradient. */
-  @Override
-  protected float[] serverUpdate(int round, Parameters global, float[] combined) {
-    if (v == null || v.length != combined.length) {
-      v = new float[combined.length];
-    }
-    return Aggregations.adagradStep(global.values(), combined, v, eta, tau);
+  protected Aggregations.SecondMoment secondMoment() {
+    return Aggregations.SecondMoment.ADAGRAD;
   }
 
   /** {@inheritDoc} */

@@ -1,7 +1,5 @@
 package dev.fedge.strategy;
 
-import dev.fedge.api.Parameters;
-
 /**
  * FedAdam: Adam on the server over the round's pseudo-gradient {@code Δ = avg − w}: {@code m =
  * β1·m + (1−β1)·Δ}, {@code v = β2·v + (1−β2)·Δ²}, {@code w' = w + η·m / (√v + τ)}. Defaults as
@@ -41,14 +39,7 @@ public class FedAdam extends FedOpt {
 
   /** {@inheritDoc} */
   @Override
-  public String name() {
-    return "fedadam";
-  }
-
-  /** One Adam step from the global model along the pseudo-gradient. */
-  @Override
-  protected float[] serverUpdate(int round, Parameters global, float[] combined) {
-    ensureState(combined.length);
-    return Aggregations.adamStep(global.values(), combined, m, v, eta, beta1, beta2, tau);
+  protected Aggregations.SecondMoment secondMoment() {
+    return Aggregations.SecondMoment.ADAM;
   }
 }

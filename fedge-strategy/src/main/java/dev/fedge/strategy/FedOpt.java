@@ -2,14 +2,16 @@ package dev.fedge.strategy;
 
 import dev.fedge.api.Config;
 import dev.fedge.api.ConfigKeys;
+import dev.fedge.api.Parameters;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The adaptive federated optimisers' common part: the weighted average of a round gives the
  * pseudo-gradient {@code Δ = avg − w}, and an adaptive optimiser on the server (Adam, Yogi,
- * Adagrad) steps the global model along it. Subclasses implement {@link #serverUpdate} with their
- * second-moment rule.
+ * Adagrad) steps the global model along it: {@code m = β1·m + (1−β1)·Δ}, {@code v} by the
+ * optimiser's rule, {@code w' = w + η·m / (√v + τ)}. Subclasses only name their second-moment rule
+ * ({@link #secondMoment}).
  *
  * <p>Reddi, Charles, Zaheer, Garrett, Rush, Konečný, Kumar, McMahan, "Adaptive Federated
  * Optimization", ICLR 2021, <a href="https://arxiv.org/abs/2003.00295">arXiv:2003.00295</a>
@@ -37,16 +39,18 @@ public abstract class FedOpt extends FedAvg {
   /** Adaptivity τ. */
   protected final double tau;
 
-  /** First moment (null until the first update). */
-  protected float[] m;
+  private final String name;
+
+  /** First moment (null until the first update, and always with β1 = 0: m is then Δ itself). */
+  private float[] m;
 
   /** Second moment (null until the first update). */
-  protected float[] v;
+  private float[] v;
 
   /**
    * Creates the optimiser's common state; every value is checked.
    *
-   * @param name the strategy name, for error messages
+   * @param name the strategy name, returned by {@link #name()} and used in error messages
    * @param settings sampling and trainer settings
    * @param eta server learning rate η, &gt; 0
    * @param etaL client learning rate, &gt; 0, or NaN to keep the run's {@code lr}
@@ -58,12 +62,27 @@ public abstract class FedOpt extends FedAvg {
       String name, StrategySettings settings, double eta, double etaL, double beta1, double beta2,
       double tau) {
     super(settings);
+    this.name = name;
     this.eta = StrategyOptions.positive(name, "eta", eta);
     this.etaL = Double.isNaN(etaL) ? etaL : StrategyOptions.positive(name, "eta_l", etaL);
     this.beta1 = StrategyOptions.inRange(name, "beta_1", beta1, 0, 1);
     this.beta2 = StrategyOptions.inRange(name, "beta_2", beta2, 0, 1);
     this.tau = StrategyOptions.positive(name, "tau", tau);
   }
+
+  /** {@inheritDoc} */
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /**
+   * The rule by which this optimiser moves its second moment: the one thing FedAdam, FedYogi and
+   * FedAdagrad differ in.
+   *
+   * @return the second-moment rule
+   */
+  protected abstract Aggregations.SecondMoment secondMoment();
 
   /** Sends {@code eta_l} as the clients' {@code lr} when it was given. */
   @Override
@@ -72,16 +91,15 @@ public abstract class FedOpt extends FedAvg {
     return Double.isNaN(etaL) ? c : c.with(ConfigKeys.LR, etaL);
   }
 
-  /**
-   * Allocates the moment buffers on first use.
-   *
-   * @param size number of parameters
-   */
-  protected void ensureState(int size) {
-    if (v == null || v.length != size) {
-      m = new float[size];
-      v = new float[size];
+  /** One step of the optimiser from the global model along the pseudo-gradient. */
+  @Override
+  protected final float[] serverUpdate(int round, Parameters global, float[] combined) {
+    if (v == null || v.length != combined.length) {
+      m = beta1 == 0 ? null : new float[combined.length];
+      v = new float[combined.length];
     }
+    return Aggregations.adaptiveStep(
+        global.values(), combined, m, v, eta, beta1, beta2, tau, secondMoment());
   }
 
   /** {@inheritDoc} */

@@ -1,7 +1,5 @@
 package dev.fedge.strategy;
 
-import dev.fedge.api.Parameters;
-
 /**
  * FedYogi: Yogi on the server over the round's pseudo-gradient {@code Δ = avg − w}; as FedAdam but
  * the second moment moves additively, {@code v = v − (1−β2)·Δ²·sign(v − Δ²)}, which keeps it from
@@ -41,14 +39,7 @@ public class FedYogi extends FedOpt {
 
   /** {@inheritDoc} */
   @Override
-  public String name() {
-    return "fedyogi";
-  }
-
-  /** One Yogi step from the global model along the pseudo-gradient. */
-  @Override
-  protected float[] serverUpdate(int round, Parameters global, float[] combined) {
-    ensureState(combined.length);
-    return Aggregations.yogiStep(global.values(), combined, m, v, eta, beta1, beta2, tau);
+  protected Aggregations.SecondMoment secondMoment() {
+    return Aggregations.SecondMoment.YOGI;
   }
 }

@@ -43,6 +43,13 @@ public final class Strategies {
 
   private record Entry(List<String> options, Factory factory) {}
 
+  /** The constructor of an Adam-shaped optimiser: FedAdam, FedYogi. */
+  @FunctionalInterface
+  private interface AdaptiveConstructor {
+    Strategy create(
+        StrategySettings settings, double eta, double etaL, double beta1, double beta2, double tau);
+  }
+
   private static final Map<String, Entry> REGISTRY = registry();
 
   private Strategies() {}
@@ -72,31 +79,22 @@ public final class Strategies {
                     o.number("tau", FedNtd.DEFAULT_TAU),
                     o.number("beta", FedNtd.DEFAULT_BETA))));
     r.put("fednova", new Entry(List.of(), (o, s) -> new FedNova(s)));
-    List<String> adaptive = List.of("eta", "eta_l", "beta_1", "beta_2", "tau");
     r.put(
         "fedadam",
-        new Entry(
-            adaptive,
-            (o, s) ->
-                new FedAdam(
-                    s,
-                    o.number("eta", FedAdam.DEFAULT_ETA),
-                    o.number("eta_l", Double.NaN),
-                    o.number("beta_1", FedAdam.DEFAULT_BETA_1),
-                    o.number("beta_2", FedAdam.DEFAULT_BETA_2),
-                    o.number("tau", FedAdam.DEFAULT_TAU))));
+        adaptive(
+            FedAdam::new,
+            FedAdam.DEFAULT_ETA,
+            FedAdam.DEFAULT_BETA_1,
+            FedAdam.DEFAULT_BETA_2,
+            FedAdam.DEFAULT_TAU));
     r.put(
         "fedyogi",
-        new Entry(
-            adaptive,
-            (o, s) ->
-                new FedYogi(
-                    s,
-                    o.number("eta", FedYogi.DEFAULT_ETA),
-                    o.number("eta_l", Double.NaN),
-                    o.number("beta_1", FedYogi.DEFAULT_BETA_1),
-                    o.number("beta_2", FedYogi.DEFAULT_BETA_2),
-                    o.number("tau", FedYogi.DEFAULT_TAU))));
+        adaptive(
+            FedYogi::new,
+            FedYogi.DEFAULT_ETA,
+            FedYogi.DEFAULT_BETA_1,
+            FedYogi.DEFAULT_BETA_2,
+            FedYogi.DEFAULT_TAU));
     r.put(
         "fedadagrad",
         new Entry(
@@ -125,6 +123,24 @@ public final class Strategies {
             (o, s) -> new FedPav(s, o.string("local_layers", FedPav.DEFAULT_LOCAL_LAYERS))));
     r.put("local-only", new Entry(List.of(), (o, s) -> new LocalOnly(s)));
     return Collections.unmodifiableMap(r);
+  }
+
+  /**
+   * The entry of an Adam-shaped optimiser: options {@code eta}, {@code eta_l} (the run's {@code
+   * lr} when absent), {@code beta_1}, {@code beta_2} and {@code tau}, with the given defaults.
+   */
+  private static Entry adaptive(
+      AdaptiveConstructor constructor, double eta, double beta1, double beta2, double tau) {
+    return new Entry(
+        List.of("eta", "eta_l", "beta_1", "beta_2", "tau"),
+        (o, s) ->
+            constructor.create(
+                s,
+                o.number("eta", eta),
+                o.number("eta_l", Double.NaN),
+                o.number("beta_1", beta1),
+                o.number("beta_2", beta2),
+                o.number("tau", tau)));
   }
 
   /**
