@@ -9,6 +9,7 @@ import dev.fedge.server.state.EventRecord;
 import dev.fedge.server.state.StateStore;
 import dev.fedge.server.store.ModelKey;
 import dev.fedge.server.store.ModelStore;
+import dev.fedge.transport.RawUpload;
 import dev.fedge.transport.proto.DeviceFacts;
 import dev.fedge.transport.proto.DownloadModelRequest;
 import dev.fedge.transport.proto.FederationGrpc;
@@ -24,21 +25,15 @@ import dev.fedge.transport.proto.TensorSpec;
 import dev.fedge.transport.proto.UploadChunk;
 import dev.fedge.transport.proto.UploadHeader;
 import dev.fedge.transport.proto.UploadResponse;
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -114,29 +109,6 @@ class BadUploadProcessTest {
     return done.get(60, TimeUnit.SECONDS);
   }
 
-  private Status uploadRaw(String credential, byte[] message) throws Exception {
-    MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(MethodDescriptor.MethodType.CLIENT_STREAMING)
-        .setFullMethodName(FederationGrpc.getUploadResultMethod().getFullMethodName())
-        .setRequestMarshaller(new Raw())
-        .setResponseMarshaller(new Raw())
-        .build();
-    ClientCall<byte[], byte[]> call = channel.newCall(raw, CallOptions.DEFAULT);
-    CompletableFuture<Status> closed = new CompletableFuture<>();
-    Metadata md = new Metadata();
-    md.put(AUTH, "Bearer " + credential);
-    call.start(new ClientCall.Listener<>() {
-      @Override
-      public void onClose(Status status, Metadata trailers) {
-        closed.complete(status);
-      }
-    }, md);
-    call.request(1);
-    call.sendMessage(message);
-    call.halfClose();
-    return closed.get(30, TimeUnit.SECONDS);
-  }
-
   private static List<UploadChunk> chunks(UploadHeader header, byte[] data) {
     List<UploadChunk> out = new ArrayList<>();
     out.add(UploadChunk.newBuilder().setHeader(header).build());
@@ -209,7 +181,7 @@ class BadUploadProcessTest {
 
     // refusals that leave the task open (the client may send again)
     assertStatus(Status.Code.INVALID_ARGUMENT, "malformed UploadChunk message",
-        uploadRaw(cred, new byte[] {0x0a, 0x7f, 0x01, 0x02}));
+        RawUpload.send(channel, cred, new byte[] {0x0a, 0x7f, 0x01, 0x02}, Duration.ofSeconds(30)));
     byte[] half = java.util.Arrays.copyOf(model, model.length / 2);
     assertStatus(Status.Code.INVALID_ARGUMENT, "truncated upload",
         upload(cred, chunks(header(task, layout, model.length, sha), half)));
@@ -276,21 +248,5 @@ class BadUploadProcessTest {
     }
     assertTrue(server.hasLine("UploadResult refused \\(INVALID_ARGUMENT\\): update has a"
         + " non-finite value"), server::tail);
-  }
-
-  private static final class Raw implements MethodDescriptor.Marshaller<byte[]> {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
   }
 }

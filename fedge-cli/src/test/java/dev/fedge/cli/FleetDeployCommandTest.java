@@ -1,38 +1,21 @@
 package dev.fedge.cli;
 
-import static dev.fedge.cli.FleetTestSshd.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.fedge.cli.FleetTestSshd.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code fedge fleet deploy} against a real OpenSSH server on loopback. */
 @Timeout(60)
 class FleetDeployCommandTest {
 
+  @RegisterExtension static final FleetSshd sshd = new FleetSshd();
   @TempDir static Path tmp;
-  static FleetTestSshd sshd;
-  static Path inventory;
-
-  @BeforeAll
-  static void start() throws Exception {
-    sshd = FleetTestSshd.start(tmp.resolve("sshd"));
-    inventory = sshd.inventory();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (sshd != null) {
-      sshd.close();
-    }
-  }
 
   @Test
   void secondDeployCopiesNothing() throws Exception {
@@ -43,14 +26,13 @@ class FleetDeployCommandTest {
     Files.writeString(lib.resolve("djl.jar"), "fake djl");
     Path config = Files.writeString(tmp.resolve("client.yaml"), "rounds: 2\n");
     Path remote = tmp.resolve("remote");
-    String[] args = {"fleet", "deploy", "-i", inventory.toString(), "-l", "good",
-        "--known-hosts", sshd.knownHosts.toString(), "--jar", jar.toString(),
-        "--config", config.toString(), "--remote-dir", remote.toString()};
+    String[] args = {"-l", "good", "--jar", jar.toString(), "--config", config.toString(),
+        "--remote-dir", remote.toString()};
 
-    Result first = run(args);
-    Result second = run(args);
+    CliRun first = sshd.fleet("deploy", args);
+    CliRun second = sshd.fleet("deploy", args);
     Files.writeString(config, "rounds: 5\n");
-    Result third = run(args);
+    CliRun third = sshd.fleet("deploy", args);
 
     assertEquals(0, first.code(), first.err());
     assertEquals("good | CHANGED => 4 files copied, 0 unchanged\n", first.out());
@@ -69,8 +51,7 @@ class FleetDeployCommandTest {
     Files.writeString(data.resolve("labels.idx"), "labels");
     Path remote = tmp.resolve("remote-data");
 
-    Result r = run("fleet", "deploy", "-i", inventory.toString(), "-l", "good",
-        "--known-hosts", sshd.knownHosts.toString(), "--jar", jar.toString(),
+    CliRun r = sshd.fleet("deploy", "-l", "good", "--jar", jar.toString(),
         "--data", tmp.resolve("fmnist").toString(), "--remote-dir", remote.toString());
 
     assertEquals(0, r.code(), r.err());
@@ -83,7 +64,7 @@ class FleetDeployCommandTest {
   void missingJarIsInvalidInput() {
     Path missing = tmp.resolve("no.jar");
 
-    Result r = run("fleet", "deploy", "-i", inventory.toString(), "--jar", missing.toString());
+    CliRun r = sshd.fleet("deploy", "--jar", missing.toString());
 
     assertEquals(2, r.code());
     assertEquals("fedge: --jar: no such file: " + missing

@@ -1,45 +1,24 @@
 package dev.fedge.cli;
 
-import static dev.fedge.cli.FleetTestSshd.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fedge.cli.FleetTestSshd.Result;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code fedge fleet facts} against a real OpenSSH server on loopback. */
 @Timeout(60)
 class FleetFactsCommandTest {
 
-  @TempDir static Path tmp;
-  static FleetTestSshd sshd;
-  static Path inventory;
-
-  @BeforeAll
-  static void start() throws Exception {
-    sshd = FleetTestSshd.start(tmp.resolve("sshd"));
-    inventory = sshd.inventory();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (sshd != null) {
-      sshd.close();
-    }
-  }
+  @RegisterExtension static final FleetSshd sshd = new FleetSshd();
 
   @Test
   void tableHasAHeaderARowPerHostAndTheUnreachableAfter() {
-    Result r = run("fleet", "facts", "-i", inventory.toString(),
-        "--known-hosts", sshd.knownHosts.toString());
+    CliRun r = sshd.fleet("facts");
 
     assertEquals(3, r.code(), r.err());
     List<String> lines = r.out().lines().toList();
@@ -53,8 +32,7 @@ class FleetFactsCommandTest {
 
   @Test
   void jsonIsOneObjectByHost() throws Exception {
-    Result r = run("fleet", "facts", "--json", "-i", inventory.toString(), "-l", "good",
-        "--known-hosts", sshd.knownHosts.toString());
+    CliRun r = sshd.fleet("facts", "--json", "-l", "good");
 
     assertEquals(0, r.code(), r.err());
     JsonNode good = new ObjectMapper().readTree(r.out()).get("good");

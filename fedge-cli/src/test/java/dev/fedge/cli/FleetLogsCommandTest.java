@@ -1,39 +1,22 @@
 package dev.fedge.cli;
 
-import static dev.fedge.cli.FleetTestSshd.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.fedge.cli.FleetTestSshd.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code fedge fleet logs} against a real OpenSSH server on loopback. */
 @Timeout(60)
 class FleetLogsCommandTest {
 
+  @RegisterExtension static final FleetSshd sshd = new FleetSshd();
   @TempDir static Path tmp;
-  static FleetTestSshd sshd;
-  static Path inventory;
-
-  @BeforeAll
-  static void start() throws Exception {
-    sshd = FleetTestSshd.start(tmp.resolve("sshd"));
-    inventory = sshd.inventory();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (sshd != null) {
-      sshd.close();
-    }
-  }
 
   @Test
   void showsTheLastLines() throws Exception {
@@ -41,8 +24,7 @@ class FleetLogsCommandTest {
     Files.writeString(remote.resolve("fedge.log"), IntStream.rangeClosed(1, 100)
         .mapToObj(i -> "round " + i).collect(Collectors.joining("\n", "", "\n")));
 
-    Result r = run("fleet", "logs", "good", "-n", "3", "-i", inventory.toString(),
-        "--known-hosts", sshd.knownHosts.toString(), "--remote-dir", remote.toString());
+    CliRun r = sshd.fleet("logs", "good", "-n", "3", "--remote-dir", remote.toString());
 
     assertEquals(0, r.code(), r.err());
     assertEquals("good | SUCCESS | rc=0 >>\nround 98\nround 99\nround 100\n", r.out());
@@ -52,8 +34,7 @@ class FleetLogsCommandTest {
   void noLogIsAFailure() {
     Path remote = tmp.resolve("never-started");
 
-    Result r = run("fleet", "logs", "good", "-i", inventory.toString(),
-        "--known-hosts", sshd.knownHosts.toString(), "--remote-dir", remote.toString());
+    CliRun r = sshd.fleet("logs", "good", "--remote-dir", remote.toString());
 
     assertEquals(1, r.code());
     assertEquals("good | FAILED | rc=1 >>\nno log " + remote
@@ -62,7 +43,7 @@ class FleetLogsCommandTest {
 
   @Test
   void limitIsRefusedBecauseTheHostIsTheArgument() {
-    Result r = run("fleet", "logs", "good", "--limit", "edge", "-i", inventory.toString());
+    CliRun r = sshd.fleet("logs", "good", "--limit", "edge");
 
     assertEquals(2, r.code());
     assertEquals("fedge: logs takes the hosts as its HOST argument, not --limit\n", r.err());

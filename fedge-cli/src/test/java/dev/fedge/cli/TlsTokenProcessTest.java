@@ -8,6 +8,7 @@ import dev.fedge.api.DeviceFacts;
 import dev.fedge.server.store.ModelStore;
 import dev.fedge.transport.FederationClient;
 import dev.fedge.transport.FederationException;
+import dev.fedge.transport.SelfSignedCert;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

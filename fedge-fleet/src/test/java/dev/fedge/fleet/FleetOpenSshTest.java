@@ -32,7 +32,7 @@ class FleetOpenSshTest {
 
   @BeforeAll
   static void startSshd() throws Exception {
-    sshd = OpenSshd.start(Files.createDirectories(tmp.resolve("sshd")));
+    sshd = OpenSshd.start(tmp.resolve("sshd"));
     knownHosts = tmp.resolve("known_hosts");
     // only the ed25519 key is known: the client must prefer it although it would pick ecdsa first
     Files.writeString(knownHosts, sshd.knownHostsLine() + "\n");
@@ -78,13 +78,15 @@ class FleetOpenSshTest {
     assertTrue(refused.message().contains("not in known_hosts"), refused.message());
     assertTrue(refused.message().contains("--accept-new-host-keys"), refused.message());
     assertEquals(Outcome.State.OK, accepted.state(), accepted.message());
-    assertTrue(accepted.message().startsWith("added [127.0.0.1]:" + sshd.port), accepted.message());
+    assertTrue(accepted.message().startsWith("added [127.0.0.1]:" + sshd.port()),
+        accepted.message());
     List<String> lines = OpenSshd.lines(file);
     assertEquals(1, lines.size(), lines.toString());
-    assertTrue(lines.get(0).startsWith("[127.0.0.1]:" + sshd.port + " "), lines.get(0));
+    assertTrue(lines.get(0).startsWith("[127.0.0.1]:" + sshd.port() + " "), lines.get(0));
     String recordedKey = lines.get(0).split(" ")[2];
-    assertTrue(Files.readString(sshd.hostKeyEd25519Pub).contains(recordedKey)
-        || Files.readString(sshd.hostKeyEcdsaPub).contains(recordedKey), "one of the server's keys");
+    assertTrue(Files.readString(sshd.hostKeyPub("ed25519")).contains(recordedKey)
+        || Files.readString(sshd.hostKeyPub("ecdsa")).contains(recordedKey),
+        "one of the server's keys");
     assertEquals(Outcome.State.OK, again.state(), again.message());
     assertEquals(1, OpenSshd.lines(file).size(), "a known key is not recorded twice");
   }
@@ -113,7 +115,7 @@ class FleetOpenSshTest {
     Path wrong = tmp.resolve("wrong_key");
     OpenSshd.keygen("ed25519", wrong);
     Host host = Host.of("local", Map.of("ansible_host", "127.0.0.1",
-        "ansible_port", Integer.toString(sshd.port),
+        "ansible_port", Integer.toString(sshd.port()),
         "ansible_ssh_private_key_file", wrong.toString()));
 
     Outcome<String> o = runOne(options(knownHosts, false).withDefaultUser(OpenSshd.user()), host,
@@ -121,7 +123,7 @@ class FleetOpenSshTest {
 
     assertEquals(Outcome.State.UNREACHABLE, o.state());
     assertTrue(o.message().startsWith("Permission denied (publickey) for " + OpenSshd.user()
-        + "@127.0.0.1:" + sshd.port), o.message());
+        + "@127.0.0.1:" + sshd.port()), o.message());
     assertTrue(o.message().contains(wrong.toString()), o.message());
   }
 
@@ -147,7 +149,7 @@ class FleetOpenSshTest {
           "ansible_port", Integer.toString(silent.getLocalPort())));
       SshOptions opts = options(knownHosts, false)
           .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10))
-          .withIdentities(List.of(sshd.userKey))
+          .withIdentities(List.of(sshd.userKey()))
           .withDefaultUser(OpenSshd.user());
 
       List<Outcome<String>> outcomes;

@@ -12,12 +12,23 @@ import java.util.jar.Manifest;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
-/** Builds a tiny stand-in for fedge.jar: prints "fake client ARGS" and sleeps. */
-final class SleeperJars {
+/**
+ * Builds a tiny stand-in for fedge.jar: prints "fake client ARGS" and sleeps.
+ *
+ * <p>Shared with other modules' tests through fedge-fleet's test-jar.
+ */
+public final class SleeperJars {
 
   private SleeperJars() {}
 
-  static Path sleeper(Path jar) throws IOException {
+  /**
+   * Writes a runnable jar whose main class prints {@code fake client ARGS} and sleeps 5 minutes.
+   *
+   * @param jar the jar file to write
+   * @return {@code jar}
+   * @throws IOException if it cannot be compiled or written
+   */
+  public static Path sleeper(Path jar) throws IOException {
     Path src = Files.createTempDirectory("sleeper");
     Path java = src.resolve("Sleeper.java");
     Files.writeString(java, String.join("\n",
@@ -45,8 +56,13 @@ final class SleeperJars {
     return jar;
   }
 
-  /** Kills a process left running by a failed test. */
-  static void killFromPidFile(Path pidFile) throws IOException {
+  /**
+   * Kills a process left running by a failed test.
+   *
+   * @param pidFile a file holding the pid, possibly absent
+   * @throws IOException if it exists but cannot be read
+   */
+  public static void killFromPidFile(Path pidFile) throws IOException {
     if (Files.exists(pidFile)) {
       String pid = Files.readString(pidFile, StandardCharsets.UTF_8).strip();
       ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);

@@ -13,17 +13,11 @@ import dev.fedge.api.Telemetry;
 import dev.fedge.api.TensorSpec;
 import dev.fedge.transport.proto.FederationGrpc;
 import dev.fedge.transport.proto.UploadChunk;
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -337,28 +331,11 @@ class FederationServiceTest {
     ManagedChannel ch = support.channel();
     try (FederationClient client = support.registered()) {
       String credential = support.handler.clientsByCredential.keySet().iterator().next();
-      MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder()
-          .setType(MethodDescriptor.MethodType.CLIENT_STREAMING)
-          .setFullMethodName(FederationGrpc.getUploadResultMethod().getFullMethodName())
-          .setRequestMarshaller(new RawMarshaller())
-          .setResponseMarshaller(new RawMarshaller())
-          .build();
-      ClientCall<byte[], byte[]> call = ch.newCall(raw, CallOptions.DEFAULT);
-      CompletableFuture<Status> closed = new CompletableFuture<>();
-      Metadata md = new Metadata();
-      md.put(FederationService.AUTHORIZATION, "Bearer " + credential);
-      call.start(new ClientCall.Listener<>() {
-        @Override
-        public void onClose(Status status, Metadata trailers) {
-          closed.complete(status);
-        }
-      }, md);
-      call.request(1);
 
-      call.sendMessage(new byte[] {0x0a, 0x7f, 0x01, 0x02}); // header field claiming 127 bytes
-      call.halfClose();
+      // a header field claiming 127 bytes, followed by 2
+      Status status = RawUpload.send(ch, credential, new byte[] {0x0a, 0x7f, 0x01, 0x02},
+          Duration.ofSeconds(10));
 
-      Status status = closed.get(10, TimeUnit.SECONDS);
       assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode());
       assertTrue(status.getDescription().startsWith("malformed UploadChunk message: "),
           status.getDescription());
@@ -424,21 +401,5 @@ class FederationServiceTest {
     return UploadChunk.newBuilder().setHeader(Protos.toProto(new UploadHeader(
         taskId, 1, Map.of(), length, sha, "float32",
         ParameterLayout.of(new TensorSpec("w", new int[] {2})), false))).build();
-  }
-
-  private static final class RawMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
   }
 }

@@ -12,10 +12,26 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A self-signed certificate for 127.0.0.1 made with the JDK's keytool, written as PEM files. */
-record SelfSignedCert(Path cert, Path key) {
+/**
+ * A self-signed certificate for 127.0.0.1 made with the JDK's keytool, written as PEM files.
+ *
+ * <p>Shared with other modules' tests through fedge-transport's test-jar ({@code
+ * <type>test-jar</type>}).
+ *
+ * @param cert the certificate, PEM
+ * @param key its private key, PEM (PKCS#8)
+ */
+public record SelfSignedCert(Path cert, Path key) {
 
-  static SelfSignedCert create(Path dir) throws IOException, InterruptedException {
+  /**
+   * Makes a 2048-bit RSA key and certificate for {@code localhost} and 127.0.0.1, valid 2 days.
+   *
+   * @param dir folder for {@code server.p12}, {@code server.crt} and {@code server.key}
+   * @return the PEM files
+   * @throws IOException if keytool fails or a file cannot be written
+   * @throws InterruptedException if interrupted while waiting for keytool
+   */
+  public static SelfSignedCert create(Path dir) throws IOException, InterruptedException {
     Path ks = dir.resolve("server.p12");
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
     Process p = new ProcessBuilder(List.of(keytool, "-genkeypair", "-alias", "fedge",
