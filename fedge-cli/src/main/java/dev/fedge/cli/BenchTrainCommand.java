@@ -136,19 +136,21 @@ public final class BenchTrainCommand extends BaseCommand {
       out.println();
       out.printf(
           Locale.ROOT,
-          "| batch | warm-up epoch img/s | img/s (best of %d) | mean img/s | loss | RSS MiB |%n",
+          "| batch | warm-up epoch img/s | img/s (best of %d) | mean img/s | img per CPU-s"
+              + " | loss | RSS MiB |%n",
           repeats);
-      out.println("|---:|---:|---:|---:|---:|---:|");
+      out.println("|---:|---:|---:|---:|---:|---:|---:|");
       out.flush();
       for (int b : batchSizes) {
         TrainBenchmark.Result r = TrainBenchmark.run(rt, train, b, repeats);
         out.printf(
             Locale.ROOT,
-            "| %d | %,.0f | %,.0f | %,.0f | %.3f | %.0f |%n",
+            "| %d | %,.0f | %,.0f | %,.0f | %,.0f | %.3f | %.0f |%n",
             r.batchSize(),
             r.warmUpImagesPerSecond(),
             r.imagesPerSecond(),
             r.meanImagesPerSecond(),
+            r.imagesPerCpuSecond(),
             r.loss(),
             r.rssBytes() / MIB);
         out.flush();

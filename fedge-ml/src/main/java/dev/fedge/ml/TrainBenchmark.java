@@ -9,6 +9,7 @@ import dev.fedge.api.LocalTrainer;
 import dev.fedge.api.Parameters;
 import dev.fedge.data.ImageDataset;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +30,9 @@ public final class TrainBenchmark {
    * @param warmUpImagesPerSecond speed of the first epoch
    * @param imagesPerSecond speed of the fastest timed epoch
    * @param meanImagesPerSecond mean speed of the timed epochs
+   * @param imagesPerCpuSecond images per second of process CPU time (all threads) in the timed
+   *     epoch with the least CPU time: an efficiency figure that other processes on the same cores
+   *     barely change, unlike wall-clock speed
    * @param loss mean training loss of the last epoch
    * @param rssBytes resident memory after the epochs
    */
@@ -37,6 +41,7 @@ public final class TrainBenchmark {
       double warmUpImagesPerSecond,
       double imagesPerSecond,
       double meanImagesPerSecond,
+      double imagesPerCpuSecond,
       double loss,
       long rssBytes) {}
 
@@ -91,16 +96,23 @@ public final class TrainBenchmark {
     double warmUp = images.size() / seconds(t0);
     double best = 0;
     double sum = 0;
+    double bestCpu = 0;
     double loss = Double.NaN;
     for (int r = 0; r < repeats; r++) {
       long t = System.nanoTime();
+      long cpu = processCpuNanos();
       FitRes res = trainer.fit(new FitIns(start, config.with(ConfigKeys.ROUND, 2 + r)));
       double speed = images.size() / seconds(t);
+      long cpuUsed = processCpuNanos() - cpu;
       best = Math.max(best, speed);
       sum += speed;
+      if (cpu >= 0 && cpuUsed > 0) {
+        bestCpu = Math.max(bestCpu, images.size() / (cpuUsed / 1e9));
+      }
       loss = res.metric(FitRes.LOSS, Double.NaN);
     }
-    return new Result(batchSize, warmUp, best, sum / repeats, loss, ProcessMemory.rssBytes());
+    return new Result(
+        batchSize, warmUp, best, sum / repeats, bestCpu, loss, ProcessMemory.rssBytes());
   }
 
   /**
@@ -150,6 +162,15 @@ public final class TrainBenchmark {
     return tunables == null || tunables.isBlank()
         ? "glibc"
         : "glibc (GLIBC_TUNABLES=" + tunables + ")";
+  }
+
+  /** CPU time of this process (all threads), or -1 where the JVM cannot tell. */
+  private static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
   }
 
   private static double seconds(long since) {
