@@ -170,7 +170,15 @@ public final class BenchServerCommand extends BaseCommand {
     List<String> clientOut = new ArrayList<>();
     Thread clientReader = reader(cl, clientOut);
     try {
-      if (!server.waitFor(60, TimeUnit.MINUTES) || server.exitValue() != 0) {
+      long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(60);
+      while (server.isAlive() && System.nanoTime() < until) {
+        if (!cl.isAlive() && cl.exitValue() != 0) {
+          throw new ExitException(ExitException.FAILURE, "bench clients failed:\n"
+              + String.join("\n", tail(clientOut)));
+        }
+        server.waitFor(200, TimeUnit.MILLISECONDS);
+      }
+      if (server.isAlive() || server.exitValue() != 0) {
         throw new ExitException(ExitException.FAILURE, "bench server failed:\n"
             + String.join("\n", tail(serverOut)));
       }
@@ -416,21 +424,48 @@ public final class BenchServerCommand extends BaseCommand {
         CompletableFuture<byte[]> shared = uploads.putIfAbsent(key, mine);
         byte[] data;
         if (shared == null) {
-          byte[] model = c.downloadModel(task.model());
+          byte[] model = retry(name, () -> c.downloadModel(task.model()));
           data = changed(task, model);
           mine.complete(data);
         } else {
-          c.downloadModel(task.model(), (chunk, offset) -> { });
+          retry(name, () -> {
+            c.downloadModel(task.model(), (chunk, offset) -> { });
+            return null;
+          });
           data = shared.get(30, TimeUnit.MINUTES);
         }
         down.computeIfAbsent(task.round(), r -> new AtomicLong()).addAndGet(task.model().length());
-        c.uploadResult(task.taskId(), 100, Map.of(), task.codec(), task.layout(), task.delta(),
-            data);
+        retry(name, () -> {
+          c.uploadResult(task.taskId(), 100, Map.of(), task.codec(), task.layout(), task.delta(),
+              data);
+          return null;
+        });
         up.computeIfAbsent(task.round(), r -> new AtomicLong()).addAndGet(data.length);
         done++;
       }
     } catch (Exception e) {
       throw new IllegalStateException(name + ": " + e, e);
+    }
+  }
+
+  /** Runs a transfer, trying again (up to 5 times) when it fails on the way; says why. */
+  private <T> T retry(String name, java.util.concurrent.Callable<T> call) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return call.call();
+      } catch (FederationException e) {
+        boolean again = e.isTransient() || e.code() == FederationException.Code.INTERNAL
+            || e.code() == FederationException.Code.CANCELLED
+            || e.code() == FederationException.Code.DATA_LOSS;
+        synchronized (out()) {
+          out().println(name + ": attempt " + attempt + " failed: " + e);
+          out().flush();
+        }
+        if (!again || attempt >= 5) {
+          throw e;
+        }
+        Thread.sleep(500L * attempt);
+      }
     }
   }
 
