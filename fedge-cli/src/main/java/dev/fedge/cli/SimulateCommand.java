@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Run a whole federation in one process, reproducible by seed.",
-      "With no options: Fashion-MNIST, cnn, 10 IID clients, FedAvg, 5 rounds."
+      "With no options: Fashion-MNIST, cnn, 10 IID clients, FedAvg, 5 rounds of 2 local epochs."
     })
 public final class SimulateCommand extends BaseCommand {
 
@@ -60,7 +60,7 @@ public final class SimulateCommand extends BaseCommand {
   @Option(names = "--rounds", description = "Rounds (default 5).")
   Integer rounds;
 
-  @Option(names = "--local-epochs", description = "Local epochs per round (default 1).")
+  @Option(names = "--local-epochs", description = "Local epochs per round (default 2).")
   Integer localEpochs;
 
   @Option(names = "--batch-size", description = "Local batch size (default 32).")

@@ -72,7 +72,7 @@ public record SimulationConfig(
     d.put("clients", 10);
     d.put("fraction", 1.0);
     d.put("rounds", 5);
-    d.put("local-epochs", 1);
+    d.put("local-epochs", 2);
     d.put("batch-size", 32);
     d.put("lr", 0.01);
     d.put("momentum", 0.9);
