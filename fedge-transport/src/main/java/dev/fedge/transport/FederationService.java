@@ -398,7 +398,12 @@ final class FederationService {
         releasePermit();
         return;
       }
-      buffer = new byte[(int) header.totalLength()];
+      try {
+        buffer = new byte[(int) header.totalLength()];
+      } catch (OutOfMemoryError e) {
+        fail(outOfMemory());
+        return;
+      }
       digest = ModelBlob.newSha256();
       call.request(1);
     }
@@ -442,9 +447,8 @@ final class FederationService {
         }
         byte[] data = buffer;
         buffer = null;
-        UploadReceiver r = receiver;
-        receiver = null; // complete() handles its own failures: no abort afterwards
-        r.complete(data);
+        receiver.complete(data);
+        receiver = null;
         done = true;
         releasePermit();
         call.onNext(UploadResponse.newBuilder()
@@ -452,6 +456,8 @@ final class FederationService {
         call.onCompleted();
       } catch (RuntimeException e) {
         fail(asFederation(e));
+      } catch (OutOfMemoryError e) {
+        fail(outOfMemory());
       }
     }
 
@@ -501,6 +507,12 @@ final class FederationService {
   }
 
   // ---- errors --------------------------------------------------------------------------------
+
+  /** The answer when memory ran out for an upload: the client should send it again later. */
+  private static FederationException outOfMemory() {
+    return new FederationException(FederationException.Code.UNAVAILABLE,
+        "the server is out of memory for this upload; send it again later");
+  }
 
   private static FederationException invalid(String reason) {
     return new FederationException(FederationException.Code.INVALID_ARGUMENT, reason);

@@ -52,7 +52,7 @@ final class UploadPermits {
         return;
       }
     }
-    next.run();
+    next.run(); // the waiter owns the permit now, and releases it even when it fails
   }
 
   /** Permits free now (for tests). */

@@ -16,7 +16,9 @@ public interface UploadReceiver {
   void complete(byte[] data);
 
   /**
-   * The upload ended without a usable result (truncated, corrupted, cancelled).
+   * The upload ended without a usable result (truncated, corrupted, cancelled, or {@link
+   * #complete} failed). May be called after a failed {@link #complete}; the receiver keeps what
+   * it decided there.
    *
    * @param reason why
    */

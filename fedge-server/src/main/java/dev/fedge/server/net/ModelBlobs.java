@@ -10,11 +10,12 @@ import java.util.Optional;
 
 /**
  * The global models clients download, encoded once as float32 and shared by every download (so
- * serving N clients costs one encoded copy, not N). Keeps the few most recent models.
+ * serving N clients costs one encoded copy, not N). Keeps only the latest model: tasks of earlier
+ * rounds are closed, so nobody needs theirs.
  */
 final class ModelBlobs {
 
-  private static final int KEEP = 2;
+  private static final int KEEP = 1;
   private static final Float32Codec FLOAT32 = new Float32Codec();
 
   private record Entry(Parameters parameters, ModelBlob blob) {}
