@@ -111,8 +111,8 @@ class FederationProcessTest {
         rows::toString);
     assertEquals(List.of(0, 1, 2, 3), models().rounds("lab", "fmnist"));
     for (FedgeProcess c : clients) {
-      assertTrue(c.hasLine("reachable again"), c::tail);
-      assertTrue(c.hasLine("round 3: trained on 300 images"), c::tail);
+      c.awaitLine("reachable again", Duration.ofSeconds(30));
+      c.awaitLine("round 3: trained on 300 images", Duration.ofSeconds(30));
     }
     try (StateStore s = StateStore.open(state().resolve("fedge.db"))) {
       assertEquals(RunRecord.FINISHED, s.run("fmnist").orElseThrow().status());
@@ -145,7 +145,7 @@ class FederationProcessTest {
         "--name", "victim", "--backoff-max", "1s");
 
     assertEquals(0, server.awaitExit(LONG), server::tail);
-    assertTrue(back.hasLine("round 3: trained on 1500 images"), back::tail);
+    back.awaitLine("round 3: trained on 1500 images", Duration.ofSeconds(30));
     try (StateStore s = StateStore.open(state().resolve("fedge.db"))) {
       String victimId = s.devices().stream().filter(d -> d.name().equals("victim"))
           .findFirst().orElseThrow().id();

@@ -47,7 +47,7 @@ class TlsTokenProcessTest {
         "--tls-cert", cert.cert().toString(), "--tls-key", cert.key().toString(),
         "--enroll-token", "s3cret", "--data-dir", data.toString(), "--exit-when-done");
     server.awaitLine("listening on 127.0.0.1:" + port + " \\(TLS\\)", Duration.ofSeconds(60));
-    assertTrue(server.hasLine("clients must present the enrollment token"), server::tail);
+    server.awaitLine("clients must present the enrollment token", Duration.ofSeconds(10));
 
     try (FederationClient plain = FederationClient.connect(target, null);
         FederationClient noToken = FederationClient.connect(target, cert.cert())) {
@@ -72,7 +72,7 @@ class TlsTokenProcessTest {
         "--test-limit", "50", "--threads", "1", "--data-dir", data.toString());
 
     assertEquals(0, server.awaitExit(Duration.ofSeconds(180)), server::tail);
-    assertTrue(client.hasLine("connecting to " + target + " with TLS"), client::tail);
+    client.awaitLine("connecting to " + target + " with TLS", Duration.ofSeconds(30));
     assertTrue(new ModelStore(state.resolve("models")).rounds("default", "tls").contains(1));
   }
 }
