@@ -162,6 +162,23 @@ public final class ServerCommand extends BaseCommand {
       description = "Uploads held in memory at once; others wait (default ${DEFAULT-VALUE}).")
   int maxConcurrentUploads;
 
+  @Option(names = "--http-port", defaultValue = "8080",
+      description = "Port of the HTTP API, dashboard, prediction endpoint and /metrics "
+          + "(default ${DEFAULT-VALUE}; 0 picks a free port).")
+  int httpPort;
+
+  @Option(names = "--no-http", description = "Do not start the HTTP API and dashboard.")
+  boolean noHttp;
+
+  @Option(names = "--api-token", paramLabel = "TOKEN",
+      description = "Token for the API and dashboard (default: generated at first start, kept in "
+          + "<state-dir>/api-token and printed once).")
+  String apiToken;
+
+  @Option(names = "--open-predict",
+      description = "Let anyone call the prediction endpoint without the API token.")
+  boolean openPredict;
+
   @Option(names = "--exit-when-done",
       description = "Exit 0 when the run has finished (default: keep serving, wait for new runs).")
   boolean exitWhenDone;
@@ -180,6 +197,7 @@ public final class ServerCommand extends BaseCommand {
       throw new ExitException(ExitException.FAILURE, e.getMessage(), e);
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    Web web = null;
     Thread hook = new Thread(() -> {
       server.close();
       stopped.countDown();
@@ -193,7 +211,11 @@ public final class ServerCommand extends BaseCommand {
           : "clients must present the enrollment token");
       Optional<RunRecord> unfinished = server.unfinishedRun();
       RunSpec spec = unfinished.map(RunRecord::spec).orElseGet(() -> freeName(server, requested));
-      RunRecord done = server.run(spec);
+      // fail fast, with its own exit code, when the run's data set is not there
+      Datasets.load(spec.settings().getOrDefault("dataset", dataset),
+          Path.of(spec.settings().getOrDefault("data-dir", dataDir.toString())));
+      web = noHttp ? null : Web.start(server, requested, this, log);
+      RunRecord done = web == null ? server.run(spec) : web.runToEnd(spec);
       log.accept("models in " + server.models().root().resolve(done.spec().group())
           .resolve(done.spec().project()) + ", metrics in " + server.metricsFile(done.id()));
       if (!exitWhenDone) {
@@ -210,6 +232,9 @@ public final class ServerCommand extends BaseCommand {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {
         // shutting down: the hook closes the server
+      }
+      if (web != null) {
+        web.close();
       }
       if (stopped.getCount() > 0) {
         server.close();

@@ -157,7 +157,7 @@ class BadUploadProcessTest {
     int port = FederationProcessTest.freePort();
     Path state = dir.resolve("state");
     server = FedgeProcess.start("server", dir, "server", "--port", Integer.toString(port),
-        "--bind", "127.0.0.1", "--state-dir", state.toString(), "--min-clients", "1",
+        "--bind", "127.0.0.1", "--http-port", "0", "--state-dir", state.toString(), "--min-clients", "1",
         "--min-results", "1", "--rounds", "1", "--run", "bad", "--test-limit", "100",
         "--threads", "1", "--data-dir", dir.resolve("data").toString(), "--exit-when-done");
     server.awaitLine("listening on", Duration.ofSeconds(60));

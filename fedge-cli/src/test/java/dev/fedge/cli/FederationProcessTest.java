@@ -64,7 +64,7 @@ class FederationProcessTest {
       throws IOException {
     return start("server", "server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
         "--state-dir", state().toString(), "--data-dir", dir.resolve("data").toString(),
-        "--min-clients", Integer.toString(minClients), "--min-results",
+        "--http-port", "0", "--min-clients", Integer.toString(minClients), "--min-results",
         Integer.toString(minResults), "--rounds", Integer.toString(rounds),
         "--run", "fmnist", "--group", "lab", "--project", "fmnist",
         "--lr", "0.05", "--test-limit", "500", "--threads", "1",
@@ -103,6 +103,7 @@ class FederationProcessTest {
 
     assertEquals(0, server.awaitExit(LONG), server::tail);
     assertTrue(server.hasLine("accepting clients from loopback addresses only"));
+    assertTrue(server.hasLine("dashboard and API on http://127.0.0.1:"), server::tail);
     List<MetricsCsv.Row> rows = metrics();
     assertEquals(List.of(1, 2, 3), rows.stream().map(MetricsCsv.Row::round).toList());
     assertTrue(rows.get(2).accuracy() > rows.get(0).accuracy() + 0.05,

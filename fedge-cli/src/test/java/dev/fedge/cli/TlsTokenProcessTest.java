@@ -42,7 +42,7 @@ class TlsTokenProcessTest {
     Path state = dir.resolve("state");
     Path data = dir.resolve("data");
     server = FedgeProcess.start("server", dir, "server", "--port", Integer.toString(port),
-        "--bind", "127.0.0.1", "--state-dir", state.toString(), "--min-clients", "1",
+        "--bind", "127.0.0.1", "--http-port", "0", "--state-dir", state.toString(), "--min-clients", "1",
         "--rounds", "1", "--run", "tls", "--test-limit", "100", "--threads", "1",
         "--tls-cert", cert.cert().toString(), "--tls-key", cert.key().toString(),
         "--enroll-token", "s3cret", "--data-dir", data.toString(), "--exit-when-done");

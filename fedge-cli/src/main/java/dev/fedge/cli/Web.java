@@ -1,0 +1,87 @@
+package dev.fedge.cli;
+
+import dev.fedge.server.FederationServer;
+import dev.fedge.server.state.RunRecord;
+import dev.fedge.server.state.RunSpec;
+import dev.fedge.web.ApiToken;
+import dev.fedge.web.WebServer;
+import dev.fedge.web.view.DeviceStatus;
+import dev.fedge.web.view.FederationRunControl;
+import dev.fedge.web.view.SqliteServerView;
+import java.io.IOException;
+import java.util.function.Consumer;
+
+/**
+ * The HTTP face of {@code fedge server}: API, dashboard, prediction endpoint and metrics, over the
+ * server's own state. Runs go through its {@link FederationRunControl}, so the command's own run
+ * can be stopped from the API like any other.
+ */
+final class Web implements AutoCloseable {
+
+  private final FederationServer server;
+  private final SqliteServerView view;
+  private final FederationRunControl control;
+  private final WebServer web;
+
+  private Web(FederationServer server, SqliteServerView view, FederationRunControl control,
+      WebServer web) {
+    this.server = server;
+    this.view = view;
+    this.control = control;
+    this.web = web;
+  }
+
+  /** Starts the HTTP face on the command's {@code --http-port}. */
+  static Web start(FederationServer server, RunSpec template, ServerCommand cmd,
+      Consumer<String> log) throws IOException {
+    ApiToken token = ApiToken.resolve(cmd.apiToken, cmd.stateDir);
+    SqliteServerView view =
+        new SqliteServerView(server.state().file(), DeviceStatus.of(server.registry()));
+    FederationRunControl control = new FederationRunControl(server, template, view, log);
+    WebServer web;
+    try {
+      web = WebServer.builder().setView(view).setModelStore(server.models()).setToken(token)
+          .optRunControl(control).optHost(cmd.bind).optPort(cmd.httpPort)
+          .optOpenPredict(cmd.openPredict).start();
+    } catch (RuntimeException e) {
+      control.close();
+      view.close();
+      throw new ExitException(ExitException.FAILURE, "cannot start the HTTP API on port "
+          + cmd.httpPort + ": " + e.getMessage() + " (use --http-port or --no-http)", e);
+    }
+    log.accept("dashboard and API on " + web.uri()
+        + (token.generated() ? "; login link (shown once): " + web.loginUri()
+            : " (token from --api-token or " + cmd.stateDir.resolve(ApiToken.FILE) + ")"));
+    return new Web(server, view, control, web);
+  }
+
+  /**
+   * Runs a run to its end through the run control.
+   *
+   * @return the run's record when it finished
+   * @throws ExitException when it failed or was stopped
+   */
+  RunRecord runToEnd(RunSpec spec) throws InterruptedException {
+    control.start(spec);
+    control.awaitRun();
+    RunRecord rec = server.state().run(spec.id()).orElseThrow(
+        () -> new ExitException(ExitException.FAILURE, "run '" + spec.id() + "' did not start"));
+    if (RunRecord.FAILED.equals(rec.status())) {
+      throw new ExitException(ExitException.FAILURE,
+          "run '" + spec.id() + "' failed (the reason is in the log above and in the events)");
+    }
+    if (FederationRunControl.STOPPED.equals(rec.status())) {
+      throw new ExitException(ExitException.FAILURE,
+          "run '" + spec.id() + "' was stopped through the API after round "
+              + rec.completedRounds());
+    }
+    return rec;
+  }
+
+  @Override
+  public void close() {
+    control.close();
+    web.close();
+    view.close();
+  }
+}
