@@ -2,8 +2,8 @@ package dev.fedge.ml;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.fedge.api.EvaluateRes;
@@ -319,7 +319,8 @@ public final class DjlRuntime implements AutoCloseable {
     boolean prox = s.objective() == Objective.FEDPROX && s.proximalMu() > 0;
     float lr = (float) s.lr();
     float mom = (float) s.momentum();
-    float wd = (float) (s.weightDecay() + (prox ? s.proximalMu() : 0));
+    // Weight decay and FedProx's mu * w both shrink w; applied in place, scaled by lr.
+    float decay = (float) (s.lr() * (s.weightDecay() + (prox ? s.proximalMu() : 0)));
     float ntdScale = (float) (s.ntdBeta() * s.ntdTau() * s.ntdTau());
     int[] order = new int[size];
     for (int i = 0; i < size; i++) {
@@ -337,9 +338,9 @@ public final class DjlRuntime implements AutoCloseable {
         globalSet().load(start);
       }
       if (prox) {
-        // The proximal gradient mu*(w - w_g) is applied in the update as weight decay mu and a
-        // constant -mu*w_g, instead of through autograd: the same objective, no extra graph.
-        anchorSet().loadScaled(start, (float) s.proximalMu());
+        // The proximal gradient mu*(w - w_g) is applied in the update, as decay mu*w and the
+        // constant -mu*w_g (kept here times lr), instead of through autograd: same objective.
+        anchorSet().loadScaled(start, (float) (s.lr() * s.proximalMu()));
       }
       if (mom > 0) {
         momentumSet().zero();
@@ -349,8 +350,7 @@ public final class DjlRuntime implements AutoCloseable {
         batch.notTrueArray();
       }
       NDArray[] params = model.arrays();
-      // Without momentum the update never reads its state; DJL still wants an array there.
-      NDArray[] states = mom > 0 ? momentum.arrays() : params;
+      NDArray[] velocity = mom > 0 ? momentum.arrays() : null;
       NDArray[] anchors = prox ? anchor.arrays() : null;
       try (GradientCollector collector = engine.newGradientCollector()) {
         for (int epoch = 0; epoch < s.epochs(); epoch++) {
@@ -361,6 +361,13 @@ public final class DjlRuntime implements AutoCloseable {
             try (NDManager step = root.newSubManager()) {
               model.tempAttach(step);
               batch.tempAttach(step);
+              // Scalars made by in-place updates (v.muli(mom)) go to the step's manager too.
+              if (velocity != null) {
+                momentum.tempAttach(step);
+              }
+              if (prox) {
+                anchor.tempAttach(step);
+              }
               NDArray logits = network.forward(params, batch.input());
               NDArray loss = logits.logSoftmax(1).gather(batch.labelArray(), 1).mean().neg();
               NDArray objective = loss;
@@ -373,18 +380,21 @@ public final class DjlRuntime implements AutoCloseable {
                 objective = loss.add(kl.mul(ntdScale));
                 ntdSum += kl.getFloat();
               }
-              collector.backward(objective);
+              // The gradients come out multiplied by lr, which saves a pass over them.
+              collector.backward(objective.mul(lr));
               lossSum += loss.getFloat();
-              for (int i = 0; i < params.length; i++) {
-                NDArray w = params[i];
-                NDArray g = w.getGradient();
-                if (prox) {
-                  g.subi(anchors[i]);
+              JniUtils.setGradMode(false);
+              try {
+                for (int i = 0; i < params.length; i++) {
+                  update(
+                      params[i],
+                      velocity == null ? null : velocity[i],
+                      prox ? anchors[i] : null,
+                      mom,
+                      decay);
                 }
-                // In place: w -= v with v = mom * v + lr * (g + wd * w); then zeroes w's gradient.
-                w.getNDArrayInternal()
-                    .sgdUpdate(
-                        new NDList(w, g, states[i]), new NDList(w), lr, wd, 1f, -1f, mom, false);
+              } finally {
+                JniUtils.setGradMode(true);
               }
             }
             steps++;
@@ -395,6 +405,36 @@ public final class DjlRuntime implements AutoCloseable {
     } finally {
       COMPUTE.unlock();
     }
+  }
+
+  /**
+   * One SGD step in place, with the gradient already multiplied by lr ({@code g = lr * grad}):
+   * without momentum {@code w = w * (1 - decay) - g + anchor}; with momentum {@code v = mom * v + g
+   * + decay * w - anchor; w = w - v} (PyTorch's SGD for a constant lr, dampening 0). {@code decay}
+   * is {@code lr * (weight_decay + mu)} and {@code anchor} is {@code lr * mu * w_global} (FedProx)
+   * or null. Then w's gradient is zeroed for the next step.
+   */
+  static void update(NDArray w, NDArray v, NDArray anchor, float mom, float decay) {
+    NDArray g = w.getGradient();
+    if (v == null) {
+      if (decay != 0) {
+        w.muli(1 - decay);
+      }
+      w.subi(g);
+      if (anchor != null) {
+        w.addi(anchor);
+      }
+    } else {
+      v.muli(mom).addi(g);
+      if (decay != 0) {
+        v.addi(w.mul(decay));
+      }
+      if (anchor != null) {
+        v.subi(anchor);
+      }
+      w.subi(v);
+    }
+    JniUtils.zeroGrad((PtNDArray) w);
   }
 
   private static void shuffle(int[] a, SplittableRandom rnd) {
