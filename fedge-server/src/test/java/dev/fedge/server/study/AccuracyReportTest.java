@@ -73,6 +73,15 @@ class AccuracyReportTest {
     // at round 20 fedavg had 0.30 + 0.4 * 19/49
     double at20 = 100 * (0.60 - (0.30 + 0.40 * 19 / 49));
     assertTrue(md.contains(String.format(java.util.Locale.ROOT, "%+.2f (round 20)", at20)), md);
+    // mean over rounds 11..20 of fedntd (0.30 + 0.3 (r-1)/19) minus fedavg (0.30 + 0.4 (r-1)/49)
+    double last10 = 0;
+    for (int r = 11; r <= 20; r++) {
+      last10 += (0.30 + 0.30 * (r - 1) / 19) - (0.30 + 0.40 * (r - 1) / 49);
+    }
+    assertTrue(
+        md.contains(
+            String.format(java.util.Locale.ROOT, "%+.2f (rounds 11-20)", 100 * last10 / 10)),
+        md);
     assertTrue(md.contains("≥ +6 points on `shards:2`: **met (+50.00)**"), md);
     assertTrue(md.contains("FedNTD ahead of FedAvg on `shards:2`: **not met (-10.00)**"), md);
     assertTrue(md.contains("on `dirichlet:0.1`: **not measured yet**"), md);
