@@ -431,14 +431,14 @@ public final class AccuracyReport {
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %d/%d | %s%s | %s | %.1f | %s |%n",
+              "| %s | %d/%d | %s%s | %s | %s | %s |%n",
               cell.label(),
               c.rows().size(),
               c.target(),
               c.complete() ? "complete" : "partial",
               diff.isEmpty() ? "" : " (other settings: " + String.join("; ", diff) + ")",
               c.record().resumedAfter().isEmpty() ? "-" : c.record().resumedAfter().toString(),
-              c.meanSeconds(),
+              c.rows().isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f", c.meanSeconds()),
               String.join("; ", runs)));
     }
     List<String> remaining = new ArrayList<>();
