@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -121,6 +122,11 @@ class FederationProcessTest {
       assertTrue(s.devices().stream().allMatch(d -> d.facts().cores() >= 1
           && d.facts().memoryBytes() > 0 && d.telemetry() != null));
       assertEquals(3, s.rounds("fmnist").size());
+      Map<String, Double> m = s.metrics("fmnist", 2);
+      // three clients each downloaded the 1,663,370-parameter model (float32) and uploaded one
+      assertTrue(m.get("bytes_sent") >= 3 * 4 * 1_663_370.0, m.toString());
+      assertTrue(m.get("bytes_received") >= 3 * 4 * 1_663_370.0, m.toString());
+      assertTrue(m.get("aggregation_seconds") > 0, m.toString());
     }
   }
 

@@ -39,6 +39,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Coordinator implements AutoCloseable {
 
+  /**
+   * Round metric: seconds spent folding results into the aggregate and finishing it (the server's
+   * own aggregation cost, not the clients' training).
+   */
+  public static final String AGGREGATION_SECONDS = "aggregation_seconds";
+
   private final Strategy strategy;
   private final CoordinatorSettings settings;
   private final ClientPool pool;
@@ -112,12 +118,18 @@ public final class Coordinator implements AutoCloseable {
     FitAggregation aggregation = strategy.startAggregation(round, global);
     List<ClientFailure> failures = new ArrayList<>();
     List<String> participants = new ArrayList<>();
+    long[] aggregationNanos = {0};
     collect(
         round,
         instructions,
         ins -> ins.client().fit(ins.ins()),
         (clientId, res) -> {
-          aggregation.accept(clientId, res);
+          long t = System.nanoTime();
+          try {
+            aggregation.accept(clientId, res);
+          } finally {
+            aggregationNanos[0] += System.nanoTime() - t;
+          }
           participants.add(clientId);
           listener.clientSucceeded(round, clientId, res.numExamples());
         },
@@ -127,9 +139,13 @@ public final class Coordinator implements AutoCloseable {
     Parameters next = global;
     Map<String, Double> metrics = Map.of();
     if (completed) {
+      long t = System.nanoTime();
       AggregateResult agg = aggregation.finish(failures);
+      aggregationNanos[0] += System.nanoTime() - t;
       next = agg.parameters().orElse(global);
-      metrics = agg.metrics();
+      Map<String, Double> m = new java.util.LinkedHashMap<>(agg.metrics());
+      m.put(AGGREGATION_SECONDS, aggregationNanos[0] / 1e9);
+      metrics = m;
     }
 
     Optional<EvaluateRes> central = Optional.empty();

@@ -278,11 +278,14 @@ public final class FederationServer implements AutoCloseable {
           awaitClients(run);
           examples.clear();
           RoundResult r;
+          long sent0 = registry.bytesSent();
+          long received0 = registry.bytesReceived();
           try {
             r = coordinator.runRound(round, global);
           } finally {
             registry.releaseResults();
           }
+          r = withBytes(r, registry.bytesSent() - sent0, registry.bytesReceived() - received0);
           if (!r.completed()) {
             String line = String.format(Locale.ROOT,
                 "round %d incomplete: %d results, %d needed; running it again", round,
@@ -332,6 +335,20 @@ public final class FederationServer implements AutoCloseable {
           r.clientLoss(), r.trainLoss(), r.participants(), r.failures(), r.seconds()));
     }
     return csv;
+  }
+
+  /** Round metrics: model bytes sent to and update bytes received from clients this round. */
+  public static final String BYTES_SENT = "bytes_sent";
+
+  /** See {@link #BYTES_SENT}. */
+  public static final String BYTES_RECEIVED = "bytes_received";
+
+  private static RoundResult withBytes(RoundResult r, long sent, long received) {
+    Map<String, Double> m = new LinkedHashMap<>(r.metrics());
+    m.put(BYTES_SENT, (double) sent);
+    m.put(BYTES_RECEIVED, (double) received);
+    return new RoundResult(r.round(), r.completed(), r.global(), m, r.central(), r.clientEval(),
+        r.participants(), r.failures(), r.duration());
   }
 
   private void saveRound(

@@ -85,6 +85,7 @@ class CoordinatorTest {
       assertEquals(4.0, r.accuracy(), 1e-9);
       assertEquals(List.of("a", "b"), r.participants().stream().sorted().toList());
       assertTrue(r.failures().isEmpty());
+      assertTrue(r.metrics().get(Coordinator.AGGREGATION_SECONDS) >= 0, r.metrics().toString());
     }
   }
 

@@ -153,6 +153,18 @@ final class LiveUpdates implements AutoCloseable {
       for (ClientFailure f : round.failures()) {
         metrics.clientFailed(f.reason());
       }
+      Double agg = round.metrics().get("aggregation_seconds");
+      if (agg != null && Double.isFinite(agg)) {
+        metrics.aggregation(Duration.ofNanos(Math.round(agg * 1e9)));
+      }
+      Double sent = round.metrics().get("bytes_sent");
+      if (sent != null && Double.isFinite(sent)) {
+        metrics.bytesSent(sent.longValue());
+      }
+      Double received = round.metrics().get("bytes_received");
+      if (received != null && Double.isFinite(received)) {
+        metrics.bytesReceived(received.longValue());
+      }
     }
     broadcast("round", JsonViews.round(round));
   }

@@ -48,6 +48,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -62,6 +63,9 @@ import java.util.function.Consumer;
  * StateStore}, so ids and credentials survive a server restart.
  */
 public final class ClientRegistry implements FederationHandler, ClientPool, AutoCloseable {
+
+  private final AtomicLong bytesSent = new AtomicLong();
+  private final AtomicLong bytesReceived = new AtomicLong();
 
   /**
    * How the registry treats devices.
@@ -475,8 +479,20 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
 
   @Override
   public ModelBlob model(String clientId, String modelId) {
-    return blobs.byId(modelId).orElseThrow(() -> new FederationException(Code.NOT_FOUND,
+    ModelBlob blob = blobs.byId(modelId).orElseThrow(() -> new FederationException(Code.NOT_FOUND,
         "no model '" + modelId + "' (models of finished rounds are not served)"));
+    bytesSent.addAndGet(blob.length());
+    return blob;
+  }
+
+  /** Model bytes handed out for download since the server started. */
+  public long bytesSent() {
+    return bytesSent.get();
+  }
+
+  /** Update bytes received in complete uploads since the server started. */
+  public long bytesReceived() {
+    return bytesReceived.get();
   }
 
   @Override
@@ -566,6 +582,7 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
   }
 
   private void accept(Task task, UploadHeader h, byte[] data) {
+    bytesReceived.addAndGet(data.length);
     String clientId = task.owner.id();
     boolean slot = takeSlot(clientId);
     boolean delivered = false;
