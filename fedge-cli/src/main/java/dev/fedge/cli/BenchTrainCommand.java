@@ -52,7 +52,7 @@ public final class BenchTrainCommand extends BaseCommand {
 
   @Option(
       names = "--batch-sizes",
-      paramLabel = "B[,B...]",
+      paramLabel = "B",
       split = ",",
       defaultValue = "32,64,128",
       description = "Batch sizes (default ${DEFAULT-VALUE}).")

@@ -44,9 +44,9 @@ record DirectArray(NDArray array, ByteBuffer memory) {
    * @param memory direct buffer of {@code shape.size() * type.getNumOfBytes()} bytes
    */
   static DirectArray over(NDManager manager, Shape shape, DataType type, ByteBuffer memory) {
-    NDArray array = manager.create(shape, type);
-    // PtNDArray.set(direct ByteBuffer) makes the tensor use the buffer as its storage (no copy).
-    array.set(memory);
-    return new DirectArray(array, memory.order(ByteOrder.nativeOrder()));
+    ByteBuffer nativeOrder = memory.order(ByteOrder.nativeOrder());
+    // For a direct buffer, PyTorch's NDManager wraps the memory (torch::from_blob): no copy.
+    NDArray array = manager.create(nativeOrder, shape, type);
+    return new DirectArray(array, nativeOrder);
   }
 }
