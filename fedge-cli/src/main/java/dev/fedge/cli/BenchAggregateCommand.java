@@ -219,9 +219,9 @@ public final class BenchAggregateCommand extends BaseCommand {
         acceptNanos / 1e9,
         finishNanos / 1e9,
         buildNanos / 1e9,
-        heapPeakBytes() / MIB,
+        MemoryStats.heapPeakBytes() / MIB,
         live / MIB,
-        rssPeakKib() / 1024.0,
+        MemoryStats.rssPeakKib() / 1024.0,
         check);
   }
 
@@ -264,28 +264,5 @@ public final class BenchAggregateCommand extends BaseCommand {
     }
   }
 
-  /** Sum of the heap pools' peak usage: the JVM heap high-water mark (an upper bound). */
-  private static long heapPeakBytes() {
-    long sum = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-        sum += pool.getPeakUsage().getUsed();
-      }
-    }
-    return sum;
-  }
 
-  /** Peak resident set size in KiB from /proc/self/status, or -1 where there is none. */
-  private static long rssPeakKib() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return -1;
-    }
-    return -1;
-  }
 }

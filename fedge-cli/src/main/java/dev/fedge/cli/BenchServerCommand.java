@@ -16,9 +16,6 @@ import dev.fedge.transport.TaskSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -338,33 +335,12 @@ public final class BenchServerCommand extends BaseCommand {
       server.run(new RunSpec("bench", "bench", "bench", rounds, n, n, Duration.ofMinutes(30),
           codec, Map.of("strategy", "fedavg")));
     }
-    out().println("bench-memory " + rssPeakKib() + " " + heapPeakBytes());
+    out().println("bench-memory " + MemoryStats.rssPeakKib() + " " + MemoryStats.heapPeakBytes());
     out().flush();
     return 0;
   }
 
-  private static long heapPeakBytes() {
-    long sum = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-        sum += pool.getPeakUsage().getUsed();
-      }
-    }
-    return sum;
-  }
 
-  private static long rssPeakKib() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return -1;
-    }
-    return -1;
-  }
 
   // ---- clients role ----------------------------------------------------------------------------
 
