@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * FedAdagrad: Adagrad on the server over the round's pseudo-gradient {@code Δ = avg − w}: {@code v
- * = v + Δ²}, {@code w' = w + η·Δ / (√v + τ)} (β1 = 0, as Flower). Defaults as Flower's: η = 0.1,
- * τ = 1e-9.
+ * = v + Δ²}, {@code w' = w + η·Δ / (√v + τ)} (β1 = 0, as Flower). Defaults: η = 0.01, τ = 1e-3,
+ * as {@link FedAdam} and for the same reason (Flower's η = 0.1, τ = 1e-9 move every weight by about
+ * η in the first round).
  *
  * <p>Reddi et al., "Adaptive Federated Optimization", ICLR 2021, <a
  * href="https://arxiv.org/abs/2003.00295">arXiv:2003.00295</a>. See {@link FedOpt}.
@@ -14,10 +15,10 @@ import java.util.Map;
 public class FedAdagrad extends FedOpt {
 
   /** Default η. */
-  public static final double DEFAULT_ETA = 0.1;
+  public static final double DEFAULT_ETA = 0.01;
 
   /** Default τ. */
-  public static final double DEFAULT_TAU = 1e-9;
+  public static final double DEFAULT_TAU = 1e-3;
 
   /**
    * Creates FedAdagrad.

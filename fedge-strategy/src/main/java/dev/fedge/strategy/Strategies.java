@@ -21,11 +21,11 @@ import java.util.Map;
  *   <tr><td>fedprox</td><td>mu (0.01)</td></tr>
  *   <tr><td>fedntd</td><td>tau (1.0), beta (1.0)</td></tr>
  *   <tr><td>fednova</td><td>none</td></tr>
- *   <tr><td>fedadam</td><td>eta (0.1), eta_l (run lr), beta_1 (0.9), beta_2 (0.99), tau
- *       (1e-9)</td></tr>
+ *   <tr><td>fedadam</td><td>eta (0.01), eta_l (run lr), beta_1 (0.9), beta_2 (0.99), tau
+ *       (1e-3)</td></tr>
  *   <tr><td>fedyogi</td><td>eta (0.01), eta_l (run lr), beta_1 (0.9), beta_2 (0.99), tau
  *       (1e-3)</td></tr>
- *   <tr><td>fedadagrad</td><td>eta (0.1), eta_l (run lr), tau (1e-9)</td></tr>
+ *   <tr><td>fedadagrad</td><td>eta (0.01), eta_l (run lr), tau (1e-3)</td></tr>
  *   <tr><td>fedmedian</td><td>none</td></tr>
  *   <tr><td>fedtrimmedavg</td><td>beta (0.2)</td></tr>
  *   <tr><td>krum</td><td>f (0), m (1)</td></tr>

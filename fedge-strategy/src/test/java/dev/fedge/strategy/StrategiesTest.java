@@ -47,8 +47,11 @@ class StrategiesTest {
 
     assertInstanceOf(FedProx.class, prox);
     assertEquals(0.1, prox.provenance().get("mu"));
-    assertEquals(0.1, adam.provenance().get("eta"));
-    assertEquals(1e-9, adam.provenance().get("tau"));
+    assertEquals(0.01, adam.provenance().get("eta"));
+    assertEquals(1e-3, adam.provenance().get("tau"));
+    Strategy adagrad = Strategies.create("fedadagrad", Map.of("eta", "0.05"), SETTINGS);
+    assertEquals(0.05, adagrad.provenance().get("eta"));
+    assertEquals(1e-3, adagrad.provenance().get("tau"));
     assertEquals(0.01, yogi.provenance().get("eta"));
     assertEquals(1e-3, yogi.provenance().get("tau"));
     assertEquals(2, krum.provenance().get("m"));

@@ -49,6 +49,7 @@ public final class SvgPlot {
   private final String xLabel;
   private final String yLabel;
   private final List<Series> series = new ArrayList<>();
+  private final List<Level> levels = new ArrayList<>();
   private Double yMin;
   private Double yMax;
 
@@ -62,6 +63,22 @@ public final class SvgPlot {
   /** Adds a series. */
   public SvgPlot add(Series s) {
     series.add(s);
+    return this;
+  }
+
+  /**
+   * A named horizontal level, drawn dashed across the whole x range (a baseline).
+   *
+   * @param name legend label
+   * @param y the level
+   */
+  public record Level(String name, double y) {}
+
+  /** Adds a dashed horizontal level (ignored when not finite). */
+  public SvgPlot add(Level level) {
+    if (Double.isFinite(level.y())) {
+      levels.add(level);
+    }
     return this;
   }
 
@@ -88,9 +105,15 @@ public final class SvgPlot {
         }
       }
     }
+    for (Level l : levels) {
+      y0 = Math.min(y0, l.y());
+      y1 = Math.max(y1, l.y());
+    }
     if (!Double.isFinite(x0)) {
       x0 = 0;
       x1 = 1;
+    }
+    if (!Double.isFinite(y0)) {
       y0 = 0;
       y1 = 1;
     }
@@ -120,10 +143,11 @@ public final class SvgPlot {
       sb.append(f("<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
           LEFT - 6, py + 4, tick(yv)));
     }
-    int xt = (int) Math.min(10, Math.max(1, x1 - x0));
-    for (int i = 0; i <= xt; i++) {
-      double xv = x0 + (x1 - x0) * i / xt;
-      double px = LEFT + pw * i / xt;
+    double step = xStep(x0, x1, integral());
+    double first = Math.ceil(x0 / step - 1e-9);
+    for (int i = 0; (first + i) * step <= x1 + step * 1e-9; i++) {
+      double xv = (first + i) * step;
+      double px = LEFT + pw * (xv - x0) / (x1 - x0);
       sb.append(f("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>%n",
           px, TOP + ph + 18, tick(xv)));
     }
@@ -158,8 +182,47 @@ public final class SvgPlot {
       sb.append(f("<text x=\"%.1f\" y=\"%d\">%s</text>%n", LEFT + pw + 38, ly + 4,
           esc(ser.name())));
     }
+    for (int l = 0; l < levels.size(); l++) {
+      Level level = levels.get(l);
+      String color = COLORS[(series.size() + l) % COLORS.length];
+      double py = TOP + ph - ph * (Math.max(y0, Math.min(y1, level.y())) - y0) / (y1 - y0);
+      sb.append(f("<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+          + "stroke-width=\"2\" stroke-dasharray=\"6 4\"/>%n", LEFT, py, LEFT + pw, py, color));
+      int ly = TOP + 10 + (series.size() + l) * 18;
+      sb.append(f("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
+          + "stroke-width=\"3\" stroke-dasharray=\"6 4\"/>%n",
+          LEFT + pw + 12, ly, LEFT + pw + 32, ly, color));
+      sb.append(f("<text x=\"%.1f\" y=\"%d\">%s</text>%n", LEFT + pw + 38, ly + 4,
+          esc(level.name())));
+    }
     sb.append("</svg>\n");
     return sb.toString();
+  }
+
+  /** Whether every x value is a whole number (rounds): then x ticks are whole numbers too. */
+  private boolean integral() {
+    for (Series s : series) {
+      for (double x : s.xs()) {
+        if (x != Math.rint(x)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** A tick step of 1, 2 or 5 times a power of ten giving at most 10 intervals. */
+  static double xStep(double x0, double x1, boolean integral) {
+    double raw = (x1 - x0) / 10;
+    double pow = Math.pow(10, Math.floor(Math.log10(raw)));
+    double step = 10 * pow;
+    for (double m : new double[] {1, 2, 5}) {
+      if (m * pow >= raw) {
+        step = m * pow;
+        break;
+      }
+    }
+    return integral ? Math.max(1, Math.rint(step)) : step;
   }
 
   /** Writes the chart to a file. */

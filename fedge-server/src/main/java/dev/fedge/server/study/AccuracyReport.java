@@ -72,10 +72,16 @@ public final class AccuracyReport {
       rows = List.copyOf(rows);
     }
 
-    /** Rounds the cell should have. */
+    /** Rounds the cell should have ({@link StudySettings#roundsFor}). */
     public int target() {
       Object r = record.settings().get("rounds");
-      return r instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(r));
+      Object f = record.settings().get("fraction");
+      int rounds = r instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(r));
+      double fraction =
+          f == null
+              ? 1.0
+              : f instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(f));
+      return StudySettings.roundsFor(record.cell().algorithm(), rounds, fraction);
     }
 
     /** Whether all rounds are done. */
@@ -402,10 +408,12 @@ public final class AccuracyReport {
     sb.append(
         "\n"
             + "Always: SGD without weight decay, momentum buffers reset every round; strategy"
-            + " options at their defaults (fedprox mu 0.01; fedntd tau 1, beta 1; fedadam eta 0.1,"
-            + " eta_l = lr, beta_1 0.9, beta_2 0.99, tau 1e-9); central evaluation of the global"
+            + " options at their defaults (fedprox mu 0.01; fedntd tau 1, beta 1; fedadam eta 0.01,"
+            + " eta_l = lr, beta_1 0.9, beta_2 0.99, tau 1e-3); central evaluation of the global"
             + " model after every round; local-only trains every client every round (it ignores the"
-            + " sampling fraction) and evaluates every `eval-every` rounds and at the last"
+            + " sampling fraction) for `rounds` × `fraction` rounds, so that each client trains"
+            + " the local epochs the average client of a federated cell trains (each is sampled in"
+            + " `fraction` of the rounds), and evaluates every `eval-every` rounds and at its last"
             + " round.\n\n");
     sb.append("Machines:\n\n");
     for (String m : machines) {
@@ -503,6 +511,15 @@ public final class AccuracyReport {
       if (seeds.isEmpty()) {
         continue;
       }
+      if (!CellRunner.hasGlobalModel(a)) {
+        // Its few rounds are local epochs, not rounds of a federation: a dashed baseline.
+        int last = seeds.stream().mapToInt(c -> c.rows().size()).min().orElse(0);
+        plot.add(
+            new SvgPlot.Level(
+                a + " (" + last * localEpochs(seeds.get(0)) + " local epochs)",
+                mean(seeds, CellData::finalAccuracy)));
+        continue;
+      }
       int rounds = seeds.stream().mapToInt(c -> c.rows().size()).max().orElse(0);
       List<Double> xs = new ArrayList<>();
       List<Double> ys = new ArrayList<>();
@@ -521,6 +538,11 @@ public final class AccuracyReport {
               ys.stream().mapToDouble(Double::doubleValue).toArray()));
     }
     return plot;
+  }
+
+  private static int localEpochs(CellData cell) {
+    Object e = cell.record().settings().get("local-epochs");
+    return e instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(e));
   }
 
   private static String partial(List<CellData> cells, String algorithm, String partition) {

@@ -109,7 +109,8 @@ public final class CellRunner {
     }
     List<MetricsCsv.Row> rows = contiguous(csv.read());
     int done = rows.size();
-    if (record != null && record.complete() && done >= settings.rounds()) {
+    int rounds = settings.roundsFor(cell.algorithm());
+    if (record != null && record.complete() && done >= rounds) {
       out.accept(
           String.format(Locale.ROOT, "[%s] complete (%d rounds), skipped", cell.label(), done));
       return record;
@@ -144,7 +145,7 @@ public final class CellRunner {
     if (resumeAfter == 0) {
       Files.deleteIfExists(ckptFile);
     }
-    if (resumeAfter >= settings.rounds()) {
+    if (resumeAfter >= rounds) {
       CellRecord finished = record.completed(resumeAfter);
       finished.write(jsonFile);
       Files.deleteIfExists(ckptFile);
@@ -159,13 +160,13 @@ public final class CellRunner {
               "[%s] resuming after round %d of %d%s",
               cell.label(),
               resumeAfter,
-              settings.rounds(),
+              rounds,
               hasGlobalModel(cell.algorithm())
                   ? ""
                   : " (clients' own models start again from the initial model)"));
     } else {
       out.accept(
-          String.format(Locale.ROOT, "[%s] starting: %d rounds", cell.label(), settings.rounds()));
+          String.format(Locale.ROOT, "[%s] starting: %d rounds", cell.label(), rounds));
     }
     String now = now();
     CellRecord[] current = {
@@ -185,7 +186,7 @@ public final class CellRunner {
             .onRound(
                 r -> {
                   csv.append(r);
-                  boolean last = r.round() >= settings.rounds();
+                  boolean last = r.round() >= rounds;
                   if (hasGlobalModel(cell.algorithm()) && !last) {
                     Checkpoint.write(
                         ckptFile,
@@ -201,7 +202,7 @@ public final class CellRunner {
                   afterRound.roundDone(r);
                 });
     if (!hasGlobalModel(cell.algorithm())) {
-      sim.wrapStrategy(s -> new EvaluateEvery(s, settings.evalEvery(), settings.rounds()));
+      sim.wrapStrategy(s -> new EvaluateEvery(s, settings.evalEvery(), rounds));
     }
     if (resumeAfter > 0) {
       sim.resumeAfter(resumeAfter, start);

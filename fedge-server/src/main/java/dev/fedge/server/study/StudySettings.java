@@ -17,7 +17,7 @@ import java.util.Map;
  * @param batchSize local mini-batch size
  * @param lr local SGD learning rate
  * @param momentum local SGD momentum
- * @param rounds rounds per cell
+ * @param rounds rounds per federated cell (local-only runs fewer: {@link #roundsFor})
  * @param trainLimit first N training images only (0 = all)
  * @param testLimit first N test images for the central evaluation (0 = all)
  * @param clientTestLimit test images each client evaluates its personal model on (local-only)
@@ -102,6 +102,35 @@ public record StudySettings(
         Path.of("data"));
   }
 
+  /**
+   * Rounds a cell of an algorithm runs: {@link #rounds} for a federated algorithm. local-only
+   * trains every client every round, so it runs {@code rounds × fraction} rounds (at least one):
+   * each of its clients then trains the local epochs the average client of a federated cell trains
+   * (a client is sampled in {@code fraction} of the rounds), and the cell costs what a federated
+   * cell costs. In the full study: 5 rounds of 5 epochs, 25 local epochs per client.
+   *
+   * @param algorithm the cell's algorithm
+   * @return its rounds
+   */
+  public int roundsFor(String algorithm) {
+    return roundsFor(algorithm, rounds, fraction);
+  }
+
+  /**
+   * {@link #roundsFor(String)} from a cell's stored settings.
+   *
+   * @param algorithm the cell's algorithm
+   * @param rounds rounds per federated cell
+   * @param fraction fraction of clients per round
+   * @return the cell's rounds
+   */
+  public static int roundsFor(String algorithm, int rounds, double fraction) {
+    if (!algorithm.equals("local-only")) {
+      return rounds;
+    }
+    return (int) Math.max(1, Math.round(rounds * fraction));
+  }
+
   /** Clients sampled per round (local-only trains all). */
   public int perRound() {
     return (int) Math.max(1, Math.ceil(fraction * clients));
@@ -146,7 +175,7 @@ public record StudySettings(
     m.put("strategy", cell.algorithm());
     m.put("clients", clients);
     m.put("fraction", fraction);
-    m.put("rounds", rounds);
+    m.put("rounds", roundsFor(cell.algorithm()));
     m.put("local-epochs", localEpochs);
     m.put("batch-size", batchSize);
     m.put("lr", lr);

@@ -34,7 +34,8 @@ class AccuracyReportTest {
                     1,
                     0),
                 0)
-            .afterRound(acc.length, "2026-01-01T01:00:00Z", acc.length >= SETTINGS.rounds());
+            .afterRound(
+                acc.length, "2026-01-01T01:00:00Z", acc.length >= SETTINGS.roundsFor(algorithm));
     rec.write(cell.json(results));
   }
 
@@ -53,11 +54,8 @@ class AccuracyReportTest {
     fedavg[39] = 0.75; // best is not final
     cell(results, "fedavg", "shards:2", fedavg);
     cell(results, "fedntd", "shards:2", ramp(20, 0.30, 0.60));
-    double[] local = new double[50];
-    java.util.Arrays.fill(local, Double.NaN);
-    local[4] = 0.18;
-    local[49] = 0.20;
-    cell(results, "local-only", "shards:2", local);
+    // local-only runs rounds x fraction = 5 rounds (25 local epochs) and evaluates every 5
+    cell(results, "local-only", "shards:2", Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0.20);
     Path file = dir.resolve("docs/ACCURACY.md");
 
     new AccuracyReport(results, file, "Study").write();
@@ -97,8 +95,10 @@ class AccuracyReportTest {
     assertTrue(md.contains("| fedntd shards:2 s1 | 20/50 | partial |"), md);
     assertTrue(md.contains("| clients | 100 |"), md);
     String svg = Files.readString(dir.resolve("docs/accuracy-shards-2.svg"));
-    assertEquals(3, svg.split("<polyline").length - 1, "one line per algorithm");
-    assertTrue(svg.contains(">local-only<") && svg.contains(">fedntd<"), svg);
+    assertEquals(2, svg.split("<polyline").length - 1, "one line per federated algorithm");
+    assertTrue(svg.contains(">fedntd<"), svg);
+    assertTrue(svg.contains(">local-only (25 local epochs)<"), "local-only is a baseline: " + svg);
+    assertEquals(2, svg.split("stroke-dasharray").length - 1, "its dashed line and legend");
   }
 
   @Test

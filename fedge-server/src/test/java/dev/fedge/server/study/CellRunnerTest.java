@@ -140,8 +140,11 @@ class CellRunnerTest {
       throws Exception {
     StudyCell cell = new StudyCell("local-only", "shards:2", 1);
     Path results = dir.resolve("results");
+    // 6 federated rounds at fraction 0.5: local-only runs 3, the local epochs of an average client
+    assertEquals(3, tiny(6).roundsFor("local-only"));
+    assertEquals(6, tiny(6).roundsFor("fedavg"));
     CellRunner first =
-        runner(tiny(3), dir, new ArrayList<>())
+        runner(tiny(6), dir, new ArrayList<>())
             .afterRound(
                 r -> {
                   if (r.round() == 1) {
@@ -151,10 +154,11 @@ class CellRunnerTest {
     assertThrows(Killed.class, () -> first.run(cell));
     assertFalse(Files.exists(cell.checkpoint(results)));
 
-    CellRecord record = runner(tiny(3), dir, new ArrayList<>()).run(cell);
+    CellRecord record = runner(tiny(6), dir, new ArrayList<>()).run(cell);
 
     List<MetricsCsv.Row> rows = new MetricsCsv(cell.csv(results)).read();
     assertEquals(List.of(1, 2, 3), roundsInFile(cell.csv(results)));
+    assertTrue(record.complete());
     assertTrue(Double.isNaN(rows.get(0).accuracy()), "round 1 is not an evaluation round");
     assertTrue(rows.get(1).accuracy() > 0, "round 2 (every 2)");
     assertTrue(rows.get(2).accuracy() > 0, "round 3 (the last)");
