@@ -95,6 +95,32 @@ public interface Strategy {
     return Optional.empty();
   }
 
+  /**
+   * What the strategy carries from one round to the next besides the global model (FedAvgM's
+   * momentum, FedAdam's moments), as named buffers of one value per model parameter; empty for
+   * stateless strategies and before the first update. A server saves it with every round's model
+   * and hands it back through {@link #restoreState} when a run resumes, so that a restart does not
+   * reset the server-side optimiser.
+   *
+   * @return the buffers (copies), by name
+   */
+  default Map<String, float[]> state() {
+    return Map.of();
+  }
+
+  /**
+   * Continues from buffers saved from {@link #state()} after an earlier round.
+   *
+   * @param state the buffers, by name
+   * @throws IllegalArgumentException when a buffer is unknown, missing or malformed, naming it
+   */
+  default void restoreState(Map<String, float[]> state) {
+    if (!state.isEmpty()) {
+      throw new IllegalArgumentException(
+          name() + ": keeps no state between rounds, but got buffers " + state.keySet());
+    }
+  }
+
   /** The strategy's settings, saved with every model as provenance. */
   default Map<String, Object> provenance() {
     return Map.of("strategy", name());

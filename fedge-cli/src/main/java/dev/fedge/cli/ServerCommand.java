@@ -250,7 +250,11 @@ public final class ServerCommand extends BaseCommand {
           "--model: unknown model '" + model + "' (known: " + dev.fedge.ml.Models.NAMES + ")");
     }
     Map<String, String> opts = strategyOpts == null ? Map.of() : strategyOpts;
-    Strategies.create(strategy, opts, StrategySettings.defaults());
+    if (minClients < 1) {
+      throw new IllegalArgumentException("--min-clients must be >= 1, got " + minClients);
+    }
+    // with the run's sampling, so that options that depend on it (krum's f) are checked too
+    Strategies.create(strategy, opts, StrategySettings.defaults().withSampling(1.0, minClients));
     Codecs.byName(codec);
     String name = run != null ? run
         : (dataset.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + strategy).toLowerCase(Locale.ROOT);

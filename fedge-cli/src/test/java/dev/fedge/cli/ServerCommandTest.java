@@ -39,6 +39,21 @@ class ServerCommandTest {
   }
 
   @Test
+  void krum_isCheckedAgainstTheRunsMinClients() {
+    ServerCommand enough = new ServerCommand();
+    new CommandLine(enough)
+        .parseArgs("--strategy", "krum", "--strategy-opt", "f=1", "--min-clients", "5");
+    assertEquals("1", enough.requestedSpec().settings().get("strategy.f"));
+
+    CliRun few = server("--strategy", "krum", "--strategy-opt", "f=1", "--min-clients", "4");
+    assertEquals(ExitException.INVALID_INPUT, few.code());
+    assertEquals(
+        "fedge: krum: option 'f' = 1 needs more than 2f + 2 = 4 clients per round, but min"
+            + " clients is 4",
+        few.err().strip());
+  }
+
+  @Test
   void badDuration_namesOptionAndValue() {
     CliRun r = server("--round-timeout", "soon");
 

@@ -18,6 +18,7 @@ import dev.fedge.server.state.StateStore;
 import dev.fedge.server.store.MetricsCsv;
 import dev.fedge.server.store.ModelKey;
 import dev.fedge.server.store.ModelStore;
+import dev.fedge.server.store.StrategyStateFile;
 import dev.fedge.strategy.Strategies;
 import dev.fedge.strategy.StrategySettings;
 import dev.fedge.transport.TransportServer;
@@ -48,7 +49,10 @@ import java.util.stream.Collectors;
  * state file.
  *
  * <p>Strategies that keep server-side state between rounds (FedAvgM's momentum, FedAdam's
- * moments) restart that state on resume.
+ * moments) have it saved after every round, before the round is recorded, as {@code
+ * <state-dir>/strategy-state/<run>/round-<n>.safetensors}; a resumed run restores the state of the
+ * round it resumes after, so the optimiser goes on as if the server had never stopped. Older
+ * rounds' files are deleted once a newer round is recorded.
  */
 public final class FederationServer implements AutoCloseable {
 
@@ -266,6 +270,9 @@ public final class FederationServer implements AutoCloseable {
     }
     try (RunSetup setup = factory.create(run)) {
       Parameters global = startModel(run, setup, done);
+      if (resumed && done > 0) {
+        restoreStrategyState(run, setup.strategy(), done);
+      }
       MetricsCsv csv = rewriteCsv(run.id());
       Map<String, Integer> examples = new ConcurrentHashMap<>();
       RoundListener listener = listener(run, examples);
@@ -327,6 +334,42 @@ public final class FederationServer implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Where a run's strategy state after a round is kept.
+   *
+   * @param runId the run
+   * @param round the round
+   * @return the file (it may not exist)
+   */
+  public Path strategyStateFile(String runId, int round) {
+    return settings.stateDir().resolve("strategy-state").resolve(runId)
+        .resolve("round-" + round + ".safetensors");
+  }
+
+  /** Gives a resumed run's strategy the state saved after the round it resumes after, if any. */
+  private void restoreStrategyState(RunSpec run, Strategy strategy, int done) throws IOException {
+    Path file = strategyStateFile(run.id(), done);
+    if (!Files.exists(file)) {
+      return;
+    }
+    String line;
+    try {
+      StrategyStateFile.Saved saved = StrategyStateFile.read(file);
+      if (saved.round() != done) {
+        throw new IllegalArgumentException(
+            file.getFileName() + " holds the state of round " + saved.round() + ", not " + done);
+      }
+      strategy.restoreState(saved.buffers());
+      line = strategy.name() + " state " + saved.buffers().keySet() + " restored from round "
+          + done;
+    } catch (IllegalArgumentException e) {
+      line = "strategy state not restored (" + e.getMessage() + "); " + strategy.name()
+          + "'s server-side state starts again from zero";
+      state.event(EventRecord.RUN_RESUMED, run.id(), done, null, line);
+    }
+    log.accept(line);
+  }
+
   private MetricsCsv rewriteCsv(String runId) throws IOException {
     MetricsCsv csv = new MetricsCsv(metricsFile(runId));
     Files.deleteIfExists(csv.file());
@@ -362,7 +405,12 @@ public final class FederationServer implements AutoCloseable {
     provenance.put("metrics", metrics);
     provenance.put("participants", r.participants());
     Map<String, Object> manifest = models.save(run.modelKey(r.round()), r.global(), provenance);
+    Map<String, float[]> strategyState = strategy.state();
+    if (!strategyState.isEmpty()) {
+      StrategyStateFile.write(strategyStateFile(run.id(), r.round()), r.round(), strategyState);
+    }
     state.completeRound(run, r, String.valueOf(manifest.get("sha256")), Map.copyOf(examples));
+    Files.deleteIfExists(strategyStateFile(run.id(), r.round() - 1));
     log.accept(String.format(Locale.ROOT,
         "round %d/%d done: accuracy %s, loss %s, %d results, %d failures, %.1f s; model %s",
         r.round(), run.rounds(), fmt(r.accuracy()), fmt(r.loss()), r.participants().size(),

@@ -1,6 +1,7 @@
 package dev.fedge.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,7 @@ import dev.fedge.strategy.codec.WireCodec;
 import dev.fedge.transport.FederationClient;
 import dev.fedge.transport.FederationException;
 import dev.fedge.transport.TaskSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,11 +101,15 @@ class FederationServerTest {
   }
 
   private static FederationServer.RunFactory factory(int failAtRound) {
+    return factory(failAtRound, "fedavg");
+  }
+
+  private static FederationServer.RunFactory factory(int failAtRound, String strategy) {
     return spec -> {
       float[] v = new float[LAYOUT.totalSize()];
       Arrays.fill(v, 0.5f);
       return new FederationServer.RunSetup(
-          Strategies.create("fedavg", Map.of(), StrategySettings.defaults()),
+          Strategies.create(strategy, Map.of(), StrategySettings.defaults()),
           new Parameters(LAYOUT, v),
           (round, g) -> {
             if (round == failAtRound) {
@@ -194,6 +200,66 @@ class FederationServerTest {
       assertEquals(3, server.state().rounds("run1").size());
       assertEquals(1, server.state().events(EventRecord.RUN_RESUMED).size());
       assertTrue(log.contains("resuming run 'run1' after round 2 of 3"), log::toString);
+    }
+  }
+
+  @Test
+  void serverMomentum_survivesARestart() throws Exception {
+    // Devices send w + 1, so FedAvgM (lr 1, momentum 0.9) sees g = -1 every round:
+    // v = -1, -1.9, -2.71 and w = 0.5 + 1 + 1.9 + 2.71 = 6.11 after round 3. A momentum lost in the
+    // restart after round 2 would give 0.5 + 1 + 1.9 + 1 = 4.4.
+    int port;
+    try (FederationServer server =
+        FederationServer.start(settings(), factory(3, "fedavgm"), log::add)) {
+      port = server.port();
+      startDevice(server.port(), "a");
+      startDevice(server.port(), "b");
+      assertThrows(IllegalStateException.class, () -> server.run(spec("float32")));
+      assertTrue(Files.exists(server.strategyStateFile("run1", 2)));
+      assertFalse(Files.exists(server.strategyStateFile("run1", 1)), "older rounds are deleted");
+    }
+
+    FederationServer.Settings again = FederationServer.Settings.local(dir, port);
+    try (FederationServer server =
+        FederationServer.start(again, factory(-1, "fedavgm"), log::add)) {
+      server.run(server.unfinishedRun().orElseThrow().spec());
+
+      assertEquals(3.4f, server.models().load(new ModelKey("lab", "toy", 2)).values()[0], 1e-5);
+      assertEquals(6.11f, server.models().load(new ModelKey("lab", "toy", 3)).values()[0], 1e-5);
+      assertTrue(log.contains("fedavgm state [momentum] restored from round 2"), log::toString);
+      assertEquals(
+          List.of(server.strategyStateFile("run1", 3).getFileName()),
+          Files.list(server.strategyStateFile("run1", 3).getParent())
+              .map(Path::getFileName)
+              .toList());
+    }
+  }
+
+  @Test
+  void corruptStrategyState_isReported_andTheRunGoesOnFromZeroState() throws Exception {
+    int port;
+    try (FederationServer server =
+        FederationServer.start(settings(), factory(3, "fedavgm"), log::add)) {
+      port = server.port();
+      startDevice(server.port(), "a");
+      startDevice(server.port(), "b");
+      assertThrows(IllegalStateException.class, () -> server.run(spec("float32")));
+      Files.writeString(server.strategyStateFile("run1", 2), "not safetensors");
+    }
+
+    FederationServer.Settings again = FederationServer.Settings.local(dir, port);
+    try (FederationServer server =
+        FederationServer.start(again, factory(-1, "fedavgm"), log::add)) {
+      server.run(server.unfinishedRun().orElseThrow().spec());
+
+      assertEquals(4.4f, server.models().load(new ModelKey("lab", "toy", 3)).values()[0], 1e-5);
+      assertTrue(
+          log.stream()
+              .anyMatch(
+                  l ->
+                      l.startsWith("strategy state not restored (round-2.safetensors: ")
+                          && l.endsWith("fedavgm's server-side state starts again from zero")),
+          log::toString);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.fedge.strategy;
 import dev.fedge.api.Parameters;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * FedAvgM: FedAvg with server momentum. The round's weighted average gives a pseudo-gradient
@@ -12,8 +13,9 @@ import java.util.Map;
  * <p>Hsu, Qi, Brown, "Measuring the Effects of Non-Identical Data Distribution for Federated
  * Visual Classification", 2019, <a href="https://arxiv.org/abs/1909.06335">arXiv:1909.06335</a>.
  *
- * <p>The momentum buffer (P floats) lives in this object across rounds; a restarted server starts
- * it again from zero.
+ * <p>The momentum buffer (P floats) lives in this object across rounds; it is the strategy's
+ * {@link #state()} ({@code momentum}), which a server saves with every round and restores on
+ * resume.
  */
 public class FedAvgM extends FedAvg {
 
@@ -26,6 +28,7 @@ public class FedAvgM extends FedAvg {
   private final double serverLr;
   private final double serverMomentum;
   private float[] momentum;
+  private boolean restored;
 
   /**
    * Creates FedAvgM.
@@ -50,11 +53,28 @@ public class FedAvgM extends FedAvg {
   /** Takes a momentum SGD step from the global model along the averaged pseudo-gradient. */
   @Override
   protected float[] serverUpdate(int round, Parameters global, float[] combined) {
+    if (momentum != null && momentum.length != combined.length && restored) {
+      throw StateBuffers.mismatch(name(), momentum.length, combined.length);
+    }
     if (momentum == null || momentum.length != combined.length) {
       momentum = new float[combined.length];
     }
     return Aggregations.momentumStep(
         global.values(), combined, momentum, serverLr, serverMomentum);
+  }
+
+  /** The momentum buffer ({@code momentum}), once there is one. */
+  @Override
+  public Map<String, float[]> state() {
+    return StateBuffers.copyOf(new String[] {"momentum"}, momentum);
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public void restoreState(Map<String, float[]> state) {
+    Set<String> names = Set.of("momentum");
+    momentum = StateBuffers.check(name(), state, names, names).get("momentum");
+    restored = true;
   }
 
   /** {@inheritDoc} */

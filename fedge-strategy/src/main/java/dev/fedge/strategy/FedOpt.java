@@ -5,6 +5,7 @@ import dev.fedge.api.ConfigKeys;
 import dev.fedge.api.Parameters;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The adaptive federated optimisers' common part: the weighted average of a round gives the
@@ -19,8 +20,9 @@ import java.util.Map;
  *
  * <p>{@code eta_l}, the client learning rate: Flower stores it but never sends it; here it is sent
  * to the clients as {@code lr} when given, and the run's {@code lr} is used otherwise. The moment
- * buffers (P floats each) live in this object across rounds; a restarted server starts them again
- * from zero.
+ * buffers (P floats each) live in this object across rounds; they are the strategy's {@link
+ * #state()} ({@code m} and {@code v}; no {@code m} when β1 = 0), which a server saves with every
+ * round and restores on resume.
  */
 public abstract class FedOpt extends FedAvg {
 
@@ -46,6 +48,8 @@ public abstract class FedOpt extends FedAvg {
 
   /** Second moment (null until the first update). */
   private float[] v;
+
+  private boolean restored;
 
   /**
    * Creates the optimiser's common state; every value is checked.
@@ -94,12 +98,31 @@ public abstract class FedOpt extends FedAvg {
   /** One step of the optimiser from the global model along the pseudo-gradient. */
   @Override
   protected final float[] serverUpdate(int round, Parameters global, float[] combined) {
+    if (v != null && v.length != combined.length && restored) {
+      throw StateBuffers.mismatch(name, v.length, combined.length);
+    }
     if (v == null || v.length != combined.length) {
       m = beta1 == 0 ? null : new float[combined.length];
       v = new float[combined.length];
     }
     return Aggregations.adaptiveStep(
         global.values(), combined, m, v, eta, beta1, beta2, tau, secondMoment());
+  }
+
+  /** The moments ({@code m}, {@code v}), once there are any. */
+  @Override
+  public Map<String, float[]> state() {
+    return StateBuffers.copyOf(new String[] {"m", "v"}, m, v);
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public void restoreState(Map<String, float[]> state) {
+    Set<String> required = beta1 == 0 ? Set.of("v") : Set.of("m", "v");
+    Map<String, float[]> s = StateBuffers.check(name, state, required, required);
+    m = s.get("m");
+    v = s.get("v");
+    restored = true;
   }
 
   /** {@inheritDoc} */

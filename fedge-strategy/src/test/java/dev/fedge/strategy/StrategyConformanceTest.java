@@ -287,6 +287,27 @@ class StrategyConformanceTest {
 
   @ParameterizedTest
   @MethodSource("names")
+  void restoredState_continuesAsIfNeverInterrupted(String name) {
+    Strategy straight = create(name);
+    Parameters g1 =
+        Fixtures.run(straight, 1, global(), randomUpdates(4, 11)).parameters().orElse(global());
+    Parameters g2 = Fixtures.run(straight, 2, g1, randomUpdates(4, 12)).parameters().orElse(g1);
+    Map<String, float[]> saved = straight.state();
+    var g3 = Fixtures.run(straight, 3, g2, randomUpdates(4, 13)).parameters();
+
+    Strategy resumed = create(name);
+    resumed.restoreState(saved);
+    var r3 = Fixtures.run(resumed, 3, g2, randomUpdates(4, 13)).parameters();
+
+    assertEquals(g3, r3, name + ": a restored strategy steps as the uninterrupted one");
+    saved.values().forEach(b -> assertEquals(LAYOUT.totalSize(), b.length, name));
+    // state() hands out copies
+    straight.state().values().forEach(b -> java.util.Arrays.fill(b, 1e6f));
+    straight.state().values().forEach(b -> assertTrue(b.length == 0 || b[0] != 1e6f, name));
+  }
+
+  @ParameterizedTest
+  @MethodSource("names")
   void provenance_namesTheStrategyAndSeed(String name) {
     Map<String, Object> p = create(name).provenance();
 

@@ -51,6 +51,8 @@ public final class Simulation {
   private Parameters startModel;
   private RoundHook hook = r -> {};
   private UnaryOperator<Strategy> strategyWrapper = UnaryOperator.identity();
+  private Map<String, float[]> startState = Map.of();
+  private volatile Strategy running;
 
   /** Hears every finished round, after its row is in {@code metrics.csv} (e.g. to checkpoint). */
   @FunctionalInterface
@@ -74,7 +76,8 @@ public final class Simulation {
   /**
    * Continues an earlier run: the rounds after {@code lastRound} are run, starting from {@code
    * global} (the global model after {@code lastRound}). Server-side strategy state (e.g. FedAdam's
-   * moments) and clients' personal layers start afresh.
+   * moments) starts afresh unless given to {@link #resumeAfter(int, Parameters, Map)}; clients'
+   * personal layers start afresh.
    *
    * @param lastRound the last round already done, {@code 0..rounds}
    * @param global the global model after that round, or null for the initial model (strategies
@@ -90,6 +93,33 @@ public final class Simulation {
     this.firstRound = lastRound + 1;
     this.startModel = global;
     return this;
+  }
+
+  /**
+   * As {@link #resumeAfter(int, Parameters)}, with the strategy's server-side state after {@code
+   * lastRound} (from {@link #strategyState()} then).
+   *
+   * @param lastRound the last round already done
+   * @param global the global model after that round, or null
+   * @param strategyState the strategy's state after that round (empty: none)
+   * @return this simulation
+   */
+  public Simulation resumeAfter(
+      int lastRound, Parameters global, Map<String, float[]> strategyState) {
+    resumeAfter(lastRound, global);
+    this.startState = Map.copyOf(strategyState);
+    return this;
+  }
+
+  /**
+   * The running strategy's server-side state ({@link Strategy#state()}), e.g. from a {@link
+   * RoundHook} to save it with a checkpoint; empty before the run starts.
+   *
+   * @return the state's buffers, by name
+   */
+  public Map<String, float[]> strategyState() {
+    Strategy s = running;
+    return s == null ? Map.of() : s.state();
   }
 
   /**
@@ -142,6 +172,10 @@ public final class Simulation {
   public SimulationReport run() throws IOException {
     long t0 = System.nanoTime();
     Strategy strategy = strategyWrapper.apply(strategy(config));
+    if (!startState.isEmpty()) {
+      strategy.restoreState(startState);
+    }
+    running = strategy;
     Partitioner partitioner = Partitioner.parse(config.partition());
     Datasets.checkName(config.dataset());
     if (!Models.NAMES.contains(config.model())) {

@@ -6,6 +6,7 @@ import dev.fedge.server.sim.Simulation;
 import dev.fedge.server.sim.SimulationConfig;
 import dev.fedge.server.sim.SimulationProgress;
 import dev.fedge.server.store.MetricsCsv;
+import dev.fedge.server.store.StrategyStateFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,9 @@ import java.util.function.Consumer;
  *   <li>a complete cell (all rounds in the CSV, JSON says complete) is skipped;
  *   <li>otherwise the cell resumes after the last round that both the CSV and the checkpoint have
  *       (CSV rows after it are dropped and run again); without a usable checkpoint it starts over;
+ *   <li>a strategy with server-side state (FedAdam's moments) also needs that state of the
+ *       checkpoint's round, kept in float32 beside the cell's scratch folder ({@link #stateFile});
+ *       without it the cell starts over;
  *   <li>local-only has no global model, so it needs no checkpoint: it resumes after the CSV's last
  *       round, but its clients' own models start again from the initial model (recorded in the
  *       JSON's {@code resumedAfter}).
@@ -34,6 +38,9 @@ import java.util.function.Consumer;
  * <p>When the cell completes, its checkpoint is deleted.
  */
 public final class CellRunner {
+
+  /** Checkpoint metadata: the names of the strategy's state buffers saved with it, or empty. */
+  static final String STRATEGY_STATE = "strategy_state";
 
   private final StudySettings settings;
   private final Path results;
@@ -119,8 +126,12 @@ public final class CellRunner {
       record = new CellRecord(cell, wanted, 0, false, List.of(), List.of());
     }
 
+    Path scratch =
+        work.resolve(StudyCell.folderName(cell.partition()))
+            .resolve(cell.algorithm() + "-s" + cell.seed());
     int resumeAfter = done;
     Parameters start = null;
+    Map<String, float[]> startState = Map.of();
     if (done > 0 && hasGlobalModel(cell.algorithm())) {
       Checkpoint.Saved saved = Files.exists(ckptFile) ? readOrNull(ckptFile) : null;
       if (saved == null || saved.round() > done) {
@@ -137,6 +148,27 @@ public final class CellRunner {
       } else {
         resumeAfter = saved.round();
         start = saved.parameters();
+        String needs = saved.metadata().getOrDefault(STRATEGY_STATE, "");
+        if (!needs.isEmpty()) {
+          StrategyStateFile.Saved st = readStateOrNull(stateFile(scratch, saved.round()));
+          if (st == null || st.round() != saved.round()) {
+            out.accept(
+                String.format(
+                    Locale.ROOT,
+                    "[%s] the checkpoint of round %d needs %s's server-side state (%s) from %s,"
+                        + " which is missing or unreadable (it stays on the machine that ran the"
+                        + " cell); starting over",
+                    cell.label(),
+                    saved.round(),
+                    cell.algorithm(),
+                    needs,
+                    stateFile(scratch, saved.round())));
+            resumeAfter = 0;
+            start = null;
+          } else {
+            startState = st.buffers();
+          }
+        }
       }
     }
     if (resumeAfter < rows.size() || rows.size() < csv.read().size()) {
@@ -145,6 +177,7 @@ public final class CellRunner {
     if (resumeAfter == 0) {
       Files.deleteIfExists(ckptFile);
     }
+    deleteStates(scratch, resumeAfter);
     if (resumeAfter >= rounds) {
       CellRecord finished = record.completed(resumeAfter);
       finished.write(jsonFile);
@@ -177,10 +210,8 @@ public final class CellRunner {
     };
     current[0].write(jsonFile);
 
-    Path scratch =
-        work.resolve(StudyCell.folderName(cell.partition()))
-            .resolve(cell.algorithm() + "-s" + cell.seed());
     SimulationConfig cfg = settings.simulationConfig(cell, scratch);
+    Simulation[] running = new Simulation[1];
     Simulation sim =
         new Simulation(cfg, progress(cell))
             .onRound(
@@ -188,27 +219,77 @@ public final class CellRunner {
                   csv.append(r);
                   boolean last = r.round() >= rounds;
                   if (hasGlobalModel(cell.algorithm()) && !last) {
+                    // the strategy's state first, then the checkpoint that names it, then the
+                    // previous round's state: a kill anywhere leaves a matching pair
+                    Map<String, float[]> state = running[0].strategyState();
+                    if (!state.isEmpty()) {
+                      StrategyStateFile.write(stateFile(scratch, r.round()), r.round(), state);
+                    }
                     Checkpoint.write(
                         ckptFile,
                         r.round(),
                         r.global(),
-                        Map.of("cell", cell.label(), "settings", wanted.toString()));
+                        Map.of(
+                            "cell",
+                            cell.label(),
+                            "settings",
+                            wanted.toString(),
+                            STRATEGY_STATE,
+                            String.join(",", state.keySet())));
+                    deleteStates(scratch, r.round());
                   }
                   current[0] = current[0].afterRound(r.round(), now(), last);
                   current[0].write(jsonFile);
                   if (last) {
                     Files.deleteIfExists(ckptFile);
+                    deleteStates(scratch, -1);
                   }
                   afterRound.roundDone(r);
                 });
+    running[0] = sim;
     if (!hasGlobalModel(cell.algorithm())) {
       sim.wrapStrategy(s -> new EvaluateEvery(s, settings.evalEvery(), rounds));
     }
     if (resumeAfter > 0) {
-      sim.resumeAfter(resumeAfter, start);
+      sim.resumeAfter(resumeAfter, start, startState);
     }
     sim.run();
     return current[0];
+  }
+
+  /**
+   * The strategy's server-side state after a round (FedAdam's moments), in float32 next to the
+   * cell's scratch run folder: kept out of the results folder (it is P floats per buffer), so a
+   * cell with such state resumes only on the machine that ran it and starts over elsewhere.
+   */
+  static Path stateFile(Path scratch, int round) {
+    return scratch.resolveSibling(
+        scratch.getFileName() + ".strategy-state-" + round + ".safetensors");
+  }
+
+  /** Deletes the cell's state files of rounds other than {@code keep}. */
+  private static void deleteStates(Path scratch, int keep) throws IOException {
+    Path dir = scratch.getParent();
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    String prefix = scratch.getFileName() + ".strategy-state-";
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        String n = f.getFileName().toString();
+        if (n.startsWith(prefix) && !f.equals(stateFile(scratch, keep))) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
+  }
+
+  private static StrategyStateFile.Saved readStateOrNull(Path file) {
+    try {
+      return Files.exists(file) ? StrategyStateFile.read(file) : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   private static Checkpoint.Saved readOrNull(Path file) {

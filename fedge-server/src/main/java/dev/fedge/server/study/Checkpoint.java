@@ -41,8 +41,9 @@ public final class Checkpoint {
    *
    * @param round the round after which the model was saved
    * @param parameters the model (float16 values widened to float)
+   * @param metadata the file's string metadata, the round included
    */
-  public record Saved(int round, Parameters parameters) {}
+  public record Saved(int round, Parameters parameters, Map<String, String> metadata) {}
 
   /**
    * Writes a checkpoint atomically.
@@ -153,7 +154,9 @@ public final class Checkpoint {
     for (int k = 0; k < values.length; k++) {
       values[k] = toFloat(buf.getShort());
     }
-    return new Saved(round, new Parameters(layout, values));
+    Map<String, String> metadata = new java.util.LinkedHashMap<>();
+    root.path("__metadata__").fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
+    return new Saved(round, new Parameters(layout, values), Map.copyOf(metadata));
   }
 
   /** IEEE 754 binary16 of a float, rounding to nearest even; overflow becomes infinity. */

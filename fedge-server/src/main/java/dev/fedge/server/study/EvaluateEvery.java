@@ -58,6 +58,16 @@ public final class EvaluateEvery implements Strategy {
   }
 
   @Override
+  public Map<String, float[]> state() {
+    return inner.state();
+  }
+
+  @Override
+  public void restoreState(Map<String, float[]> state) {
+    inner.restoreState(state);
+  }
+
+  @Override
   public List<ClientInstruction<FitIns>> configureFit(
       int round, Parameters global, List<ClientProxy> available) {
     return inner.configureFit(round, global, available);

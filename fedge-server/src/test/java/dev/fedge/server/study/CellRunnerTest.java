@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fedge.server.store.MetricsCsv;
+import dev.fedge.server.store.StrategyStateFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,6 +134,59 @@ class CellRunnerTest {
     assertEquals(List.of(1, 2), roundsInFile(cell.csv(results)));
     assertEquals(List.of(), record.resumedAfter());
     assertTrue(lines.get(0).contains("no usable checkpoint; starting over"), lines.toString());
+  }
+
+  @Test
+  void fedAdamResumesWithItsMoments_andStartsOverWithoutThem(@TempDir Path dir) throws Exception {
+    StudyCell cell = new StudyCell("fedadam", "iid", 1);
+    Path results = dir.resolve("results");
+    Path scratch = dir.resolve("work").resolve("iid").resolve("fedadam-s1");
+    CellRunner first =
+        runner(tiny(3), dir, new ArrayList<>())
+            .afterRound(
+                r -> {
+                  if (r.round() == 2) {
+                    throw new Killed(2);
+                  }
+                });
+    assertThrows(Killed.class, () -> first.run(cell));
+    Checkpoint.Saved saved = Checkpoint.read(cell.checkpoint(results));
+    assertEquals("m,v", saved.metadata().get(CellRunner.STRATEGY_STATE));
+    StrategyStateFile.Saved state = StrategyStateFile.read(CellRunner.stateFile(scratch, 2));
+    assertEquals(2, state.round());
+    assertEquals(saved.parameters().size(), state.buffers().get("v").length);
+    assertFalse(Files.exists(CellRunner.stateFile(scratch, 1)), "only the checkpoint's round");
+
+    List<String> lines = new ArrayList<>();
+    CellRecord resumed = runner(tiny(3), dir, lines).run(cell);
+
+    assertTrue(lines.contains("[fedadam iid s1] resuming after round 2 of 3"), lines.toString());
+    assertEquals(List.of(2), resumed.resumedAfter());
+    assertFalse(Files.exists(CellRunner.stateFile(scratch, 2)), "a complete cell keeps none");
+
+    // the same kill, then the state is lost (another machine): the cell starts over
+    StudyCell other = new StudyCell("fedadam", "shards:2", 1);
+    CellRunner again =
+        runner(tiny(3), dir, new ArrayList<>())
+            .afterRound(
+                r -> {
+                  if (r.round() == 1) {
+                    throw new Killed(1);
+                  }
+                });
+    assertThrows(Killed.class, () -> again.run(other));
+    Path otherScratch = dir.resolve("work").resolve("shards-2").resolve("fedadam-s1");
+    Files.delete(CellRunner.stateFile(otherScratch, 1));
+    List<String> over = new ArrayList<>();
+
+    CellRecord restarted = runner(tiny(3), dir, over).run(other);
+
+    assertTrue(
+        over.stream().anyMatch(l -> l.contains("needs fedadam's server-side state (m,v)")
+            && l.endsWith("starting over")),
+        over.toString());
+    assertEquals(List.of(), restarted.resumedAfter());
+    assertEquals(List.of(1, 2, 3), roundsInFile(other.csv(results)));
   }
 
   @Test

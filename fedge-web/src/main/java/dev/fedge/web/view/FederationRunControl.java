@@ -194,7 +194,10 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
             options.put(k.substring("strategy.".length()), v);
           }
         });
-    Strategies.create(all.get("strategy"), options, StrategySettings.defaults());
+    Strategies.create(
+        all.get("strategy"),
+        options,
+        StrategySettings.defaults().withSampling(1.0, Math.max(1, spec.minClients())));
   }
 
   private static int integer(Map<String, String> s, String key, int dflt) {

@@ -126,6 +126,22 @@ class FederationRunControlTest {
   }
 
   @Test
+  void strategyOptionsAreCheckedAgainstTheRunsMinClients() {
+    Map<String, Object> krum = new java.util.LinkedHashMap<>();
+    krum.put("strategy", "krum");
+    krum.put("strategy.f", 1);
+    krum.put("min-clients", 5);
+    assertEquals("1", control.spec(krum).settings().get("strategy.f"));
+
+    krum.put("min-clients", 4);
+    IllegalArgumentException few =
+        assertThrows(IllegalArgumentException.class, () -> control.spec(krum));
+    assertEquals(
+        "krum: option 'f' = 1 needs more than 2f + 2 = 4 clients per round, but min clients is 4",
+        few.getMessage());
+  }
+
+  @Test
   void aRunThatCannotStartIsMarkedFailed() throws Exception {
     RunInfo r = control.startRun(settings("id", "r3"));
     control.awaitRun();
