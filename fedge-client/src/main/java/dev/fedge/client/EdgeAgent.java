@@ -12,6 +12,7 @@ import dev.fedge.strategy.codec.Float32Codec;
 import dev.fedge.strategy.codec.WireCodec;
 import dev.fedge.transport.FederationClient;
 import dev.fedge.transport.FederationException;
+import dev.fedge.transport.FederationHandler;
 import dev.fedge.transport.Registration;
 import dev.fedge.transport.TaskSpec;
 import java.time.Duration;
@@ -28,7 +29,12 @@ import java.util.function.Consumer;
  * long-polls for tasks, and does them: download the global model, train or evaluate locally,
  * upload the result encoded with the task's codec. Any start order works: while the server cannot
  * be reached the agent retries with exponential backoff, and when the server has forgotten it (a
- * new state directory) it registers again.
+ * new state directory) it registers again, sending the credential it got last time so that it keeps
+ * its name. While another, connected device holds the name, the server refuses it and the agent
+ * tries again with backoff (a restarted device gets its name back once the old registration has
+ * gone silent). When training or evaluation fails on the device (an exception in the trainer, out
+ * of memory, a non-finite result), the agent logs it in one line, reports it to the server (which
+ * ends the task at once instead of waiting for the round's deadline) and goes on pulling tasks.
  *
  * <p>{@link #run()} returns when {@link #stop()} is called, or throws {@link RegistrationRefused}
  * when the server refuses to register the device (wrong token, revoked, not on loopback).
@@ -48,9 +54,13 @@ public final class EdgeAgent implements AutoCloseable {
   private volatile boolean reregister;
   private Thread runner;
   private Registration registration;
+  /** The credential of the last registration, kept across reconnects to prove the name is ours. */
+  private String credential;
+  private boolean nameRefused;
   private String lastTaskId;
   private Upload lastUpload;
   private int tasksDone;
+  private int tasksFailed;
 
   /** The server refused to register this device; trying again will not help. */
   public static final class RegistrationRefused extends FederationException {
@@ -89,6 +99,11 @@ public final class EdgeAgent implements AutoCloseable {
   /** Number of tasks done so far. */
   public synchronized int tasksDone() {
     return tasksDone;
+  }
+
+  /** Number of tasks that failed on the device (each reported to the server). */
+  public synchronized int tasksFailed() {
+    return tasksFailed;
   }
 
   /** The client id the server gave, or null before registering. */
@@ -142,6 +157,10 @@ public final class EdgeAgent implements AutoCloseable {
         }
       } catch (RegistrationRefused e) {
         throw e;
+      } catch (NameTaken e) {
+        sleep(backoff);
+        backoff = backoff.multipliedBy(2).compareTo(settings.backoffMax()) > 0
+            ? settings.backoffMax() : backoff.multipliedBy(2);
       } catch (FederationException e) {
         if (stopped) {
           break;
@@ -171,7 +190,7 @@ public final class EdgeAgent implements AutoCloseable {
   private void register(DeviceFacts facts) {
     Registration r;
     try {
-      r = client.register(settings.enrollToken(), settings.name(), facts);
+      r = client.register(settings.enrollToken(), settings.name(), facts, credential);
     } catch (FederationException e) {
       if (e.code() == FederationException.Code.UNAUTHENTICATED
           || e.code() == FederationException.Code.PERMISSION_DENIED
@@ -180,15 +199,34 @@ public final class EdgeAgent implements AutoCloseable {
             "server " + settings.server() + " refused to register this device: "
                 + e.getMessage());
       }
+      if (e.code() == FederationException.Code.ALREADY_EXISTS) {
+        if (!nameRefused) {
+          log.accept("server " + settings.server() + " refused the name '" + settings.name()
+              + "': " + e.getMessage() + "; trying again with backoff");
+        }
+        nameRefused = true;
+        throw new NameTaken(e);
+      }
       throw e;
     }
     synchronized (this) {
       registration = r;
+      credential = r.credential();
     }
+    nameRefused = false;
     reregister = false;
     log.accept("registered with " + settings.server() + " as " + r.clientId() + " ("
         + settings.name() + ")");
     startHeartbeats(r.heartbeatInterval());
+  }
+
+  /** The server gave the name to a device that is still connected: try again later. */
+  private static final class NameTaken extends FederationException {
+    private static final long serialVersionUID = 1L;
+
+    NameTaken(FederationException cause) {
+      super(cause.code(), cause.getMessage(), cause);
+    }
   }
 
   private synchronized void startHeartbeats(Duration interval) {
@@ -219,26 +257,55 @@ public final class EdgeAgent implements AutoCloseable {
     log.accept("round " + task.round() + ": " + task.kind().name().toLowerCase(Locale.ROOT)
         + " task " + task.taskId());
     Parameters global;
-    LocalTrainer trainer;
     try {
       global = new Float32Codec().decode(task.layout(), client.downloadModel(task.model()));
+    } catch (IllegalArgumentException e) {
+      failed(task, "the model from the server is unusable: " + e.getMessage());
+      return;
+    }
+    LocalTrainer trainer;
+    try {
       trainer = trainers.trainerFor(task.layout());
     } catch (IllegalArgumentException e) {
-      log.accept("round " + task.round() + ": cannot take task " + task.taskId() + ": "
-          + e.getMessage());
-      sleep(settings.backoffMax());
+      failed(task, "cannot take the task: " + e.getMessage());
+      return;
+    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+      failed(task, "cannot load the model: " + describe(e));
       return;
     }
     try {
       if (task.kind() == TaskSpec.Kind.EVALUATE) {
-        EvaluateRes res = trainer.evaluate(new EvaluateIns(global, task.config()));
+        EvaluateRes res;
+        try {
+          res = trainer.evaluate(new EvaluateIns(global, task.config()));
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+          failed(task, describe(e));
+          return;
+        }
+        if (!Double.isFinite(res.loss())) {
+          failed(task, "the evaluation loss is " + res.loss());
+          return;
+        }
         client.reportEvaluation(task.taskId(), res);
         log.accept(String.format(Locale.ROOT, "round %d: evaluated on %d images: accuracy %.4f,"
             + " loss %.4f", task.round(), res.numExamples(), res.accuracy(), res.loss()));
         done();
         return;
       }
-      FitRes res = trainer.fit(new FitIns(global, task.config()));
+      FitRes res;
+      try {
+        res = trainer.fit(new FitIns(global, task.config()));
+      } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        failed(task, describe(e));
+        return;
+      }
+      int bad = res.parameters().firstNonFinite();
+      if (bad >= 0) {
+        failed(task, String.format(Locale.ROOT, "training produced a non-finite value (%s) at"
+            + " index %d (loss %.4f)", res.parameters().values()[bad], bad,
+            res.metric(FitRes.LOSS, Double.NaN)));
+        return;
+      }
       WireCodec codec = Codecs.byName(task.codec());
       byte[] data;
       if (task.delta()) {
@@ -268,6 +335,38 @@ public final class EdgeAgent implements AutoCloseable {
       }
       log.accept("round " + task.round() + ": task " + task.taskId() + " failed: " + e);
     }
+  }
+
+  /**
+   * The device could not do a task: one line in the log, and a report to the server so that the
+   * task ends now rather than at the round's deadline. An unreachable server is retried by the
+   * main loop (the task is handed out again); a refused report is only logged.
+   */
+  private void failed(TaskSpec task, String reason) {
+    String why = FederationHandler.cleanReason(reason);
+    String kind = task.kind() == TaskSpec.Kind.FIT ? "training" : "evaluation";
+    log.accept("round " + task.round() + ": local " + kind + " failed (task " + task.taskId()
+        + "): " + why);
+    try {
+      client.reportFailure(task.taskId(), why);
+    } catch (FederationException e) {
+      if (e.isTransient() || stopped) {
+        throw e;
+      }
+      log.accept("round " + task.round() + ": the server refused the failure report: " + e);
+    }
+    synchronized (this) {
+      tasksFailed++;
+    }
+  }
+
+  /** A trainer's failure in one line, e.g. {@code IllegalStateException: loss is NaN}. */
+  static String describe(Throwable e) {
+    String m = e.getMessage();
+    if (e instanceof OutOfMemoryError) {
+      return "out of memory" + (m == null ? "" : " (" + m + ")");
+    }
+    return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
   }
 
   /** Uploads, retrying while the server is unreachable; false when the server refused it. */

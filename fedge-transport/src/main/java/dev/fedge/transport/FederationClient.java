@@ -8,6 +8,7 @@ import dev.fedge.api.ParameterLayout;
 import dev.fedge.api.Telemetry;
 import dev.fedge.transport.proto.DownloadModelRequest;
 import dev.fedge.transport.proto.EvaluationReport;
+import dev.fedge.transport.proto.FailureReport;
 import dev.fedge.transport.proto.FederationGrpc;
 import dev.fedge.transport.proto.HeartbeatRequest;
 import dev.fedge.transport.proto.ModelChunk;
@@ -130,7 +131,9 @@ public final class FederationClient implements AutoCloseable {
   }
 
   /**
-   * Registers the device and keeps the credential for later calls.
+   * Registers the device and keeps the credential for later calls. When this client registered
+   * before (or was given a credential), that credential goes along as the previous one, so the
+   * device keeps its name even while the server still counts it as connected.
    *
    * @param enrollToken the server's enrollment token, or "" for none
    * @param name the device's stable name
@@ -138,6 +141,22 @@ public final class FederationClient implements AutoCloseable {
    * @return id, credential and heartbeat interval
    */
   public Registration register(String enrollToken, String name, DeviceFacts facts) {
+    return register(enrollToken, name, facts, credential);
+  }
+
+  /**
+   * Registers the device again, proving with the credential it got last time that the name is
+   * its own, and keeps the new credential for later calls. Without the previous credential, a
+   * server refuses a name that a connected device holds ({@code ALREADY_EXISTS}).
+   *
+   * @param enrollToken the server's enrollment token, or "" for none
+   * @param name the device's stable name
+   * @param facts what the device is
+   * @param previousCredential the credential from the device's last registration, or null
+   * @return id, credential and heartbeat interval
+   */
+  public Registration register(
+      String enrollToken, String name, DeviceFacts facts, String previousCredential) {
     RegisterResponse r =
         call(() -> stub(SHORT_CALL).register(
             RegisterRequest.newBuilder()
@@ -145,6 +164,7 @@ public final class FederationClient implements AutoCloseable {
                 .setName(name)
                 .setFacts(Protos.toProto(facts))
                 .setAgentVersion(version())
+                .setPreviousCredential(previousCredential == null ? "" : previousCredential)
                 .build()));
     Registration reg =
         new Registration(
@@ -379,6 +399,22 @@ public final class FederationClient implements AutoCloseable {
             .setLoss(result.loss())
             .setNumExamples(result.numExamples())
             .putAllMetrics(result.metrics())
+            .build()));
+  }
+
+  /**
+   * Reports that this device could not do a task, so the server ends it at once as a failure
+   * instead of waiting for the round's deadline.
+   *
+   * @param taskId the task
+   * @param reason one line on what went wrong; cut to {@link FederationHandler#MAX_FAILURE_REASON}
+   *     characters, "no reason given" when blank
+   */
+  public void reportFailure(String taskId, String reason) {
+    call(() -> stub(SHORT_CALL).reportFailure(
+        FailureReport.newBuilder()
+            .setTaskId(taskId)
+            .setReason(FederationHandler.cleanReason(reason))
             .build()));
   }
 

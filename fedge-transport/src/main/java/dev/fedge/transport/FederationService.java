@@ -6,6 +6,8 @@ import dev.fedge.api.EvaluateRes;
 import dev.fedge.transport.proto.DownloadModelRequest;
 import dev.fedge.transport.proto.EvaluationAck;
 import dev.fedge.transport.proto.EvaluationReport;
+import dev.fedge.transport.proto.FailureAck;
+import dev.fedge.transport.proto.FailureReport;
 import dev.fedge.transport.proto.FederationGrpc;
 import dev.fedge.transport.proto.HeartbeatRequest;
 import dev.fedge.transport.proto.HeartbeatResponse;
@@ -103,6 +105,9 @@ final class FederationService {
     MethodDescriptor<Incoming<EvaluationReport>, EvaluationAck> evaluation =
         lenient(FederationGrpc.getReportEvaluationMethod(), EvaluationReport.getDefaultInstance(),
             EvaluationAck.getDefaultInstance());
+    MethodDescriptor<Incoming<FailureReport>, FailureAck> failure =
+        lenient(FederationGrpc.getReportFailureMethod(), FailureReport.getDefaultInstance(),
+            FailureAck.getDefaultInstance());
     ServiceDescriptor service =
         ServiceDescriptor.newBuilder(FederationGrpc.SERVICE_NAME)
             .addMethod(register)
@@ -111,6 +116,7 @@ final class FederationService {
             .addMethod(download)
             .addMethod(upload)
             .addMethod(evaluation)
+            .addMethod(failure)
             .build();
     ServerServiceDefinition def =
         ServerServiceDefinition.builder(service)
@@ -122,6 +128,8 @@ final class FederationService {
             .addMethod(upload, ServerCalls.asyncClientStreamingCall(this::uploadResult))
             .addMethod(evaluation, ServerCalls.asyncUnaryCall(
                 (in, obs) -> unary("ReportEvaluation", in, obs, this::reportEvaluation)))
+            .addMethod(failure, ServerCalls.asyncUnaryCall(
+                (in, obs) -> unary("ReportFailure", in, obs, this::reportFailure)))
             .build();
     return ServerInterceptors.intercept(def, new CredentialInterceptor());
   }
@@ -163,8 +171,8 @@ final class FederationService {
     RegisterRequest r = in.message();
     try {
       Registration reg =
-          handler.register(
-              r.getEnrollToken(), r.getName(), Protos.fromProto(r.getFacts()), REMOTE.get());
+          handler.register(r.getEnrollToken(), r.getName(), r.getPreviousCredential(),
+              Protos.fromProto(r.getFacts()), REMOTE.get());
       obs.onNext(
           RegisterResponse.newBuilder()
               .setClientId(reg.clientId())
@@ -186,6 +194,11 @@ final class FederationService {
     EvaluateRes res = new EvaluateRes(r.getLoss(), r.getNumExamples(), r.getMetricsMap());
     handler.reportEvaluation(clientId, r.getTaskId(), res);
     return EvaluationAck.newBuilder().setTaskId(r.getTaskId()).build();
+  }
+
+  private FailureAck reportFailure(String clientId, FailureReport r) {
+    handler.reportFailure(clientId, r.getTaskId(), FederationHandler.cleanReason(r.getReason()));
+    return FailureAck.newBuilder().setTaskId(r.getTaskId()).build();
   }
 
   /** An authenticated unary call whose body runs on the calling thread. */

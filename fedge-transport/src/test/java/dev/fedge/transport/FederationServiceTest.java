@@ -11,6 +11,7 @@ import dev.fedge.api.EvaluateRes;
 import dev.fedge.api.ParameterLayout;
 import dev.fedge.api.Telemetry;
 import dev.fedge.api.TensorSpec;
+import dev.fedge.transport.proto.FailureReport;
 import dev.fedge.transport.proto.FederationGrpc;
 import dev.fedge.transport.proto.UploadChunk;
 import io.grpc.ManagedChannel;
@@ -384,6 +385,78 @@ class FederationServiceTest {
 
       assertEquals(new EvaluateRes(0.4, 50, Map.of("accuracy", 0.9)),
           support.handler.evaluations.get("e1"));
+    }
+  }
+
+  @Test
+  void reportFailure_reachesHandler_asOneLine() {
+    ModelBlob model = ModelBlob.of("m5", TransportTestSupport.randomBytes(96, 13));
+    try (FederationClient client = support.registered()) {
+      support.handler.post("c1", TransportTestSupport.fitTask("t7", model));
+
+      client.reportFailure("t7", "local data file corrupt:\n  train.idx: bad magic 0x0000\r\n");
+
+      assertEquals("local data file corrupt: train.idx: bad magic 0x0000",
+          support.handler.failures.get("t7"));
+    }
+  }
+
+  @Test
+  void reportFailure_unknownOrRepeated_isRefusedWithTheHandlersReason() {
+    ModelBlob model = ModelBlob.of("m6", TransportTestSupport.randomBytes(96, 14));
+    try (FederationClient client = support.registered()) {
+      support.handler.post("c1", TransportTestSupport.fitTask("t8", model));
+      client.reportFailure("t8", "NaN loss");
+
+      FederationException unknown = assertThrows(FederationException.class,
+          () -> client.reportFailure("t-nope", "out of memory"));
+      FederationException again = assertThrows(FederationException.class,
+          () -> client.reportFailure("t8", "NaN loss"));
+
+      assertEquals(FederationException.Code.NOT_FOUND, unknown.code());
+      assertEquals("unknown task 't-nope'", unknown.getMessage());
+      assertEquals(FederationException.Code.FAILED_PRECONDITION, again.code());
+      assertEquals("NaN loss", support.handler.failures.get("t8"));
+      assertEquals(new TestHandler.Rejected("c1", "ReportFailure",
+          FederationException.Code.NOT_FOUND, "unknown task 't-nope'"),
+          support.handler.rejected.get(0));
+    }
+  }
+
+  @Test
+  void reportFailure_fromAClientThatDoesNotClean_isCleanedByTheServer() {
+    ModelBlob model = ModelBlob.of("m7", TransportTestSupport.randomBytes(96, 15));
+    ManagedChannel ch = support.channel();
+    try (FederationClient client = support.registered()) {
+      support.handler.post("c1", TransportTestSupport.fitTask("t9", model));
+      support.handler.post("c1", TransportTestSupport.fitTask("t10", model));
+      String credential = support.handler.clientsByCredential.keySet().iterator().next();
+      Metadata md = new Metadata();
+      md.put(FederationService.AUTHORIZATION, "Bearer " + credential);
+      FederationGrpc.FederationBlockingStub raw = FederationGrpc.newBlockingStub(ch)
+          .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md));
+
+      raw.reportFailure(FailureReport.newBuilder().setTaskId("t9").setReason("x".repeat(5000))
+          .build());
+      raw.reportFailure(FailureReport.newBuilder().setTaskId("t10").setReason(" \n\t ").build());
+
+      String cut = support.handler.failures.get("t9");
+      assertEquals(FederationHandler.MAX_FAILURE_REASON, cut.length());
+      assertEquals("x".repeat(FederationHandler.MAX_FAILURE_REASON - 3) + "...", cut);
+      assertEquals("no reason given", support.handler.failures.get("t10"));
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  @Test
+  void register_again_sendsThePreviousCredential_aFreshClientSendsNone() {
+    try (FederationClient client = support.client(); FederationClient fresh = support.client()) {
+      Registration first = client.register(TestHandler.TOKEN, "dev", TransportTestSupport.FACTS);
+      client.register(TestHandler.TOKEN, "dev", TransportTestSupport.FACTS);
+      fresh.register(TestHandler.TOKEN, "dev", TransportTestSupport.FACTS, null);
+
+      assertEquals(List.of("", first.credential(), ""), support.handler.previousCredentials);
     }
   }
 

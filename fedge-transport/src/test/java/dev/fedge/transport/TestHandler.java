@@ -33,6 +33,9 @@ final class TestHandler implements FederationHandler {
   final Map<String, CompletableFuture<byte[]>> uploads = new ConcurrentHashMap<>();
   final Map<String, UploadHeader> headers = new ConcurrentHashMap<>();
   final Map<String, EvaluateRes> evaluations = new ConcurrentHashMap<>();
+  final Map<String, String> failures = new ConcurrentHashMap<>();
+  final Map<String, String> owners = new ConcurrentHashMap<>();
+  final List<String> previousCredentials = new CopyOnWriteArrayList<>();
   final List<String> aborted = new CopyOnWriteArrayList<>();
   final List<Rejected> rejected = new CopyOnWriteArrayList<>();
   private final AtomicInteger ids = new AtomicInteger();
@@ -49,6 +52,13 @@ final class TestHandler implements FederationHandler {
     clientsByCredential.put(credential, id);
     facts.put(id, f);
     return new Registration(id, credential, Duration.ofSeconds(1));
+  }
+
+  @Override
+  public Registration register(String enrollToken, String name, String previousCredential,
+      DeviceFacts f, SocketAddress remote) {
+    previousCredentials.add(previousCredential);
+    return register(enrollToken, name, f, remote);
   }
 
   @Override
@@ -84,6 +94,7 @@ final class TestHandler implements FederationHandler {
   }
 
   synchronized void post(String clientId, TaskSpec task) {
+    owners.put(task.taskId(), clientId);
     CompletableFuture<Optional<TaskSpec>> f = waiting.remove(clientId);
     if (f == null || !f.complete(Optional.of(task))) {
       pending.put(clientId, task);
@@ -124,6 +135,18 @@ final class TestHandler implements FederationHandler {
   @Override
   public void reportEvaluation(String clientId, String taskId, EvaluateRes result) {
     evaluations.put(taskId, result);
+  }
+
+  @Override
+  public void reportFailure(String clientId, String taskId, String reason) {
+    if (!clientId.equals(owners.get(taskId))) {
+      throw new FederationException(
+          FederationException.Code.NOT_FOUND, "unknown task '" + taskId + "'");
+    }
+    if (failures.putIfAbsent(taskId, reason) != null) {
+      throw new FederationException(
+          FederationException.Code.FAILED_PRECONDITION, "task " + taskId + " already failed");
+    }
   }
 
   @Override

@@ -56,7 +56,9 @@ import java.util.function.Consumer;
  * enrollment token (or loopback only without one), per-client credentials, heartbeats with
  * telemetry, task long-polls, model downloads and result uploads with every check (task known and
  * owned, not answered yet, codec, layout, length, NaN/Inf). A refused upload leaves the global
- * model untouched: its task fails and the coordinator records the failure.
+ * model untouched: its task fails and the coordinator records the failure. A device that reports
+ * that it could not do a task ends that task at once as a failure with its reason. A device name
+ * is never taken from a connected device by someone without its credential.
  *
  * <p>It is the {@link ClientPool} of the networked server: {@link #available()} lists the devices
  * that are connected, in registration order. Devices and events are written to the {@link
@@ -383,6 +385,20 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
   @Override
   public Registration register(
       String enrollToken, String name, DeviceFacts facts, SocketAddress remote) {
+    return register(enrollToken, name, "", facts, remote);
+  }
+
+  /**
+   * Enrolls a device. A name that is already registered is given to the caller when it proves
+   * with {@code previousCredential} that it is that device (it keeps its id, gets a new
+   * credential, and its old tasks fail), or when that device is offline (not heard from within the
+   * heartbeat timeout: a re-installed device takes its name over). A name held by a connected
+   * device is refused with {@code ALREADY_EXISTS}, so a holder of the shared enrollment token
+   * cannot hijack a running device. Revoked devices stay refused.
+   */
+  @Override
+  public Registration register(String enrollToken, String name, String previousCredential,
+      DeviceFacts facts, SocketAddress remote) {
     checkOrigin(remote);
     if (settings.enrollToken() != null && !tokenMatches(enrollToken)) {
       throw new FederationException(Code.UNAUTHENTICATED,
@@ -400,6 +416,7 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
     String hash = sha256Hex(credential);
     RemoteClient c;
     boolean again;
+    String takeover = null;
     synchronized (this) {
       c = byName.get(name);
       if (c != null && c.revoked()) {
@@ -407,6 +424,20 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
             "device '" + name + "' (" + c.id() + ") has been revoked");
       }
       again = c != null;
+      if (c != null && !holds(c, previousCredential)) {
+        Optional<Duration> heard = c.lastHeard();
+        if (c.connected() && heard.isPresent()
+            && heard.get().compareTo(settings.heartbeatTimeout()) <= 0) {
+          throw new FederationException(Code.ALREADY_EXISTS,
+              "device '" + name + "' (" + c.id() + ") is connected, last heard from "
+                  + span(heard.get()) + " ago: stop that client or choose another --name (the"
+                  + " name is free again once " + c.id() + " has been silent for "
+                  + span(settings.heartbeatTimeout()) + ")");
+        }
+        takeover = "took over the name of offline device " + c.id() + " ('" + name + "', "
+            + heard.map(d -> "last heard from " + span(d) + " ago")
+                .orElse("not heard from since the server started") + ")";
+      }
       if (c == null) {
         int seq = ++lastSeq;
         c = new RemoteClient(this, "c" + seq, seq, name, facts);
@@ -420,7 +451,8 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
       notifyAll();
     }
     if (again) {
-      c.closeTasks("registered again (the device restarted)");
+      c.closeTasks(takeover == null ? "registered again (the device restarted)"
+          : "its name was taken over by a new registration");
     }
     if (state != null) {
       state.saveDevice(new DeviceRecord(c.id(), name, facts, hash, false,
@@ -430,9 +462,38 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
         c.id(), again ? "registered again" : "registered", name, facts.os(), facts.arch(),
         facts.cores(), facts.memoryBytes() / (double) (1L << 30), facts.accelerator(),
         facts.deviceClass(), remote);
+    if (takeover != null) {
+      line += "; " + takeover;
+    }
     event(EventRecord.REGISTERED, null, c.id(), line);
     log.accept("client " + line);
     return new Registration(c.id(), credential, settings.heartbeatInterval());
+  }
+
+  /** Whether a previous credential is the device's current one. */
+  private static boolean holds(RemoteClient c, String previousCredential) {
+    if (previousCredential == null || previousCredential.isEmpty()
+        || c.credentialSha256() == null) {
+      return false;
+    }
+    return MessageDigest.isEqual(
+        sha256Hex(previousCredential).getBytes(StandardCharsets.US_ASCII),
+        c.credentialSha256().getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** A duration for a person: "0.4 s", "12 s", "3.5 min", "2.0 h". */
+  static String span(Duration d) {
+    double s = Math.max(0, d.toMillis()) / 1000.0;
+    if (s < 10) {
+      return String.format(Locale.ROOT, "%.1f s", s);
+    }
+    if (s < 120) {
+      return String.format(Locale.ROOT, "%.0f s", s);
+    }
+    if (s < 7200) {
+      return String.format(Locale.ROOT, "%.1f min", s / 60);
+    }
+    return String.format(Locale.ROOT, "%.1f h", s / 3600);
   }
 
   @Override
@@ -652,6 +713,45 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
           task.state() == Task.State.DONE ? "task " + taskId + " already has a result"
               : "task " + taskId + " is closed: " + task.reason());
     }
+  }
+
+  /**
+   * Ends an open task at once as a failure whose reason names the device and what failed, e.g.
+   * {@code c3 (pi-garden): local training failed: CUDA out of memory}; the coordinator records it
+   * as a failure of the round without waiting for the deadline. Refused, changing nothing, for an
+   * unknown task ({@code NOT_FOUND}), another client's task ({@code PERMISSION_DENIED}), and a
+   * task that already ended or whose result is arriving ({@code FAILED_PRECONDITION}).
+   */
+  @Override
+  public void reportFailure(String clientId, String taskId, String reason) {
+    String why = FederationHandler.cleanReason(reason);
+    Task task;
+    try {
+      task = ownedTask(clientId, taskId);
+    } catch (FederationException e) {
+      if (e.code() == Code.ALREADY_EXISTS) {
+        throw new FederationException(Code.FAILED_PRECONDITION,
+            "task " + taskId + " already has a result: it cannot fail any more");
+      }
+      throw e;
+    }
+    RemoteClient owner = task.owner;
+    boolean fit = task.spec.kind() == TaskSpec.Kind.FIT;
+    String what = (fit ? "local training failed: " : "local evaluation failed: ") + why;
+    Task.State found = task.closeIfOpen(what,
+        new ClientException(owner.id() + " (" + owner.name() + "): " + what));
+    switch (found) {
+      case OPEN -> { }
+      case UPLOADING -> throw new FederationException(Code.FAILED_PRECONDITION,
+          "task " + taskId + " has an upload in progress: it cannot fail now");
+      case DONE -> throw new FederationException(Code.FAILED_PRECONDITION,
+          "task " + taskId + " already has a result: it cannot fail any more");
+      case CLOSED -> throw new FederationException(Code.FAILED_PRECONDITION,
+          "task " + taskId + " is closed: " + task.reason());
+    }
+    log.accept("client " + owner.id() + " (" + owner.name() + "): task " + taskId + " (round "
+        + task.spec.round() + ", " + (fit ? "fit" : "evaluate") + ") failed on the device: "
+        + why);
   }
 
   @Override

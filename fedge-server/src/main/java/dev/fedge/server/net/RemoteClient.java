@@ -39,6 +39,7 @@ public final class RemoteClient implements ClientProxy {
   private volatile boolean revoked;
   private volatile boolean connected;
   private volatile long lastSeenNanos;
+  private volatile boolean heardFrom;
   private volatile SocketAddress remote;
   private long telemetrySavedNanos;
   private final Map<String, Task> open = new LinkedHashMap<>();
@@ -122,6 +123,7 @@ public final class RemoteClient implements ClientProxy {
   /** Marks the device as heard from now; true when it was disconnected before. */
   boolean touch(SocketAddress from) {
     lastSeenNanos = System.nanoTime();
+    heardFrom = true;
     if (from != null) {
       remote = from;
     }
@@ -133,6 +135,14 @@ public final class RemoteClient implements ClientProxy {
   /** Nanoseconds since the device was last heard from. */
   long silentNanos() {
     return System.nanoTime() - lastSeenNanos;
+  }
+
+  /**
+   * How long ago the device was last heard from, or empty when it has not called since this
+   * server started.
+   */
+  public Optional<Duration> lastHeard() {
+    return heardFrom ? Optional.of(Duration.ofNanos(silentNanos())) : Optional.empty();
   }
 
   /** Marks the device as gone and closes its open tasks. */

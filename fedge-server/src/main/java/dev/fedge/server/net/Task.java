@@ -80,6 +80,20 @@ final class Task {
     return true;
   }
 
+  /**
+   * Closes the task with a reason only when it is open (not while its result is arriving);
+   * returns the state found.
+   */
+  synchronized State closeIfOpen(String why, Throwable failure) {
+    State found = state;
+    if (state == State.OPEN) {
+      state = State.CLOSED;
+      reason = why;
+      result.completeExceptionally(failure);
+    }
+    return found;
+  }
+
   /** Whether the client should (still) be given this task. */
   synchronized boolean deliverable() {
     return state == State.OPEN;

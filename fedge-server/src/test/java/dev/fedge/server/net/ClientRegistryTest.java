@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fedge.api.ClientException;
+import dev.fedge.api.ClientFailure;
 import dev.fedge.api.ClientProxy;
 import dev.fedge.api.Config;
 import dev.fedge.api.DeviceFacts;
@@ -18,8 +19,14 @@ import dev.fedge.api.ParameterLayout;
 import dev.fedge.api.Parameters;
 import dev.fedge.api.Telemetry;
 import dev.fedge.api.TensorSpec;
+import dev.fedge.server.Coordinator;
+import dev.fedge.server.CoordinatorSettings;
+import dev.fedge.server.RoundListener;
+import dev.fedge.server.RoundResult;
 import dev.fedge.server.state.EventRecord;
 import dev.fedge.server.state.StateStore;
+import dev.fedge.strategy.FedAvg;
+import dev.fedge.strategy.StrategySettings;
 import dev.fedge.strategy.codec.Codecs;
 import dev.fedge.strategy.codec.Float32Codec;
 import dev.fedge.strategy.codec.WireCodec;
@@ -304,6 +311,127 @@ class ClientRegistryTest {
   }
 
   @Test
+  void reportedFailure_isAFailureOfTheRoundAtOnce_andTheRoundCompletesWithTheOthers()
+      throws Exception {
+    start(ClientRegistry.Settings.defaults(), "float32");
+    FederationClient a = device("dev-a");
+    FederationClient b = device("pi-garden");
+    List<String> failed = new CopyOnWriteArrayList<>();
+    RoundListener listener = new RoundListener() {
+      @Override
+      public void clientFailed(int round, ClientFailure f) {
+        failed.add(round + " " + f.clientId() + ": " + f.reason());
+      }
+    };
+    // a round deadline of ten minutes: the round can only end before it through the report
+    CoordinatorSettings ten = new CoordinatorSettings(Duration.ofMinutes(10), 1, 2);
+    try (Coordinator coordinator = new Coordinator(
+        new FedAvg(StrategySettings.defaults().withSampling(1.0, 2)), ten, registry, null,
+        listener)) {
+      CompletableFuture<RoundResult> round = CompletableFuture.supplyAsync(() -> {
+        try {
+          return coordinator.runRound(1, params(1f));
+        } catch (InterruptedException e) {
+          throw new RuntimeException(e);
+        }
+      });
+      TaskSpec ta = a.pullTask(Duration.ofSeconds(10)).orElseThrow();
+      TaskSpec tb = b.pullTask(Duration.ofSeconds(10)).orElseThrow();
+
+      a.uploadResult(ta.taskId(), 10, Map.of(), "float32", LAYOUT, false,
+          new Float32Codec().encode(params(2f)));
+      b.reportFailure(tb.taskId(), "CUDA out of memory (tried to allocate 2.0 GiB)");
+      RoundResult r = round.get(30, TimeUnit.SECONDS);
+
+      assertTrue(r.completed());
+      assertEquals(List.of("c1"), r.participants());
+      assertEquals(params(2f), r.global());
+      String reason = "c2 (pi-garden): local training failed: CUDA out of memory (tried to"
+          + " allocate 2.0 GiB)";
+      assertEquals(List.of(new ClientFailure("c2", reason)), r.failures());
+      assertEquals(List.of("1 c2: " + reason), failed);
+      assertTrue(log.contains("client c2 (pi-garden): task " + tb.taskId() + " (round 1, fit)"
+          + " failed on the device: CUDA out of memory (tried to allocate 2.0 GiB)"),
+          log::toString);
+    }
+  }
+
+  @Test
+  void reportFailure_ofAnUnknownForeignOrEndedTask_isRefused_andChangesNothing()
+      throws Exception {
+    start(ClientRegistry.Settings.defaults(), "float32");
+    FederationClient a = device("dev-a");
+    FederationClient b = device("dev-b");
+    ClientProxy proxy = registry.available().get(0);
+    Parameters global = params(1f);
+    CompletableFuture<FitRes> fit = fitAsync(proxy, global);
+    TaskSpec t = a.pullTask(Duration.ofSeconds(10)).orElseThrow();
+
+    FederationException unknown = assertThrows(FederationException.class,
+        () -> a.reportFailure("t-nope", "NaN loss"));
+    FederationException foreign = assertThrows(FederationException.class,
+        () -> b.reportFailure(t.taskId(), "NaN loss"));
+    boolean untouched = !fit.isDone();
+    a.uploadResult(t.taskId(), 4, Map.of(), "float32", LAYOUT, false,
+        new Float32Codec().encode(params(3f)));
+    FitRes res = fit.get(10, TimeUnit.SECONDS);
+    FederationException done = assertThrows(FederationException.class,
+        () -> a.reportFailure(t.taskId(), "NaN loss"));
+
+    assertEquals(FederationException.Code.NOT_FOUND, unknown.code());
+    assertEquals("unknown task 't-nope'", unknown.getMessage());
+    assertEquals(FederationException.Code.PERMISSION_DENIED, foreign.code());
+    assertEquals("task " + t.taskId() + " belongs to another client", foreign.getMessage());
+    assertTrue(untouched, "a refused report must leave the task open");
+    assertEquals(params(3f), res.parameters());
+    assertEquals(FederationException.Code.FAILED_PRECONDITION, done.code());
+    assertEquals("task " + t.taskId() + " already has a result: it cannot fail any more",
+        done.getMessage());
+  }
+
+  @Test
+  void reportFailure_blankReason_isNoReasonGiven_andATaskFailsOnlyOnce() throws Exception {
+    start(ClientRegistry.Settings.defaults(), "float32");
+    FederationClient a = device("dev-a");
+    CompletableFuture<FitRes> fit = fitAsync(registry.available().get(0), params(1f));
+    TaskSpec t = a.pullTask(Duration.ofSeconds(10)).orElseThrow();
+
+    a.reportFailure(t.taskId(), " \n ");
+    Throwable failure = cause(fit);
+    FederationException twice = assertThrows(FederationException.class,
+        () -> a.reportFailure(t.taskId(), "again"));
+    FederationException upload = assertThrows(FederationException.class,
+        () -> a.uploadResult(t.taskId(), 1, Map.of(), "float32", LAYOUT, false,
+            new Float32Codec().encode(params(1f))));
+
+    assertEquals("c1 (dev-a): local training failed: no reason given", failure.getMessage());
+    assertEquals(FederationException.Code.FAILED_PRECONDITION, twice.code());
+    assertEquals("task " + t.taskId() + " is closed: local training failed: no reason given",
+        twice.getMessage());
+    assertEquals(FederationException.Code.FAILED_PRECONDITION, upload.code());
+  }
+
+  @Test
+  void reportFailure_ofAnEvaluateTask_failsTheEvaluation() throws Exception {
+    start(ClientRegistry.Settings.defaults(), "float32");
+    FederationClient device = device("dev-a");
+    ClientProxy proxy = registry.available().get(0);
+    CompletableFuture<EvaluateRes> eval = CompletableFuture.supplyAsync(() -> {
+      try {
+        return proxy.evaluate(new EvaluateIns(params(1f), Config.empty()));
+      } catch (ClientException e) {
+        throw new RuntimeException(e);
+      }
+    });
+    TaskSpec task = device.pullTask(Duration.ofSeconds(10)).orElseThrow();
+
+    device.reportFailure(task.taskId(), "test file t10k-images-idx3-ubyte: bad magic 0x00000000");
+
+    assertEquals("c1 (dev-a): local evaluation failed: test file t10k-images-idx3-ubyte: bad"
+        + " magic 0x00000000", cause(eval).getMessage());
+  }
+
+  @Test
   void silentDevice_isDisconnected_itsFitFails_andItComesBackByCalling() throws Exception {
     start(new ClientRegistry.Settings(null, Duration.ofMillis(100), Duration.ofMillis(500)),
         "float32");
@@ -322,21 +450,113 @@ class ClientRegistryTest {
   }
 
   @Test
-  void restartedDevice_registersAgainWithSameName_keepsId_oldTaskFailsAtOnce() throws Exception {
+  void restartedDevice_registersAgainWithItsPreviousCredential_keepsId_oldTaskFailsAtOnce()
+      throws Exception {
     start(ClientRegistry.Settings.defaults(), "float32");
-    FederationClient first = device("dev-a");
+    FederationClient first = FederationClient.connect("127.0.0.1:" + server.port(), null);
+    closeLater.add(first);
+    Registration before = first.register("", "dev-a", FACTS);
     CompletableFuture<FitRes> fit = fitAsync(registry.available().get(0), params(1f));
     first.pullTask(Duration.ofSeconds(10)).orElseThrow();
 
     FederationClient second = FederationClient.connect("127.0.0.1:" + server.port(), null);
     closeLater.add(second);
-    Registration again = second.register("", "dev-a", FACTS);
+    Registration again = second.register("", "dev-a", FACTS, before.credential());
 
     assertEquals("c1", again.clientId());
     assertTrue(cause(fit).getMessage().contains("registered again (the device restarted)"));
     FederationException old = assertThrows(FederationException.class,
         () -> first.heartbeat(new Telemetry(Double.NaN, -1, Double.NaN, 0)));
     assertEquals(FederationException.Code.UNAUTHENTICATED, old.code());
+    assertTrue(log.stream().noneMatch(l -> l.contains("took over")), log::toString);
+  }
+
+  @Test
+  void nameOfAConnectedDevice_withoutItsCredential_isRefused_andTheDeviceKeepsWorking()
+      throws Exception {
+    start(new ClientRegistry.Settings("s3cret", Duration.ofSeconds(2), Duration.ofSeconds(10)),
+        "float32");
+    FederationClient owner = FederationClient.connect("127.0.0.1:" + server.port(), null);
+    closeLater.add(owner);
+    owner.register("s3cret", "pi-garden", FACTS);
+    FederationClient intruder = FederationClient.connect("127.0.0.1:" + server.port(), null);
+    closeLater.add(intruder);
+
+    FederationException none = assertThrows(FederationException.class,
+        () -> intruder.register("s3cret", "pi-garden", FACTS));
+    FederationException wrong = assertThrows(FederationException.class,
+        () -> intruder.register("s3cret", "pi-garden", FACTS, "a-guessed-credential"));
+
+    assertEquals(FederationException.Code.ALREADY_EXISTS, none.code());
+    assertTrue(none.getMessage().matches("device 'pi-garden' \\(c1\\) is connected, last heard"
+        + " from [0-9.]+ s ago: stop that client or choose another --name \\(the name is free"
+        + " again once c1 has been silent for 10 s\\)"), none.getMessage());
+    assertEquals(FederationException.Code.ALREADY_EXISTS, wrong.code());
+    owner.heartbeat(new Telemetry(40, 1000, 0.1, 1));
+    assertEquals(List.of("c1"), registry.available().stream().map(ClientProxy::id).toList());
+    assertEquals(1, state.events(EventRecord.REGISTERED).size());
+    List<EventRecord> rejected = state.events(EventRecord.REJECTED);
+    assertEquals(2, rejected.size());
+    assertTrue(rejected.get(0).message().startsWith("Register refused (ALREADY_EXISTS): device"
+        + " 'pi-garden' (c1) is connected"), rejected.get(0).message());
+    assertEquals(1, state.devices().size());
+  }
+
+  @Test
+  void nameOfAnOfflineDevice_isTakenOver_andTheTakeoverIsLogged() throws Exception {
+    start(new ClientRegistry.Settings("s3cret", Duration.ofMillis(100), Duration.ofMillis(500)),
+        "float32");
+    FederationClient old = FederationClient.connect("127.0.0.1:" + server.port(), null);
+    closeLater.add(old);
+    old.register("s3cret", "pi-garden", FACTS);
+    while (!registry.available().isEmpty()) {
+      Thread.sleep(50); // no heartbeats: the registry counts it as gone after 0.5 s
+    }
+    FederationClient reinstalled = FederationClient.connect("127.0.0.1:" + server.port(), null);
+    closeLater.add(reinstalled);
+
+    Registration reg = reinstalled.register("s3cret", "pi-garden", FACTS);
+
+    assertEquals("c1", reg.clientId());
+    assertEquals(List.of("c1"), registry.available().stream().map(ClientProxy::id).toList());
+    List<EventRecord> registered = state.events(EventRecord.REGISTERED);
+    assertEquals(2, registered.size());
+    assertTrue(registered.get(1).message().matches("c1 registered again: pi-garden \\(.*\\) from"
+        + " .*; took over the name of offline device c1 \\('pi-garden', last heard from [0-9.]+"
+        + " s ago\\)"), registered.get(1).message());
+    assertTrue(log.stream().anyMatch(l -> l.contains("took over the name of offline device c1")),
+        log::toString);
+    FederationException stale = assertThrows(FederationException.class,
+        () -> old.pullTask(Duration.ZERO));
+    assertEquals(FederationException.Code.UNAUTHENTICATED, stale.code());
+  }
+
+  @Test
+  void afterAServerRestart_aDeviceNotHeardFromYet_canBeTakenOver_withItsCredentialToo()
+      throws Exception {
+    start(ClientRegistry.Settings.defaults(), "float32");
+    FederationClient oldA = FederationClient.connect("127.0.0.1:" + server.port(), null);
+    closeLater.add(oldA);
+    Registration a = oldA.register("", "dev-a", FACTS);
+    device("dev-b");
+    server.close();
+    registry.close();
+    start(ClientRegistry.Settings.defaults(), "float32");
+    FederationClient restartedA = FederationClient.connect("127.0.0.1:" + server.port(), null);
+    closeLater.add(restartedA);
+    FederationClient newB = FederationClient.connect("127.0.0.1:" + server.port(), null);
+    closeLater.add(newB);
+
+    Registration backA = restartedA.register("", "dev-a", FACTS, a.credential());
+    Registration takenB = newB.register("", "dev-b", FACTS);
+
+    assertEquals("c1", backA.clientId());
+    assertEquals("c2", takenB.clientId());
+    List<String> registered = state.events(EventRecord.REGISTERED).stream()
+        .map(EventRecord::message).toList();
+    assertFalse(registered.get(registered.size() - 2).contains("took over"), registered::toString);
+    assertTrue(registered.get(registered.size() - 1).endsWith("took over the name of offline"
+        + " device c2 ('dev-b', not heard from since the server started)"), registered::toString);
   }
 
   @Test
@@ -407,9 +627,14 @@ class ClientRegistryTest {
         () -> device.pullTask(Duration.ZERO));
     FederationException again = assertThrows(FederationException.class,
         () -> device.register("", "dev-a", FACTS));
+    FederationClient reinstalled = FederationClient.connect("127.0.0.1:" + server.port(), null);
+    closeLater.add(reinstalled);
+    FederationException stranger = assertThrows(FederationException.class,
+        () -> reinstalled.register("", "dev-a", FACTS, null));
     assertEquals(FederationException.Code.PERMISSION_DENIED, e.code());
     assertEquals("client c1 has been revoked", e.getMessage());
     assertEquals("device 'dev-a' (c1) has been revoked", again.getMessage());
+    assertEquals(FederationException.Code.PERMISSION_DENIED, stranger.code());
     assertTrue(registry.available().isEmpty());
     assertTrue(state.devices().get(0).revoked());
   }
