@@ -12,10 +12,16 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code fedge fleet deploy}: copies the fedge jar, its lib/ and optional config and data. */
+/**
+ * {@code fedge fleet deploy}: copies the fedge jar, its lib/ and optional config and data, then
+ * removes the jars of the remote lib/ that the local lib/ no longer has.
+ */
 @Command(name = "deploy", mixinStandardHelpOptions = true,
-    description = "Copy the fedge jar with its lib/ folder (and optionally a config file and a"
-        + " data folder) to every host over SFTP, only the files whose SHA-256 differs.")
+    description = {"Copy the fedge jar with its lib/ folder (and optionally a config file and a"
+        + " data folder) to every host over SFTP, only the files whose SHA-256 differs; then"
+        + " remove from the remote lib/ the *.jar files the local lib/ does not have (old"
+        + " versions after an upgrade), unless --no-prune.",
+        "Prints per host: files copied, unchanged and removed."})
 public final class FleetDeployCommand extends FleetBaseCommand {
 
   /** Where the launcher builds the jar. */
@@ -41,6 +47,10 @@ public final class FleetDeployCommand extends FleetBaseCommand {
       description = "Folder on the hosts (default: ${DEFAULT-VALUE}).")
   String remoteDir;
 
+  @Option(names = "--no-prune",
+      description = "Keep the jars of the remote lib/ that the local lib/ does not have.")
+  boolean noPrune;
+
   @Override
   protected int doCall() throws Exception {
     RemoteDir dir = remoteDir(remoteDir);
@@ -52,13 +62,14 @@ public final class FleetDeployCommand extends FleetBaseCommand {
     }
     DeployPlan plan = DeployPlan.of(theJar, theLib, config, data);
     if (theLib == null) {
-      err().println("fedge: no lib/ folder next to " + theJar + "; deploying without one");
+      err().println("fedge: no lib/ folder next to " + theJar + "; deploying without one"
+          + (noPrune ? "" : " (and leaving the remote lib/ as it is)"));
     }
-    List<Outcome<DeployReport>> outcomes = runOnHosts(FleetTasks.deploy(plan, dir));
+    List<Outcome<DeployReport>> outcomes = runOnHosts(FleetTasks.deploy(plan, dir, !noPrune));
     for (Outcome<DeployReport> o : outcomes) {
       if (o.ok()) {
         out().println(AnsibleFormat.line(o.host().name(),
-            o.value().copied() > 0 ? "CHANGED" : "OK", o.value().summary()));
+            o.value().changed() ? "CHANGED" : "OK", o.value().summary()));
       } else {
         out().println(AnsibleFormat.failure(o));
       }

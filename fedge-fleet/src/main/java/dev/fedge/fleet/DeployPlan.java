@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,9 +21,17 @@ import java.util.stream.Stream;
  * the jar as {@code fedge.jar}, the files of the {@code lib/} folder under {@code lib/}, an
  * optional config file under its own name, and an optional data folder under {@code data/}.
  *
+ * <p>The plan also tells which jars in the remote {@code lib/} are stale ({@link #staleJars}):
+ * those not in the local {@code lib/} any more, e.g. the old version after a dependency upgrade.
+ *
  * @param files the files, each with its path under the remote directory
+ * @param hasLib whether the plan deploys a {@code lib/} folder (possibly empty); only then does it
+ *     know which remote jars are stale
  */
-public record DeployPlan(List<File> files) {
+public record DeployPlan(List<File> files, boolean hasLib) {
+
+  /** The folder of the jar's dependencies under the remote directory. */
+  public static final String LIB = "lib";
 
   /**
    * One file to deploy.
@@ -49,6 +59,7 @@ public record DeployPlan(List<File> files) {
 
   /** Copies the list and checks targets are unique. */
   public DeployPlan {
+    Objects.requireNonNull(files, "files");
     files = List.copyOf(files);
     Set<String> seen = new LinkedHashSet<>();
     for (File f : files) {
@@ -56,6 +67,15 @@ public record DeployPlan(List<File> files) {
         throw new IllegalArgumentException("two files would be deployed as '" + f.target() + "'");
       }
     }
+    if (!hasLib && files.stream().anyMatch(f -> f.target().startsWith(LIB + "/"))) {
+      throw new IllegalArgumentException("hasLib: the plan has files under " + LIB
+          + "/, so it deploys a lib folder");
+    }
+  }
+
+  /** A plan of these files, with a {@code lib/} folder when one of them is under it. */
+  public DeployPlan(List<File> files) {
+    this(files, files.stream().anyMatch(f -> f.target().startsWith(LIB + "/")));
   }
 
   /**
@@ -75,7 +95,7 @@ public record DeployPlan(List<File> files) {
     }
     files.add(file(jar, "fedge.jar"));
     if (lib != null) {
-      addTree("--lib", lib, "lib", files);
+      addTree("--lib", lib, LIB, files);
     }
     if (config != null) {
       if (!Files.isRegularFile(config)) {
@@ -86,7 +106,7 @@ public record DeployPlan(List<File> files) {
     if (data != null) {
       addTree("--data", data, "data", files);
     }
-    return new DeployPlan(files);
+    return new DeployPlan(files, lib != null);
   }
 
   /** The folders the targets need, parents first. */
@@ -100,6 +120,33 @@ public record DeployPlan(List<File> files) {
       }
     }
     return dirs.stream().sorted().toList();
+  }
+
+  /**
+   * The stale jars among the files of the remote {@code lib/} folder: the names ending in {@code
+   * .jar} that this plan does not deploy as {@code lib/NAME}. Only the folder's own entries count,
+   * not its subfolders; without a {@code lib/} in the plan nothing is stale.
+   *
+   * @param remoteLibFiles names of the regular files directly in the remote {@code lib/}
+   * @return their paths under the remote directory ({@code lib/NAME}), sorted
+   */
+  public List<String> staleJars(Collection<String> remoteLibFiles) {
+    if (!hasLib) {
+      return List.of();
+    }
+    Set<String> targets = new HashSet<>();
+    for (File f : files) {
+      targets.add(f.target());
+    }
+    List<String> stale = new ArrayList<>();
+    for (String name : remoteLibFiles) {
+      String target = LIB + "/" + name;
+      if (name.endsWith(".jar") && !name.contains("/") && !targets.contains(target)) {
+        stale.add(target);
+      }
+    }
+    stale.sort(null);
+    return stale;
   }
 
   private static void addTree(String option, Path root, String prefix, List<File> files)

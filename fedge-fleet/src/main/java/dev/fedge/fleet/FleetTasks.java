@@ -26,6 +26,9 @@ public final class FleetTasks {
 
   private static final int HASH_BATCH = 200;
 
+  /** What the deploy script prints when the remote lib/ must not be pruned. */
+  static final String REFUSE = "@@refuse-prune=";
+
   /** True when a pid is a live process (not a zombie). */
   private static final String ALIVE_FUNCTION = String.join("\n",
       "alive() {",
@@ -76,14 +79,35 @@ public final class FleetTasks {
   }
 
   /**
-   * Copies the plan's files into the remote directory over SFTP, only those missing there or whose
-   * SHA-256 (from {@code sha256sum}, or {@code shasum -a 256} on a Mac) differs.
+   * {@link #deploy(DeployPlan, RemoteDir, boolean)} that prunes stale jars from the remote {@code
+   * lib/}.
    */
   public static HostTask<DeployReport> deploy(DeployPlan plan, RemoteDir dir) {
+    return deploy(plan, dir, true);
+  }
+
+  /**
+   * Copies the plan's files into the remote directory over SFTP, only those missing there or whose
+   * SHA-256 (from {@code sha256sum}, or {@code shasum -a 256} on a Mac) differs; then, when {@code
+   * prune} is set and the plan has a {@code lib/} folder, removes the {@link
+   * DeployPlan#staleJars stale jars} of the remote {@code lib/}.
+   *
+   * <p>Pruning only ever removes regular files named {@code *.jar} directly in the remote {@code
+   * lib/} (not in its subfolders, not symbolic links), and only after every upload succeeded, so a
+   * failed upload leaves the old set in place. It is refused before anything is uploaded when the
+   * remote {@code lib/} is a symbolic link, or when the remote directory is the login directory or
+   * {@code /}: their {@code lib/} is not fedge's own.
+   *
+   * @param plan the files to deploy
+   * @param dir the remote directory
+   * @param prune whether to remove the stale jars
+   */
+  public static HostTask<DeployReport> deploy(DeployPlan plan, RemoteDir dir, boolean prune) {
     Objects.requireNonNull(plan, "plan");
     Objects.requireNonNull(dir, "dir");
+    boolean pruning = prune && plan.hasLib();
     return session -> {
-      Map<String, String> remote = remoteHashes(session, plan, dir);
+      Map<String, String> remote = remoteHashes(session, plan, dir, pruning);
       int copied = 0;
       int unchanged = 0;
       long bytes = 0;
@@ -96,14 +120,63 @@ public final class FleetTasks {
           bytes += f.size();
         }
       }
-      return new DeployReport(copied, unchanged, bytes);
+      List<String> removed = List.of();
+      if (pruning) {
+        removed = plan.staleJars(session.regularFiles(dir.sftp(DeployPlan.LIB)));
+        for (String target : removed) {
+          session.removeFile(dir.sftp(target));
+        }
+      }
+      return new DeployReport(copied, unchanged, bytes, pruning, removed);
     };
   }
 
-  /** Creates the folders and returns the SHA-256 of the targets that exist on the host. */
-  static Map<String, String> remoteHashes(RemoteSession session, DeployPlan plan, RemoteDir dir)
-      throws IOException {
+  /**
+   * Checks that the remote {@code lib/} may be pruned (when {@code pruning}), creates the folders
+   * and returns the SHA-256 of the targets that exist on the host.
+   */
+  static Map<String, String> remoteHashes(RemoteSession session, DeployPlan plan, RemoteDir dir,
+      boolean pruning) throws IOException {
+    CommandResult r = session.script(prepareScript(plan, dir, pruning));
+    if (!r.ok()) {
+      throw new IOException("cannot create " + dir + " on the host (rc=" + r.exitCode() + "): "
+          + r.output().strip());
+    }
+    String out = r.stdout().strip();
+    if (out.startsWith(REFUSE)) {
+      String why = switch (out.substring(REFUSE.length())) {
+        case "symlink" -> "it is a symbolic link";
+        case "root" -> dir + " is the root folder";
+        default -> dir + " is the login directory";
+      };
+      throw new IOException("not pruning " + dir + "/" + DeployPlan.LIB + ": " + why
+          + ", so its jars may not be fedge's own; deploy into a folder of fedge's own, or pass"
+          + " --no-prune (nothing was uploaded)");
+    }
+    return parseHashes(r.stdout());
+  }
+
+  /**
+   * The {@code sh} script run before uploading: when {@code pruning} and the remote lib/ must not
+   * be pruned, prints {@link #REFUSE} followed by {@code symlink}, {@code root} or {@code home} and
+   * stops; else creates the folders and prints the {@code sha256sum} lines of the targets that
+   * exist.
+   */
+  static String prepareScript(DeployPlan plan, RemoteDir dir, boolean pruning) {
     StringBuilder sb = new StringBuilder();
+    if (pruning) {
+      sb.append(String.join("\n",
+          "if [ -L " + dir.shell(DeployPlan.LIB) + " ]; then",
+          "  echo " + REFUSE + "symlink; exit 0",
+          "fi",
+          "if [ -d " + dir.shell() + " ]; then",
+          "  d=$(cd " + dir.shell() + " && pwd -P)",
+          "  home=$(cd \"$HOME\" 2>/dev/null && pwd -P)",
+          "  if [ \"$d\" = / ]; then echo " + REFUSE + "root; exit 0; fi",
+          "  if [ \"$d\" = \"$home\" ]; then echo " + REFUSE + "home; exit 0; fi",
+          "fi",
+          ""));
+    }
     sb.append("mkdir -p ").append(dir.shell());
     for (String d : plan.directories()) {
       sb.append(' ').append(dir.shell(d));
@@ -121,12 +194,7 @@ public final class FleetTasks {
       sb.append("$h -- ").append(Shell.join(batch)).append(" 2>/dev/null\n");
     }
     sb.append("exit 0\n");
-    CommandResult r = session.script(sb.toString());
-    if (!r.ok()) {
-      throw new IOException("cannot create " + dir + " on the host (rc=" + r.exitCode() + "): "
-          + r.output().strip());
-    }
-    return parseHashes(r.stdout());
+    return sb.toString();
   }
 
   /** Reads {@code sha256sum} lines ({@code HEX  name} or {@code HEX *name}). */

@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -108,7 +110,8 @@ public final class RemoteSession implements AutoCloseable {
 
   /**
    * Uploads a file over SFTP: written next to the target under a temporary name, then renamed over
-   * it, so a running program never sees half a file.
+   * it, so a running program never sees half a file; on failure the temporary file is removed
+   * when the connection still allows it.
    *
    * @param local the local file
    * @param remotePath the path on the host, relative to the login directory unless absolute
@@ -121,21 +124,82 @@ public final class RemoteSession implements AutoCloseable {
         OutputStream out = client.write(part)) {
       in.transferTo(out);
     } catch (IOException e) {
+      removeQuietly(client, part);
       throw new IOException("upload of " + local + " to " + remotePath + " failed: "
           + e.getMessage(), e);
     }
-    OpenSSHPosixRenameExtension posix = client.getExtension(OpenSSHPosixRenameExtension.class);
-    if (posix != null && posix.isSupported()) {
-      posix.posixRename(part, remotePath);
-    } else {
-      try {
-        client.remove(remotePath);
-      } catch (SftpException e) {
-        if (e.getStatus() != SftpConstants.SSH_FX_NO_SUCH_FILE) {
-          throw e;
+    try {
+      OpenSSHPosixRenameExtension posix = client.getExtension(OpenSSHPosixRenameExtension.class);
+      if (posix != null && posix.isSupported()) {
+        posix.posixRename(part, remotePath);
+      } else {
+        try {
+          client.remove(remotePath);
+        } catch (SftpException e) {
+          if (e.getStatus() != SftpConstants.SSH_FX_NO_SUCH_FILE) {
+            throw e;
+          }
+        }
+        client.rename(part, remotePath);
+      }
+    } catch (IOException e) {
+      removeQuietly(client, part);
+      throw new IOException("upload of " + local + " to " + remotePath + " failed: cannot rename "
+          + part + " over it: " + e.getMessage(), e);
+    }
+  }
+
+  /** Removes a partial upload, if it is there and the connection still works. */
+  private static void removeQuietly(SftpClient client, String path) {
+    try {
+      client.remove(path);
+    } catch (IOException | RuntimeException e) {
+      // the upload's own error is the one to report
+    }
+  }
+
+  /**
+   * The names of the regular files directly in a folder, over SFTP: no subfolders, and no
+   * symbolic links (an SFTP listing describes a link, not what it points to).
+   *
+   * @param remoteDir the folder on the host, relative to the login directory unless absolute
+   * @return the names, sorted
+   * @throws IOException when the folder is a symbolic link, or cannot be listed
+   */
+  public List<String> regularFiles(String remoteDir) throws IOException {
+    SftpClient client = sftp();
+    List<String> names = new ArrayList<>();
+    try {
+      if (client.lstat(remoteDir).isSymbolicLink()) {
+        throw new IOException(remoteDir + " is a symbolic link; not listing through it");
+      }
+      for (SftpClient.DirEntry e : client.readDir(remoteDir)) {
+        if (e.getAttributes().isRegularFile() && !e.getFilename().contains("/")) {
+          names.add(e.getFilename());
         }
       }
-      client.rename(part, remotePath);
+    } catch (IOException e) {
+      throw new IOException("cannot list " + remoteDir + ": " + e.getMessage(), e);
+    }
+    names.sort(null);
+    return names;
+  }
+
+  /**
+   * Removes a regular file over SFTP; refuses anything else (a folder, a symbolic link).
+   *
+   * @param remotePath the file on the host, relative to the login directory unless absolute
+   * @throws IOException when it is not a regular file or cannot be removed
+   */
+  public void removeFile(String remotePath) throws IOException {
+    SftpClient client = sftp();
+    try {
+      if (!client.lstat(remotePath).isRegularFile()) {
+        throw new IOException("not a regular file");
+      }
+      client.remove(remotePath);
+    } catch (IOException e) {
+      throw new IOException("cannot remove " + remotePath + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,7 +1,9 @@
 package dev.fedge.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,5 +60,46 @@ class DeployPlanTest {
         + " *lib/a b.jar\nsha256sum: lib/x.jar: No such file or directory\n");
 
     assertEquals(Map.of("fedge.jar", hex, "lib/a b.jar", hex), m);
+  }
+  @Test
+  void staleJarsAreTheRemoteLibJarsTheLocalLibLacks() throws Exception {
+    Path jar = Files.writeString(tmp.resolve("fedge.jar"), "abc");
+    Path lib = Files.createDirectories(tmp.resolve("lib"));
+    Files.writeString(lib.resolve("guava-32.jar"), "new");
+    Files.writeString(Files.createDirectories(lib.resolve("native")).resolve("x.jar"), "x");
+    DeployPlan plan = DeployPlan.of(jar, lib, null, null);
+
+    List<String> stale = plan.staleJars(List.of("guava-32.jar", "guava-31.jar", "README.txt",
+        "x.jar", "fedge.jar", "a.jar.fedge-part", "old.JAR.bak", "0-old.jar"));
+
+    assertEquals(List.of("lib/0-old.jar", "lib/fedge.jar", "lib/guava-31.jar", "lib/x.jar"),
+        stale, "only *.jar, not in the plan as lib/NAME (lib/native/x.jar is another file)");
+  }
+
+  @Test
+  void anEmptyLibMakesEveryRemoteJarStaleButNoLibMakesNone() throws Exception {
+    Path jar = Files.writeString(tmp.resolve("fedge.jar"), "abc");
+    Path emptyLib = Files.createDirectories(tmp.resolve("empty"));
+
+    DeployPlan withEmptyLib = DeployPlan.of(jar, emptyLib, null, null);
+    DeployPlan withoutLib = DeployPlan.of(jar, null, null, null);
+
+    assertTrue(withEmptyLib.hasLib());
+    assertEquals(List.of("lib/a.jar"), withEmptyLib.staleJars(List.of("a.jar", "b.txt")));
+    assertFalse(withoutLib.hasLib());
+    assertEquals(List.of(), withoutLib.staleJars(List.of("a.jar")));
+  }
+
+  @Test
+  void aPlanWithLibFilesMustSayItHasALib() throws Exception {
+    Path jar = Files.writeString(tmp.resolve("fedge.jar"), "abc");
+    DeployPlan.File libFile = new DeployPlan.File(jar, "lib/a.jar", DeployPlan.sha256(jar), 3);
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new DeployPlan(List.of(libFile), false));
+
+    assertEquals("hasLib: the plan has files under lib/, so it deploys a lib folder",
+        e.getMessage());
+    assertTrue(new DeployPlan(List.of(libFile)).hasLib());
   }
 }

@@ -258,15 +258,16 @@ class FleetOpenSshTest {
         FleetTasks.deploy(DeployPlan.of(jar, lib, config, data), dir));
 
     assertEquals(Outcome.State.OK, first.state(), first.message());
-    assertEquals(new DeployReport(5, 0, 3000 + 1000 + 2000 + 10 + 500), first.value());
+    assertEquals(new DeployReport(5, 0, 3000 + 1000 + 2000 + 10 + 500, true, List.of()),
+        first.value());
     assertArrayEquals(Files.readAllBytes(jar), Files.readAllBytes(remote.resolve("fedge.jar")));
     assertArrayEquals(Files.readAllBytes(lib.resolve("b.jar")),
         Files.readAllBytes(remote.resolve("lib/b.jar")));
     assertEquals("rounds: 3\n", Files.readString(remote.resolve("client.yaml")));
     assertTrue(Files.isRegularFile(remote.resolve("data/part 1/x.bin")));
-    assertEquals(new DeployReport(0, 5, 0), second.value());
-    assertEquals("0 files copied, 5 unchanged", second.value().summary());
-    assertEquals(new DeployReport(1, 4, 1001), third.value());
+    assertEquals(new DeployReport(0, 5, 0, true, List.of()), second.value());
+    assertEquals("0 files copied, 5 unchanged, 0 removed", second.value().summary());
+    assertEquals(new DeployReport(1, 4, 1001, true, List.of()), third.value());
     assertArrayEquals(Files.readAllBytes(libA), Files.readAllBytes(remote.resolve("lib/a.jar")));
     try (var left = Files.walk(remote)) {
       assertFalse(left.anyMatch(p -> p.toString().endsWith(".fedge-part")), "no partial files");
@@ -336,6 +337,119 @@ class FleetOpenSshTest {
     assertTrue(start.message().contains("no fedge.jar in " + dir), start.message());
     assertEquals(1, logs.value().exitCode());
     assertTrue(logs.value().stderr().contains("no log"), logs.value().stderr());
+  }
+
+  @Test
+  void deployRemovesOnlyStaleJarsDirectlyInLib() throws Exception {
+    Path local = Files.createDirectories(tmp.resolve("prune-local"));
+    Path jar = write(local.resolve("fedge.jar"), 300);
+    Path lib = Files.createDirectories(local.resolve("lib"));
+    write(lib.resolve("guava-32.jar"), 200);
+    Path remote = Files.createDirectories(tmp.resolve("prune-remote"));
+    Path remoteLib = Files.createDirectories(remote.resolve("lib"));
+    Files.writeString(remoteLib.resolve("guava-31.jar"), "old guava");
+    Files.writeString(remoteLib.resolve("zstd 1.5.jar"), "old zstd");
+    Files.writeString(remoteLib.resolve("notes.txt"), "not a jar");
+    Files.writeString(remoteLib.resolve("half.jar.fedge-part"), "a partial upload");
+    Path nested = Files.writeString(
+        Files.createDirectories(remoteLib.resolve("native")).resolve("deep.jar"), "nested");
+    Path outside = Files.writeString(remote.resolve("stray.jar"), "outside lib");
+    Path foreign = Files.writeString(
+        Files.createDirectories(tmp.resolve("prune-foreign")).resolve("shared.jar"), "theirs");
+    Path link = Files.createSymbolicLink(remoteLib.resolve("shared.jar"), foreign);
+    Path linkedDir = Files.createSymbolicLink(remoteLib.resolve("more.jar"), foreign.getParent());
+    RemoteDir dir = new RemoteDir(remote.toString());
+
+    Outcome<DeployReport> first = runOne(options(knownHosts, false), sshd.host("local"),
+        FleetTasks.deploy(DeployPlan.of(jar, lib, null, null), dir));
+    Outcome<DeployReport> second = runOne(options(knownHosts, false), sshd.host("local"),
+        FleetTasks.deploy(DeployPlan.of(jar, lib, null, null), dir));
+
+    assertEquals(Outcome.State.OK, first.state(), first.message());
+    assertEquals(new DeployReport(2, 0, 500, true,
+        List.of("lib/guava-31.jar", "lib/zstd 1.5.jar")), first.value());
+    assertEquals("2 files copied, 0 unchanged, 2 removed", first.value().summary());
+    assertFalse(Files.exists(remoteLib.resolve("guava-31.jar")), "stale jar removed");
+    assertFalse(Files.exists(remoteLib.resolve("zstd 1.5.jar")), "stale jar removed");
+    assertArrayEquals(Files.readAllBytes(lib.resolve("guava-32.jar")),
+        Files.readAllBytes(remoteLib.resolve("guava-32.jar")));
+    assertEquals("not a jar", Files.readString(remoteLib.resolve("notes.txt")));
+    assertTrue(Files.exists(remoteLib.resolve("half.jar.fedge-part")), "only *.jar is pruned");
+    assertEquals("nested", Files.readString(nested), "subfolders of lib/ are left alone");
+    assertEquals("outside lib", Files.readString(outside), "only lib/ is pruned");
+    assertTrue(Files.isSymbolicLink(link) && Files.isSymbolicLink(linkedDir), "links kept");
+    assertEquals("theirs", Files.readString(foreign), "never through a link");
+    assertEquals(new DeployReport(0, 2, 0, true, List.of()), second.value());
+  }
+
+  @Test
+  void noPruneKeepsStaleJars() throws Exception {
+    Path local = Files.createDirectories(tmp.resolve("noprune-local"));
+    Path jar = write(local.resolve("fedge.jar"), 100);
+    Path lib = Files.createDirectories(local.resolve("lib"));
+    write(lib.resolve("new.jar"), 50);
+    Path remote = Files.createDirectories(tmp.resolve("noprune-remote"));
+    Path stale = Files.writeString(
+        Files.createDirectories(remote.resolve("lib")).resolve("old.jar"), "old");
+    RemoteDir dir = new RemoteDir(remote.toString());
+
+    Outcome<DeployReport> kept = runOne(options(knownHosts, false), sshd.host("local"),
+        FleetTasks.deploy(DeployPlan.of(jar, lib, null, null), dir, false));
+    Outcome<DeployReport> noLib = runOne(options(knownHosts, false), sshd.host("local"),
+        FleetTasks.deploy(DeployPlan.of(jar, null, null, null), dir, true));
+
+    assertEquals(new DeployReport(2, 0, 150), kept.value());
+    assertEquals("old", Files.readString(stale));
+    assertEquals(new DeployReport(0, 1, 0), noLib.value(), "no local lib/: nothing is stale");
+    assertEquals("old", Files.readString(stale));
+  }
+
+  @Test
+  void aFailedUploadNamesTheFileAndPrunesNothing() throws Exception {
+    Path local = Files.createDirectories(tmp.resolve("failing-local"));
+    Path jar = write(local.resolve("fedge.jar"), 100);
+    Path lib = Files.createDirectories(local.resolve("lib"));
+    write(lib.resolve("a.jar"), 50);
+    Path remote = Files.createDirectories(tmp.resolve("failing-remote"));
+    Path remoteLib = Files.createDirectories(remote.resolve("lib"));
+    // a non-empty folder where a.jar must go: the rename over it fails
+    Files.writeString(Files.createDirectories(remoteLib.resolve("a.jar")).resolve("x"), "x");
+    Path stale = Files.writeString(remoteLib.resolve("old.jar"), "old");
+    RemoteDir dir = new RemoteDir(remote.toString());
+
+    Outcome<DeployReport> r = runOne(options(knownHosts, false), sshd.host("local"),
+        FleetTasks.deploy(DeployPlan.of(jar, lib, null, null), dir));
+
+    assertEquals(Outcome.State.FAILED, r.state());
+    assertTrue(r.message().startsWith("upload of " + lib.resolve("a.jar") + " to "
+        + remoteLib.resolve("a.jar") + " failed"), r.message());
+    assertFalse(r.message().contains("\n"), r.message());
+    assertEquals("old", Files.readString(stale), "no pruning after a failed upload");
+    assertFalse(Files.exists(remoteLib.resolve("a.jar.fedge-part")), "partial upload removed");
+  }
+
+  @Test
+  void pruningThroughASymlinkedLibIsRefusedBeforeUploading() throws Exception {
+    Path local = Files.createDirectories(tmp.resolve("linked-local"));
+    Path jar = write(local.resolve("fedge.jar"), 100);
+    Path lib = Files.createDirectories(local.resolve("lib"));
+    write(lib.resolve("a.jar"), 50);
+    Path elsewhere = Files.createDirectories(tmp.resolve("linked-elsewhere"));
+    Path theirs = Files.writeString(elsewhere.resolve("theirs.jar"), "theirs");
+    Path remote = Files.createDirectories(tmp.resolve("linked-remote"));
+    Files.createSymbolicLink(remote.resolve("lib"), elsewhere);
+    RemoteDir dir = new RemoteDir(remote.toString());
+
+    Outcome<DeployReport> r = runOne(options(knownHosts, false), sshd.host("local"),
+        FleetTasks.deploy(DeployPlan.of(jar, lib, null, null), dir));
+
+    assertEquals(Outcome.State.FAILED, r.state());
+    assertEquals("not pruning " + remote + "/lib: it is a symbolic link, so its jars may not be"
+        + " fedge's own; deploy into a folder of fedge's own, or pass --no-prune (nothing was"
+        + " uploaded)", r.message());
+    assertEquals("theirs", Files.readString(theirs));
+    assertFalse(Files.exists(remote.resolve("fedge.jar")), "nothing uploaded");
+    assertFalse(Files.exists(elsewhere.resolve("a.jar")), "nothing uploaded");
   }
 
   private static Path write(Path file, int size) throws IOException {
