@@ -32,6 +32,15 @@ class SimulateCommandTest {
     SafeTensors.Contents model = SafeTensors.read(out.resolve("model.safetensors"));
     assertEquals(1_663_370, model.parameters().size());
     assertTrue(Files.readString(out.resolve("manifest.json")).contains("\"sha256\""));
+    // what serving the model needs, for any data set: input shape and normalisation
+    com.fasterxml.jackson.databind.JsonNode prov =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(out.resolve("manifest.json").toFile())
+            .path("provenance");
+    assertEquals(1, prov.path("input").path("channels").asInt(), prov.toString());
+    assertEquals(28, prov.path("input").path("height").asInt(), prov.toString());
+    assertEquals(1, prov.path("normalization").path("mean").size(), prov.toString());
+    assertTrue(prov.path("normalization").path("std").get(0).asDouble() > 0, prov.toString());
     assertTrue(Files.readString(out.resolve("config.yaml")).contains("clients: 4"));
     assertTrue(Files.size(out.resolve("partition.json")) > 0);
     assertTrue(Files.readString(out.resolve("accuracy.svg")).contains("<svg"));

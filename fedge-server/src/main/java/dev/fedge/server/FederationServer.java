@@ -17,6 +17,7 @@ import dev.fedge.server.state.RunSpec;
 import dev.fedge.server.state.StateStore;
 import dev.fedge.server.store.MetricsCsv;
 import dev.fedge.server.store.ModelKey;
+import dev.fedge.server.store.ModelProvenance;
 import dev.fedge.server.store.ModelStore;
 import dev.fedge.server.store.StrategyStateFile;
 import dev.fedge.strategy.Strategies;
@@ -131,10 +132,28 @@ public final class FederationServer implements AutoCloseable {
    * @param initial the freshly initialised model (its layout is the run's)
    * @param evaluator central evaluation, or null
    * @param resources closed when the run ends, or null
+   * @param input model provenance that says how to feed the model ({@link ModelProvenance#input}), or
+   *     empty
    */
   public record RunSetup(
-      Strategy strategy, Parameters initial, CentralEvaluator evaluator, AutoCloseable resources)
+      Strategy strategy,
+      Parameters initial,
+      CentralEvaluator evaluator,
+      AutoCloseable resources,
+      Map<String, Object> input)
       implements AutoCloseable {
+
+    /** Copies {@code input} (null: none). */
+    public RunSetup {
+      input = input == null ? Map.of() : Map.copyOf(input);
+    }
+
+    /** A setup without input description. */
+    public RunSetup(
+        Strategy strategy, Parameters initial, CentralEvaluator evaluator,
+        AutoCloseable resources) {
+      this(strategy, initial, evaluator, resources, Map.of());
+    }
 
     @Override
     public void close() throws IOException {
@@ -302,7 +321,7 @@ public final class FederationServer implements AutoCloseable {
             Thread.sleep(500);
             continue;
           }
-          saveRound(run, setup.strategy(), r, examples);
+          saveRound(run, setup, r, examples);
           csv.append(r);
           global = r.global();
           round++;
@@ -321,7 +340,7 @@ public final class FederationServer implements AutoCloseable {
     ModelKey key = run.modelKey(done);
     if (done == 0 && !models.rounds(run.group(), run.project()).contains(0)) {
       Parameters initial = setup.strategy().initializeParameters(setup.initial());
-      Map<String, Object> provenance = provenance(run, setup.strategy());
+      Map<String, Object> provenance = provenance(run, setup);
       provenance.put("round", 0);
       models.save(key, initial, provenance);
       return initial;
@@ -395,9 +414,10 @@ public final class FederationServer implements AutoCloseable {
   }
 
   private void saveRound(
-      RunSpec run, Strategy strategy, RoundResult r, Map<String, Integer> examples)
+      RunSpec run, RunSetup setup, RoundResult r, Map<String, Integer> examples)
       throws IOException {
-    Map<String, Object> provenance = provenance(run, strategy);
+    Strategy strategy = setup.strategy();
+    Map<String, Object> provenance = provenance(run, setup);
     provenance.put("round", r.round());
     Map<String, Object> metrics = new LinkedHashMap<>(r.metrics());
     metrics.put("accuracy", r.accuracy());
@@ -421,10 +441,11 @@ public final class FederationServer implements AutoCloseable {
     return Double.isNaN(d) ? "-" : String.format(Locale.ROOT, "%.4f", d);
   }
 
-  private static Map<String, Object> provenance(RunSpec run, Strategy strategy) {
+  private static Map<String, Object> provenance(RunSpec run, RunSetup setup) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("run", run.id());
-    p.put("strategy", strategy.provenance());
+    p.put("strategy", setup.strategy().provenance());
+    p.putAll(setup.input());
     p.put("settings", run.settings());
     p.put("codec", run.codec());
     p.put("rounds", run.rounds());
@@ -535,7 +556,8 @@ public final class FederationServer implements AutoCloseable {
       boolean global = !Boolean.FALSE.equals(strategy.provenance().get("global_model"))
           && !strategy.name().equals("local-only");
       CentralEvaluator evaluator = global ? (round, g) -> runtime.evaluate(g, test, 256) : null;
-      return new RunSetup(strategy, runtime.initialParameters(), evaluator, runtime);
+      return new RunSetup(strategy, runtime.initialParameters(), evaluator, runtime,
+          ModelProvenance.input(test));
     };
   }
 

@@ -22,6 +22,7 @@ import dev.fedge.server.RoundResult;
 import dev.fedge.server.report.SvgPlot;
 import dev.fedge.server.store.MetricsCsv;
 import dev.fedge.server.store.ModelKey;
+import dev.fedge.server.store.ModelProvenance;
 import dev.fedge.server.store.ModelStore;
 import dev.fedge.strategy.StrategySettings;
 import dev.fedge.strategy.Strategies;
@@ -271,6 +272,7 @@ public final class Simulation {
       rows.addAll(csv.read());
       Map<String, Object> provenance = new LinkedHashMap<>();
       provenance.put("strategy", strategy.provenance());
+      provenance.putAll(ModelProvenance.input(train));
       provenance.put("config", config.toMap());
       provenance.put("seed", config.seed());
       provenance.put("rounds", config.rounds());
