@@ -1,7 +1,8 @@
 /**
  * The network protocol between a fedge server and its edge clients: protobuf messages and a gRPC
  * service in which the client opens every connection (register, heartbeat, long-poll for tasks,
- * chunked model download, chunked result upload). This is the only package of fedge that imports
+ * chunked model download, chunked result upload, failure report for a task the device could not
+ * do). This is the only package of fedge that imports
  * {@code io.grpc}.
  *
  * <p>On the server, {@link dev.fedge.transport.TransportServer} serves the protocol and hands
