@@ -340,7 +340,8 @@ public final class EdgeAgent implements AutoCloseable {
   /**
    * The device could not do a task: one line in the log, and a report to the server so that the
    * task ends now rather than at the round's deadline. An unreachable server is retried by the
-   * main loop (the task is handed out again); a refused report is only logged.
+   * main loop (the task is handed out again); a refused report (e.g. by an older server) is
+   * logged, and the agent waits before it pulls again.
    */
   private void failed(TaskSpec task, String reason) {
     String why = FederationHandler.cleanReason(reason);
@@ -354,6 +355,7 @@ public final class EdgeAgent implements AutoCloseable {
         throw e;
       }
       log.accept("round " + task.round() + ": the server refused the failure report: " + e);
+      sleep(settings.backoffMax()); // the task may still be open: do not fetch it again at once
     }
     synchronized (this) {
       tasksFailed++;
