@@ -181,18 +181,9 @@ public class DeviceProbe {
     return out;
   }
 
-  /**
-   * DJL's count of CUDA GPUs. Looked up by name so that this module does not import DJL (only
-   * fedge-ml does); 0 when DJL or CUDA is not there.
-   */
+  /** DJL's count of CUDA GPUs (0 when CUDA is not there). */
   static int djlGpuCount() {
-    try {
-      Class<?> cuda = Class.forName("ai.djl.util.cuda.CudaUtils");
-      Object n = cuda.getMethod("getGpuCount").invoke(null);
-      return n instanceof Integer i ? i : 0;
-    } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-      return 0;
-    }
+    return dev.fedge.ml.DjlRuntime.cudaGpuCount();
   }
 
   // ---- telemetry -------------------------------------------------------------------------------

@@ -143,6 +143,20 @@ public final class DjlRuntime implements AutoCloseable {
     return threads;
   }
 
+  /**
+   * CUDA GPUs DJL can see on this machine, without starting the engine (0 without CUDA, or when
+   * the CUDA libraries cannot be loaded).
+   *
+   * @return the number of GPUs
+   */
+  public static int cudaGpuCount() {
+    try {
+      return ai.djl.util.cuda.CudaUtils.getGpuCount();
+    } catch (LinkageError | RuntimeException e) {
+      return 0;
+    }
+  }
+
   /** PyTorch's intra-op threads now in effect. */
   public static int effectiveThreads() {
     return JniUtils.getNumThreads();

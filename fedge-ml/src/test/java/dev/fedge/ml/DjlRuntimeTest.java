@@ -13,6 +13,22 @@ import org.junit.jupiter.api.Test;
 class DjlRuntimeTest {
 
   @Test
+  void cudaGpuCount_agreesWithNvidiaSmi() throws Exception {
+    int listed = 0;
+    try {
+      Process p = new ProcessBuilder("nvidia-smi", "-L").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      if (p.waitFor() == 0) {
+        listed = (int) out.lines().filter(l -> l.startsWith("GPU ")).count();
+      }
+    } catch (java.io.IOException noNvidiaSmi) {
+      listed = 0;
+    }
+
+    assertEquals(listed, DjlRuntime.cudaGpuCount());
+  }
+
+  @Test
   void sameSeedGivesSameInitialParametersAcrossRuntimes() {
     try (DjlRuntime a = DjlRuntime.create("cnn", 1, 28, 28, 10, 5, 1);
         DjlRuntime b = DjlRuntime.create("cnn", 1, 28, 28, 10, 5, 1);
