@@ -128,11 +128,21 @@ public final class SvgPlot {
       y1 = y0 + 1;
     }
     double pw = W - LEFT - RIGHT;
+    // the plot area keeps its size; the picture widens for long legend labels
+    int longest = 0;
+    for (Series ser : series) {
+      longest = Math.max(longest, ser.name().length());
+    }
+    for (Level l : levels) {
+      longest = Math.max(longest, l.name().length());
+    }
+    int width = Math.max(W, LEFT + (int) pw + 48 + (int) Math.ceil(7.0 * longest));
     double ph = H - TOP - BOTTOM;
     StringBuilder sb = new StringBuilder();
     sb.append(f("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-        + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", W, H, W, H));
-    sb.append(f("<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", W, H));
+        + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n",
+        width, H, width, H));
+    sb.append(f("<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, H));
     sb.append(f("<text x=\"%d\" y=\"24\" font-size=\"15\" font-weight=\"bold\">%s</text>%n",
         LEFT, esc(title)));
     for (int i = 0; i <= 5; i++) {

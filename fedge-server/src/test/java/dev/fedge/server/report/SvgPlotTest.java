@@ -58,6 +58,11 @@ class SvgPlotTest {
     assertEquals(2, svg.split("stroke-dasharray").length - 1, "line and legend swatch");
     // y = 0.2 of 0..1 on a 330 px plot area starting at y = 40: 40 + 330 * 0.8
     assertTrue(svg.contains("y1=\"304.0\" x2=\"540.0\" y2=\"304.0\""), svg);
+    assertTrue(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\""), svg);
+    String longName =
+        rounds(10).add(new SvgPlot.Level("local-only (25 local epochs, every client)", 0.2)).render();
+    // 64 + 476 + 48 + 7 px per character of the longest label
+    assertTrue(longName.contains("width=\"882\""), longName);
     String none = rounds(10).add(new SvgPlot.Level("nan", Double.NaN)).render();
     assertTrue(!none.contains("stroke-dasharray"), "a level without a value is not drawn");
   }
