@@ -99,6 +99,22 @@ public final class AccuracyReport {
       return Double.NaN;
     }
 
+    /**
+     * The mean of the last {@code n} measured accuracies (NaN when none): a steadier end point than
+     * the last round when the curve swings from round to round.
+     */
+    public double lastMeanAccuracy(int n) {
+      double sum = 0;
+      int k = 0;
+      for (int i = rows.size() - 1; i >= 0 && k < n; i--) {
+        if (Double.isFinite(rows.get(i).accuracy())) {
+          sum += rows.get(i).accuracy();
+          k++;
+        }
+      }
+      return k == 0 ? Double.NaN : sum / k;
+    }
+
     /** The best measured accuracy (NaN when none). */
     public double bestAccuracy() {
       return rows.stream()
@@ -228,8 +244,10 @@ public final class AccuracyReport {
     sb.append("## Test accuracy\n\n");
     Map<String, Object> first = cells.isEmpty() ? Map.of() : cells.get(0).record().settings();
     sb.append(
-        "Accuracy (%) after the last round done (\"final\") and the best over the rounds"
-            + " (\"best\"); federated algorithms: the global model on the central test set;"
+        "Accuracy (%) after the last round done (\"final\"), the mean over the last 10 rounds"
+            + " evaluated (\"last 10\", steadier than one round when the curve swings), and the"
+            + " best over the rounds (\"best\"); federated algorithms: the global model on the"
+            + " central test set;"
             + " local-only: the example-weighted mean accuracy of every client's own model on the"
             + " test images each client evaluates. Mean over seeds when a cell has several. ");
     sb.append(
@@ -237,17 +255,17 @@ public final class AccuracyReport {
             + "are partial.\n\n");
     sb.append("| algorithm |");
     for (String p : parts) {
-      sb.append(" ").append(p).append(" final | best |");
+      sb.append(" ").append(p).append(" final | last 10 | best |");
     }
     sb.append("\n|---|");
-    sb.append("---:|---:|".repeat(parts.size()));
+    sb.append("---:|---:|---:|".repeat(parts.size()));
     sb.append("\n");
     for (String a : algs) {
       sb.append("| ").append(a).append(" |");
       for (String p : parts) {
         List<CellData> seeds = of(cells, a, p);
         if (seeds.isEmpty()) {
-          sb.append(" not run | |");
+          sb.append(" not run | | |");
           continue;
         }
         int rounds = seeds.stream().mapToInt(c -> c.rows().size()).min().orElse(0);
@@ -259,6 +277,8 @@ public final class AccuracyReport {
             .append(pct(mean(seeds, CellData::finalAccuracy)))
             .append(mark)
             .append(n)
+            .append(" | ")
+            .append(pct(mean(seeds, c -> c.lastMeanAccuracy(10))))
             .append(" | ")
             .append(pct(mean(seeds, CellData::bestAccuracy)))
             .append(" |");
