@@ -203,21 +203,30 @@ class FederationServerTest {
     }
   }
 
+  /** Runs spec("float32") with two devices until its evaluator crashes in round 3; the port. */
+  private int crashInRound3(String strategy) throws Exception {
+    try (FederationServer server =
+        FederationServer.start(settings(), factory(3, strategy), log::add)) {
+      startDevice(server.port(), "a");
+      startDevice(server.port(), "b");
+      assertThrows(IllegalStateException.class, () -> server.run(spec("float32")));
+      return server.port();
+    }
+  }
+
+  /** Where the documented layout puts run1's strategy state after a round. */
+  private Path stateFile(int round) {
+    return dir.resolve("strategy-state").resolve("run1").resolve("round-" + round + ".safetensors");
+  }
+
   @Test
   void serverMomentum_survivesARestart() throws Exception {
     // Devices send w + 1, so FedAvgM (lr 1, momentum 0.9) sees g = -1 every round:
     // v = -1, -1.9, -2.71 and w = 0.5 + 1 + 1.9 + 2.71 = 6.11 after round 3. A momentum lost in the
     // restart after round 2 would give 0.5 + 1 + 1.9 + 1 = 4.4.
-    int port;
-    try (FederationServer server =
-        FederationServer.start(settings(), factory(3, "fedavgm"), log::add)) {
-      port = server.port();
-      startDevice(server.port(), "a");
-      startDevice(server.port(), "b");
-      assertThrows(IllegalStateException.class, () -> server.run(spec("float32")));
-      assertTrue(Files.exists(server.strategyStateFile("run1", 2)));
-      assertFalse(Files.exists(server.strategyStateFile("run1", 1)), "older rounds are deleted");
-    }
+    int port = crashInRound3("fedavgm");
+    assertTrue(Files.exists(stateFile(2)));
+    assertFalse(Files.exists(stateFile(1)), "older rounds are deleted");
 
     FederationServer.Settings again = FederationServer.Settings.local(dir, port);
     try (FederationServer server =
@@ -237,15 +246,8 @@ class FederationServerTest {
 
   @Test
   void corruptStrategyState_isReported_andTheRunGoesOnFromZeroState() throws Exception {
-    int port;
-    try (FederationServer server =
-        FederationServer.start(settings(), factory(3, "fedavgm"), log::add)) {
-      port = server.port();
-      startDevice(server.port(), "a");
-      startDevice(server.port(), "b");
-      assertThrows(IllegalStateException.class, () -> server.run(spec("float32")));
-      Files.writeString(server.strategyStateFile("run1", 2), "not safetensors");
-    }
+    int port = crashInRound3("fedavgm");
+    Files.writeString(stateFile(2), "not safetensors");
 
     FederationServer.Settings again = FederationServer.Settings.local(dir, port);
     try (FederationServer server =

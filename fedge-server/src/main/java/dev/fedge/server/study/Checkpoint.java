@@ -155,7 +155,9 @@ public final class Checkpoint {
       values[k] = toFloat(buf.getShort());
     }
     Map<String, String> metadata = new java.util.LinkedHashMap<>();
-    root.path("__metadata__").fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
+    root.path("__metadata__")
+        .fields()
+        .forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
     return new Saved(round, new Parameters(layout, values), Map.copyOf(metadata));
   }
 
