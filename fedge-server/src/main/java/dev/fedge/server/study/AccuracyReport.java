@@ -198,7 +198,20 @@ public final class AccuracyReport {
     return seeds.stream().mapToDouble(f).filter(Double::isFinite).average().orElse(Double.NaN);
   }
 
+  /**
+   * The seeds of (algorithm, partition) that the summaries average: the complete ones when any is
+   * complete (a seed still running would pull the mean back to an earlier round), else every seed
+   * that has rounds.
+   */
   private static List<CellData> of(List<CellData> cells, String algorithm, String partition) {
+    List<CellData> all = started(cells, algorithm, partition);
+    List<CellData> complete = all.stream().filter(CellData::complete).toList();
+    return complete.isEmpty() ? all : complete;
+  }
+
+  /** Every seed of (algorithm, partition) that has rounds. */
+  private static List<CellData> started(
+      List<CellData> cells, String algorithm, String partition) {
     return cells.stream()
         .filter(
             c ->
@@ -206,6 +219,15 @@ public final class AccuracyReport {
                     && c.record().cell().partition().equals(partition)
                     && !c.rows().isEmpty())
         .toList();
+  }
+
+  /** The cells of {@code these} whose seed is also among {@code others}' seeds. */
+  private static List<CellData> sameSeeds(List<CellData> these, List<CellData> others) {
+    Set<Long> seeds = new LinkedHashSet<>();
+    others.forEach(c -> seeds.add(c.record().cell().seed()));
+    List<CellData> out =
+        these.stream().filter(c -> seeds.contains(c.record().cell().seed())).toList();
+    return out.isEmpty() ? these : out;
   }
 
   /**
@@ -218,8 +240,11 @@ public final class AccuracyReport {
   String render(List<CellData> cells, String notes) {
     List<String> parts = partitions(cells);
     List<String> algs = algorithms(cells);
-    long complete = cells.stream().filter(CellData::complete).count();
-    long started = cells.stream().filter(c -> !c.rows().isEmpty()).count();
+    // the status counts seed 1, the study's cells; further seeds are extra samples of them
+    List<CellData> firstSeed = cells.stream().filter(c -> c.record().cell().seed() == 1).toList();
+    long complete = firstSeed.stream().filter(CellData::complete).count();
+    long started = firstSeed.stream().filter(c -> !c.rows().isEmpty()).count();
+    List<CellData> extra = cells.stream().filter(c -> c.record().cell().seed() != 1).toList();
     int expected = CellSelection.ALGORITHMS.size() * CellSelection.PARTITIONS.size();
     StringBuilder sb = new StringBuilder();
     sb.append("# ").append(title).append("\n\n");
@@ -228,18 +253,27 @@ public final class AccuracyReport {
         .append("/` (")
         .append(now())
         .append("). Do not edit by hand, except between the notes markers at the end.*\n\n");
-    boolean allDone = complete == cells.size() && cells.size() >= expected;
+    boolean allDone = complete == firstSeed.size() && firstSeed.size() >= expected;
     sb.append(
         String.format(
             Locale.ROOT,
             "**Status: %s.** %d cells complete, %d partial, of the %d"
-                + " cells of the study (%d algorithms x %d partitions, seed 1).%n%n",
+                + " cells of the study (%d algorithms x %d partitions, seed 1).",
             allDone ? "complete" : "partial",
             complete,
             started - complete,
             expected,
             CellSelection.ALGORITHMS.size(),
             CellSelection.PARTITIONS.size()));
+    if (!extra.isEmpty()) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              " Further seeds: %d cells (%d complete), listed under *Per seed*.",
+              extra.size(),
+              extra.stream().filter(CellData::complete).count()));
+    }
+    sb.append("\n\n");
 
     sb.append("## Test accuracy\n\n");
     Map<String, Object> first = cells.isEmpty() ? Map.of() : cells.get(0).record().settings();
@@ -272,7 +306,10 @@ public final class AccuracyReport {
         int target = seeds.get(0).target();
         String mark =
             rounds < target ? String.format(Locale.ROOT, " *(r%d/%d)*", rounds, target) : "";
-        String n = seeds.size() > 1 ? " (" + seeds.size() + " seeds)" : "";
+        int running = started(cells, a, p).size() - seeds.size();
+        String n =
+            (seeds.size() > 1 ? " (" + seeds.size() + " seeds)" : "")
+                + (running > 0 ? " (+" + running + " seed running)" : "");
         sb.append(" ")
             .append(pct(mean(seeds, CellData::finalAccuracy)))
             .append(mark)
@@ -318,8 +355,9 @@ public final class AccuracyReport {
       double localFinal = mean(local, CellData::finalAccuracy);
       double gain = bestFinal - localFinal;
       gains.put(p, gain);
-      List<CellData> ntd = of(cells, "fedntd", p);
-      List<CellData> avg = of(cells, "fedavg", p);
+      // the same seeds on both sides where they share any: a seed is a partition and a sample
+      List<CellData> ntd = sameSeeds(of(cells, "fedntd", p), of(cells, "fedavg", p));
+      List<CellData> avg = sameSeeds(of(cells, "fedavg", p), ntd);
       double diff = mean(ntd, CellData::finalAccuracy) - mean(avg, CellData::finalAccuracy);
       ntdDiffs.put(p, diff);
       String common = "n/a";
@@ -386,6 +424,8 @@ public final class AccuracyReport {
                 : " (from partial cells where marked; FedNTD and FedAvg are compared at the last"
                     + " round both have, final accuracy when they have the same rounds).")
         .append("\n\n");
+
+    perSeed(sb, cells, parts, algs);
 
     sb.append("## Accuracy per round\n\n");
     for (String p : parts) {
@@ -480,13 +520,23 @@ public final class AccuracyReport {
     List<String> remaining = new ArrayList<>();
     for (String p : CellSelection.PARTITIONS) {
       for (String a : CellSelection.ALGORITHMS) {
-        List<CellData> seeds = of(cells, a, p);
-        int rounds = seeds.stream().mapToInt(c -> c.rows().size()).min().orElse(0);
-        int target = seeds.isEmpty() ? 0 : seeds.get(0).target();
+        List<CellData> seeds = started(cells, a, p);
         if (seeds.isEmpty()) {
           remaining.add(a + ":" + p + " (not run)");
-        } else if (rounds < target) {
-          remaining.add(a + ":" + p + " (" + rounds + "/" + target + " rounds)");
+        }
+        for (CellData c : seeds) {
+          long seed = c.record().cell().seed();
+          if (!c.complete()) {
+            remaining.add(
+                String.format(
+                    Locale.ROOT,
+                    "%s:%s%s (%d/%d rounds)",
+                    a,
+                    p,
+                    seed == 1 ? "" : " seed " + seed,
+                    c.rows().size(),
+                    c.target()));
+          }
         }
       }
     }
@@ -502,9 +552,11 @@ public final class AccuracyReport {
             "`), `.json` (settings, runs) and, while a cell is unfinished, `.ckpt.safetensors` (its"
                 + " global model after the last round, float16, 3.3 MB for the cnn; deleted when"
                 + " the cell completes). A resumed cell starts again from that checkpoint, so its"
-                + " global model is rounded to float16 once; FedAdam's server moments and"
-                + " local-only's per-client models are not checkpointed and start again from zero /"
-                + " the initial model after a resume (the cell table lists resumes).\n\n");
+                + " global model is rounded to float16 once. FedAdam's server moments are saved"
+                + " in float32 beside the scratch folder (`bench/work`, not committed): a FedAdam"
+                + " cell resumes with them on the machine that ran it and from zero elsewhere."
+                + " Local-only's per-client models are not checkpointed and start again from the"
+                + " initial model after a resume (the cell table lists resumes).\n\n");
 
     sb.append("## Notes\n\n")
         .append(NOTES_START)
@@ -514,6 +566,86 @@ public final class AccuracyReport {
         .append(NOTES_END)
         .append("\n");
     return sb.toString();
+  }
+
+  /**
+   * The per-seed numbers of every (algorithm, partition) run with more than one seed, and FedNTD −
+   * FedAvg per seed: how far one seed's result is from another's is the noise the means hide.
+   */
+  private static void perSeed(
+      StringBuilder sb, List<CellData> cells, List<String> parts, List<String> algs) {
+    List<CellData> rows = new ArrayList<>();
+    for (String p : parts) {
+      for (String a : algs) {
+        List<CellData> seeds = started(cells, a, p);
+        if (seeds.size() > 1) {
+          rows.addAll(seeds);
+        }
+      }
+    }
+    if (rows.isEmpty()) {
+      return;
+    }
+    sb.append("## Per seed\n\n");
+    sb.append(
+        "Every (algorithm, partition) run with more than one seed; the seed draws the partition,"
+            + " the initial model, the clients sampled and the batches. A seed still running is"
+            + " left out of the means above while another seed of its cell is complete.\n\n"
+            + "| algorithm | partition | seed | rounds | final | last 10 | best |\n"
+            + "|---|---|---:|---:|---:|---:|---:|\n");
+    for (CellData c : rows) {
+      StudyCell cell = c.record().cell();
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %d | %d/%d | %s | %s | %s |%n",
+              cell.algorithm(),
+              cell.partition(),
+              cell.seed(),
+              c.rows().size(),
+              c.target(),
+              pct(c.finalAccuracy()),
+              pct(c.lastMeanAccuracy(10)),
+              pct(c.bestAccuracy())));
+    }
+    List<String> diffs = new ArrayList<>();
+    for (String p : parts) {
+      for (CellData ntd : started(cells, "fedntd", p)) {
+        for (CellData avg : started(cells, "fedavg", p)) {
+          long seed = ntd.record().cell().seed();
+          if (avg.record().cell().seed() != seed) {
+            continue;
+          }
+          int r = Math.min(ntd.rows().size(), avg.rows().size());
+          double sum = 0;
+          int n = 0;
+          for (int k = Math.max(1, r - 9); k <= r; k++) {
+            double d = ntd.accuracyAt(k) - avg.accuracyAt(k);
+            if (Double.isFinite(d)) {
+              sum += d;
+              n++;
+            }
+          }
+          diffs.add(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %d | %d | %s | %s |%n",
+                  p,
+                  seed,
+                  r,
+                  points(ntd.accuracyAt(r) - avg.accuracyAt(r)),
+                  n == 0 ? "n/a" : points(sum / n)));
+        }
+      }
+    }
+    if (!diffs.isEmpty()) {
+      sb.append(
+          "\nFedNTD − FedAvg per seed, at the last round both have and over the last 10 rounds"
+              + " both have:\n\n| partition | seed | round | at that round | last 10 |\n"
+              + "|---|---:|---:|---:|---:|\n");
+      diffs.forEach(sb::append);
+    }
+    sb.append("\n");
   }
 
   /** The plot of one partition: one line per algorithm (mean over seeds), accuracy per round. */

@@ -18,7 +18,13 @@ class AccuracyReportTest {
   /** Writes a cell whose accuracy per round is given (NaN: not evaluated). */
   private static void cell(Path results, String algorithm, String partition, double... acc)
       throws Exception {
-    StudyCell cell = new StudyCell(algorithm, partition, 1);
+    cell(results, algorithm, partition, 1, acc);
+  }
+
+  private static void cell(
+      Path results, String algorithm, String partition, long seed, double... acc)
+      throws Exception {
+    StudyCell cell = new StudyCell(algorithm, partition, seed);
     MetricsCsv csv = new MetricsCsv(cell.csv(results));
     for (int i = 0; i < acc.length; i++) {
       csv.append(new MetricsCsv.Row(i + 1, acc[i], 1.0, Double.NaN, Double.NaN, 0.5, 10, 0, 20.0));
@@ -100,6 +106,37 @@ class AccuracyReportTest {
     assertTrue(svg.contains(">fedntd<"), svg);
     assertTrue(svg.contains(">local-only (25 local epochs)<"), "local-only is a baseline: " + svg);
     assertEquals(2, svg.split("stroke-dasharray").length - 1, "its dashed line and legend");
+  }
+
+  @Test
+  void aSecondSeedIsAveragedWhenCompleteAndListedPerSeed(@TempDir Path dir) throws Exception {
+    Path results = dir.resolve("results");
+    cell(results, "fedavg", "shards:2", 1, ramp(50, 0.30, 0.70));
+    cell(results, "fedavg", "shards:2", 2, ramp(10, 0.20, 0.40));
+    cell(results, "fedntd", "shards:2", 1, ramp(50, 0.30, 0.80));
+    cell(results, "fedntd", "shards:2", 2, ramp(50, 0.30, 0.70));
+    Path file = dir.resolve("ACCURACY.md");
+
+    new AccuracyReport(results, file, "Study").write();
+
+    String md = Files.readString(file);
+    assertTrue(md.contains("**Status: partial.** 2 cells complete, 0 partial"), md);
+    assertTrue(md.contains("Further seeds: 2 cells (1 complete), listed under *Per seed*."), md);
+    // fedavg's running seed 2 stays out of the mean; fedntd averages its two complete seeds
+    assertTrue(md.contains("| fedavg | 70.00 (+1 seed running) |"), md);
+    assertTrue(md.contains("| fedntd | 75.00 (2 seeds) |"), md);
+    // FedNTD - FedAvg over the seeds both have complete: seed 1 only, 80 - 70, though the best
+    // federated is fedntd by its mean over two seeds
+    assertTrue(md.contains("| shards:2 | fedntd 75.00 | not run | n/a | +10.00 |"), md);
+    assertTrue(md.contains("| fedavg | shards:2 | 2 | 10/50 | 40.00 |"), md);
+    assertTrue(md.contains("| fedntd | shards:2 | 2 | 50/50 | 70.00 |"), md);
+    assertTrue(md.contains("| shards:2 | 1 | 50 | +10.00 |"), md);
+    // seed 2 at round 10: fedntd 0.30 + 0.40 * 9/49, fedavg 0.40
+    double at10 = 100 * (0.30 + 0.40 * 9 / 49 - 0.40);
+    assertTrue(
+        md.contains(String.format(java.util.Locale.ROOT, "| shards:2 | 2 | 10 | %+.2f |", at10)),
+        md);
+    assertTrue(md.contains("fedavg:shards:2 seed 2 (10/50 rounds)"), md);
   }
 
   @Test
