@@ -132,6 +132,7 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
   private volatile Semaphore resultSlots;
   private final Map<String, Integer> heldSlots = new HashMap<>();
   private int lastSeq;
+  private final long startedNanos = System.nanoTime();
 
   /**
    * A registry; devices known to the state store are loaded (disconnected until they call).
@@ -394,7 +395,9 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
    * credential, and its old tasks fail), or when that device is offline (not heard from within the
    * heartbeat timeout: a re-installed device takes its name over). A name held by a connected
    * device is refused with {@code ALREADY_EXISTS}, so a holder of the shared enrollment token
-   * cannot hijack a running device. Revoked devices stay refused.
+   * cannot hijack a running device; so is the name of a device saved before a server restart until
+   * a heartbeat timeout has passed since the start, the time the device has to call back. Revoked
+   * devices stay refused.
    */
   @Override
   public Registration register(String enrollToken, String name, String previousCredential,
@@ -426,6 +429,15 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
       again = c != null;
       if (c != null && !holds(c, previousCredential)) {
         Optional<Duration> heard = c.lastHeard();
+        Duration sinceStart = Duration.ofNanos(System.nanoTime() - startedNanos);
+        if (heard.isEmpty() && sinceStart.compareTo(settings.heartbeatTimeout()) <= 0) {
+          // a device saved before a restart has not had a heartbeat timeout to call back yet
+          throw new FederationException(Code.ALREADY_EXISTS,
+              "device '" + name + "' (" + c.id() + ") was registered before the server"
+                  + " restarted " + span(sinceStart) + " ago and may still be reconnecting:"
+                  + " register with its credential, or wait until it has been silent for "
+                  + span(settings.heartbeatTimeout()) + ", or choose another --name");
+        }
         if (c.connected() && heard.isPresent()
             && heard.get().compareTo(settings.heartbeatTimeout()) <= 0) {
           throw new FederationException(Code.ALREADY_EXISTS,

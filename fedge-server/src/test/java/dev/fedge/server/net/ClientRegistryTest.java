@@ -532,22 +532,30 @@ class ClientRegistryTest {
   }
 
   @Test
-  void afterAServerRestart_aDeviceNotHeardFromYet_canBeTakenOver_withItsCredentialToo()
+  void afterAServerRestart_aSavedDeviceKeepsItsName_forAHeartbeatTimeout_thenItCanBeTakenOver()
       throws Exception {
-    start(ClientRegistry.Settings.defaults(), "float32");
+    ClientRegistry.Settings quick =
+        new ClientRegistry.Settings(null, Duration.ofMillis(100), Duration.ofMillis(800));
+    start(quick, "float32");
     FederationClient oldA = FederationClient.connect("127.0.0.1:" + server.port(), null);
     closeLater.add(oldA);
     Registration a = oldA.register("", "dev-a", FACTS);
     device("dev-b");
     server.close();
     registry.close();
-    start(ClientRegistry.Settings.defaults(), "float32");
+    start(quick, "float32");
     FederationClient restartedA = FederationClient.connect("127.0.0.1:" + server.port(), null);
     closeLater.add(restartedA);
     FederationClient newB = FederationClient.connect("127.0.0.1:" + server.port(), null);
     closeLater.add(newB);
 
     Registration backA = restartedA.register("", "dev-a", FACTS, a.credential());
+    FederationException early =
+        assertThrows(FederationException.class, () -> newB.register("", "dev-b", FACTS));
+    assertEquals(FederationException.Code.ALREADY_EXISTS, early.code());
+    assertTrue(early.getMessage().contains("device 'dev-b' (c2) was registered before the server"
+        + " restarted"), early.getMessage());
+    Thread.sleep(900); // the saved dev-b has now had a heartbeat timeout to call back
     Registration takenB = newB.register("", "dev-b", FACTS);
 
     assertEquals("c1", backA.clientId());
