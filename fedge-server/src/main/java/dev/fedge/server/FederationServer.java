@@ -361,8 +361,12 @@ public final class FederationServer implements AutoCloseable {
    * @return the file (it may not exist)
    */
   public Path strategyStateFile(String runId, int round) {
-    return settings.stateDir().resolve("strategy-state").resolve(runId)
-        .resolve("round-" + round + ".safetensors");
+    return strategyStates(runId).file(round);
+  }
+
+  private StrategyStateFile.Series strategyStates(String runId) {
+    return new StrategyStateFile.Series(
+        settings.stateDir().resolve("strategy-state").resolve(runId), "round-");
   }
 
   /** Gives a resumed run's strategy the state saved after the round it resumes after, if any. */
@@ -430,7 +434,7 @@ public final class FederationServer implements AutoCloseable {
       StrategyStateFile.write(strategyStateFile(run.id(), r.round()), r.round(), strategyState);
     }
     state.completeRound(run, r, String.valueOf(manifest.get("sha256")), Map.copyOf(examples));
-    Files.deleteIfExists(strategyStateFile(run.id(), r.round() - 1));
+    strategyStates(run.id()).deleteExcept(r.round());
     log.accept(String.format(Locale.ROOT,
         "round %d/%d done: accuracy %s, loss %s, %d results, %d failures, %.1f s; model %s",
         r.round(), run.rounds(), fmt(r.accuracy()), fmt(r.loss()), r.participants().size(),

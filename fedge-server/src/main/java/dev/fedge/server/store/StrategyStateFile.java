@@ -26,6 +26,48 @@ public final class StrategyStateFile {
   private StrategyStateFile() {}
 
   /**
+   * The state files of one run, one per round ({@code <dir>/<prefix><round>.safetensors}), of
+   * which only the newest that a checkpoint names is worth keeping: the caller writes round r's
+   * state, then the record that names round r, then {@link #deleteExcept} r, so a process killed
+   * anywhere leaves a matching pair.
+   *
+   * @param dir the folder
+   * @param prefix the file name before the round
+   */
+  public record Series(Path dir, String prefix) {
+
+    /** The file of a round (it may not exist). */
+    public Path file(int round) {
+      return dir.resolve(prefix + round + ".safetensors");
+    }
+
+    /**
+     * Deletes the series' files of every round but one.
+     *
+     * @param keep the round to keep, or -1 for none
+     * @throws IOException when a file cannot be deleted
+     */
+    public void deleteExcept(int keep) throws IOException {
+      if (!Files.isDirectory(dir)) {
+        return;
+      }
+      Path kept = file(keep);
+      try (var files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          String n = f.getFileName().toString();
+          if (n.startsWith(prefix)
+              && n.endsWith(".safetensors")
+              && n.substring(prefix.length(), n.length() - ".safetensors".length())
+                  .matches("\\d+")
+              && !f.equals(kept)) {
+            Files.deleteIfExists(f);
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * A read state.
    *
    * @param round the round after which it was saved

@@ -263,25 +263,17 @@ public final class CellRunner {
    * cell with such state resumes only on the machine that ran it and starts over elsewhere.
    */
   static Path stateFile(Path scratch, int round) {
-    return scratch.resolveSibling(
-        scratch.getFileName() + ".strategy-state-" + round + ".safetensors");
+    return states(scratch).file(round);
+  }
+
+  private static StrategyStateFile.Series states(Path scratch) {
+    return new StrategyStateFile.Series(
+        scratch.toAbsolutePath().getParent(), scratch.getFileName() + ".strategy-state-");
   }
 
   /** Deletes the cell's state files of rounds other than {@code keep}. */
   private static void deleteStates(Path scratch, int keep) throws IOException {
-    Path dir = scratch.getParent();
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    String prefix = scratch.getFileName() + ".strategy-state-";
-    try (var files = Files.list(dir)) {
-      for (Path f : files.toList()) {
-        String n = f.getFileName().toString();
-        if (n.startsWith(prefix) && !f.equals(stateFile(scratch, keep))) {
-          Files.deleteIfExists(f);
-        }
-      }
-    }
+    states(scratch).deleteExcept(keep);
   }
 
   private static StrategyStateFile.Saved readStateOrNull(Path file) {
