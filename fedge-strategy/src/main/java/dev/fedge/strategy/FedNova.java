@@ -1,5 +1,6 @@
 package dev.fedge.strategy;
 
+import dev.fedge.api.ConfigKeys;
 import dev.fedge.api.FitRes;
 import dev.fedge.api.Parameters;
 import java.util.Optional;
@@ -7,16 +8,19 @@ import java.util.Optional;
 /**
  * FedNova: normalised averaging, which removes the bias FedAvg gets when clients take different
  * numbers of local steps. Each client reports its number of local optimiser steps {@code tau_i}
- * as the {@link FitRes#NUM_STEPS} metric; with {@code p_i = n_i / n} and {@code d_i = (w_g − w_i)
- * / tau_i}, the new model is {@code w_g − (Σ p_i tau_i) · Σ p_i d_i}. When every client takes the
- * same number of steps this is FedAvg.
+ * as the {@link FitRes#NUM_STEPS} metric; with {@code p_i = n_i / n}, the client's normaliser
+ * {@code a_i = ‖a_i‖₁} and {@code d_i = (w_g − w_i) / a_i}, the new model is {@code w_g − (Σ p_i
+ * a_i) · Σ p_i d_i}. Plain SGD gives {@code a_i = tau_i}; SGD with momentum {@code rho} (the trainer
+ * setting {@code momentum} the strategy sends, buffers starting from zero every round) gives
+ * {@code a_i = Σ_{k=1..tau_i} (1 − rho^k) / (1 − rho)}, how much the k-th gradient ends up moving the
+ * weights (the paper's momentum case; the authors' code keeps the same running sum). When every
+ * client takes the same number of steps this is FedAvg.
  *
  * <p>Wang, Liu, Liang, Joshi, Poor, "Tackling the Objective Inconsistency Problem in Heterogeneous
  * Federated Optimization", NeurIPS 2020, <a
- * href="https://arxiv.org/abs/2007.07481">arXiv:2007.07481</a>. This is the plain-SGD form
- * ({@code ‖a_i‖₁ = tau_i}); with local momentum the clients' effective step count differs.
+ * href="https://arxiv.org/abs/2007.07481">arXiv:2007.07481</a>, section 4 and appendix (momentum).
  *
- * <p>Streaming, O(P): each update is folded as {@code (n_i / tau_i)·(w_g − w_i)} into one double
+ * <p>Streaming, O(P): each update is folded as {@code (n_i / a_i)·(w_g − w_i)} into one double
  * accumulator. A result without a positive, finite {@code num_steps} is rejected.
  */
 public class FedNova extends FedAvg {
@@ -39,17 +43,36 @@ public class FedNova extends FedAvg {
   /** The streaming normalised average. */
   @Override
   protected UpdateCombiner combiner(int round, Parameters global) {
-    return new Normalised(global.values());
+    double rho = settings.fitConfig().getDouble(ConfigKeys.MOMENTUM, 0);
+    return new Normalised(global.values(), rho);
+  }
+
+  /**
+   * The normaliser {@code ‖a‖₁} of a client that took {@code steps} SGD steps with momentum {@code
+   * rho}: {@code Σ_{k=1..steps} (1 − rho^k) / (1 − rho)}, in closed form {@code (steps − rho (1 −
+   * rho^steps) / (1 − rho)) / (1 − rho)}; {@code steps} when {@code rho = 0}.
+   *
+   * @param steps local optimiser steps, &gt; 0
+   * @param rho the momentum, in [0, 1)
+   * @return the normaliser
+   */
+  public static double normaliser(double steps, double rho) {
+    if (rho == 0) {
+      return steps;
+    }
+    return (steps - rho * (1 - Math.pow(rho, steps)) / (1 - rho)) / (1 - rho);
   }
 
   private static final class Normalised implements UpdateCombiner {
     private final float[] global;
+    private final double rho;
     private double[] acc;
     private double examples;
     private double exampleSteps;
 
-    Normalised(float[] global) {
+    Normalised(float[] global, double rho) {
       this.global = global;
+      this.rho = rho;
     }
 
     @Override
@@ -67,7 +90,7 @@ public class FedNova extends FedAvg {
       if (acc == null) {
         acc = new double[global.length];
       }
-      double steps = result.metric(FitRes.NUM_STEPS, Double.NaN);
+      double steps = normaliser(result.metric(FitRes.NUM_STEPS, Double.NaN), rho);
       double n = result.numExamples();
       Aggregations.foldDifference(acc, global, result.parameters().values(), n / steps);
       examples += n;

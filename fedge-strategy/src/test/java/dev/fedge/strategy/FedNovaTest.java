@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.fedge.api.ConfigKeys;
 import dev.fedge.api.FitAggregation;
 import dev.fedge.api.FitRes;
 import java.util.List;
@@ -31,6 +32,39 @@ class FedNovaTest {
                     entry("a", res(params(-2), 1, 1.0, 1)), entry("b", res(params(-3), 3, 1.0, 3)))));
 
     assertArrayEquals(new float[] {-3.125f}, w);
+  }
+
+  @Test
+  void withLocalMomentum_normalisesByWhatEachClientsStepsAddUpTo() {
+    // rho = 0.5: a(1) = 1, a(3) = 1 + 1.5 + 1.75 = 4.25; tau_eff = 1/4 + 3/4 · 4.25 = 3.4375
+    // w = -3.4375 · (1/4 · 2/1 + 3/4 · 3/4.25)
+    FedNova withMomentum =
+        new FedNova(
+            new StrategySettings(
+                1, 1, 42, StrategySettings.defaultFitConfig().with(ConfigKeys.MOMENTUM, 0.5), 0));
+    float[] w =
+        model(
+            Fixtures.run(
+                withMomentum,
+                1,
+                params(0),
+                List.of(
+                    entry("a", res(params(-2), 1, 1.0, 1)), entry("b", res(params(-3), 3, 1.0, 3)))));
+
+    assertArrayEquals(new float[] {(float) -(3.4375 * (0.5 + 0.75 * 3 / 4.25))}, w, 1e-6f);
+  }
+
+  @Test
+  void theMomentumNormaliserIsTheSumOfEachStepsWeight() {
+    for (double rho : new double[] {0, 0.5, 0.9, 0.99}) {
+      double sum = 0;
+      double counter = 0;
+      for (int k = 1; k <= 300; k++) {
+        counter = counter * rho + 1; // (1 - rho^k) / (1 - rho), the authors' running counter
+        sum += counter;
+        assertEquals(sum, FedNova.normaliser(k, rho), 1e-9 * sum, "rho " + rho + ", " + k + " steps");
+      }
+    }
   }
 
   @Test
