@@ -13,8 +13,9 @@ import java.util.Optional;
  * a_i) · Σ p_i d_i}. Plain SGD gives {@code a_i = tau_i}; SGD with momentum {@code rho} (the trainer
  * setting {@code momentum} the strategy sends, buffers starting from zero every round) gives
  * {@code a_i = Σ_{k=1..tau_i} (1 − rho^k) / (1 − rho)}, how much the k-th gradient ends up moving the
- * weights (the paper's momentum case; the authors' code keeps the same running sum). When every
- * client takes the same number of steps this is FedAvg.
+ * weights (the paper's momentum case; the authors' code keeps the same running sum). Option {@code
+ * normaliser=steps} uses {@code tau_i} whatever the momentum. When every client takes the same
+ * number of steps this is FedAvg.
  *
  * <p>Wang, Liu, Liang, Joshi, Poor, "Tackling the Objective Inconsistency Problem in Heterogeneous
  * Federated Optimization", NeurIPS 2020, <a
@@ -25,13 +26,62 @@ import java.util.Optional;
  */
 public class FedNova extends FedAvg {
 
+  /** How a client's local work is measured. */
+  public enum Normaliser {
+    /** {@code ‖a_i‖₁} of SGD with the run's momentum (the paper's; {@code tau_i} without momentum). */
+    MOMENTUM,
+    /** The step count {@code tau_i}, whatever the momentum. */
+    STEPS;
+
+    /** The option's value. */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Parses an option value.
+     *
+     * @param value {@code momentum} or {@code steps}
+     * @return the normaliser
+     * @throws IllegalArgumentException naming the value and the choices
+     */
+    public static Normaliser parse(String value) {
+      for (Normaliser n : values()) {
+        if (n.label().equals(value)) {
+          return n;
+        }
+      }
+      throw new IllegalArgumentException(
+          "fednova: option 'normaliser' must be momentum or steps, got '" + value + "'");
+    }
+  }
+
+  /** The default: {@link Normaliser#MOMENTUM}. */
+  public static final Normaliser DEFAULT_NORMALISER = Normaliser.MOMENTUM;
+
+  private final Normaliser normaliser;
+
   /**
-   * Creates FedNova.
+   * Creates FedNova with the paper's normaliser.
    *
    * @param settings sampling and trainer settings
    */
   public FedNova(StrategySettings settings) {
+    this(settings, DEFAULT_NORMALISER);
+  }
+
+  /**
+   * Creates FedNova.
+   *
+   * @param settings sampling and trainer settings
+   * @param normaliser how a client's local work is measured
+   */
+  public FedNova(StrategySettings settings, Normaliser normaliser) {
     super(settings);
+    if (normaliser == null) {
+      throw new IllegalArgumentException("normaliser: must not be null");
+    }
+    this.normaliser = normaliser;
   }
 
   /** {@inheritDoc} */
@@ -43,7 +93,8 @@ public class FedNova extends FedAvg {
   /** The streaming normalised average. */
   @Override
   protected UpdateCombiner combiner(int round, Parameters global) {
-    double rho = settings.fitConfig().getDouble(ConfigKeys.MOMENTUM, 0);
+    double rho =
+        normaliser == Normaliser.STEPS ? 0 : settings.fitConfig().getDouble(ConfigKeys.MOMENTUM, 0);
     return new Normalised(global.values(), rho);
   }
 

@@ -20,7 +20,8 @@ import java.util.Map;
  *   <tr><td>fedavgm</td><td>server_lr (1.0), server_momentum (0.9)</td></tr>
  *   <tr><td>fedprox</td><td>mu (0.01)</td></tr>
  *   <tr><td>fedntd</td><td>tau (1.0), beta (1.0)</td></tr>
- *   <tr><td>fednova</td><td>none</td></tr>
+ *   <tr><td>fednova</td><td>normaliser ({@code momentum}: the run's SGD momentum; or {@code
+ *       steps})</td></tr>
  *   <tr><td>fedadam</td><td>eta (0.01), eta_l (run lr), beta_1 (0.9), beta_2 (0.99), tau
  *       (1e-3)</td></tr>
  *   <tr><td>fedyogi</td><td>eta (0.01), eta_l (run lr), beta_1 (0.9), beta_2 (0.99), tau
@@ -78,7 +79,15 @@ public final class Strategies {
                     s,
                     o.number("tau", FedNtd.DEFAULT_TAU),
                     o.number("beta", FedNtd.DEFAULT_BETA))));
-    r.put("fednova", new Entry(List.of(), (o, s) -> new FedNova(s)));
+    r.put(
+        "fednova",
+        new Entry(
+            List.of("normaliser"),
+            (o, s) ->
+                new FedNova(
+                    s,
+                    FedNova.Normaliser.parse(
+                        o.string("normaliser", FedNova.DEFAULT_NORMALISER.label())))));
     r.put(
         "fedadam",
         adaptive(

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.fedge.api.Config;
 import dev.fedge.api.ConfigKeys;
 import dev.fedge.api.FitAggregation;
 import dev.fedge.api.FitRes;
+import dev.fedge.api.Strategy;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,6 +54,29 @@ class FedNovaTest {
                     entry("a", res(params(-2), 1, 1.0, 1)), entry("b", res(params(-3), 3, 1.0, 3)))));
 
     assertArrayEquals(new float[] {(float) -(3.4375 * (0.5 + 0.75 * 3 / 4.25))}, w, 1e-6f);
+  }
+
+  @Test
+  void optionNormaliserSteps_ignoresTheMomentum_andABadValueIsNamed() {
+    Config momentum = StrategySettings.defaultFitConfig().with(ConfigKeys.MOMENTUM, 0.5);
+    StrategySettings settings = new StrategySettings(1, 1, 42, momentum, 0);
+    Strategy steps = Strategies.create("fednova", Map.of("normaliser", "steps"), settings);
+    float[] w =
+        model(
+            Fixtures.run(
+                steps,
+                1,
+                params(0),
+                List.of(
+                    entry("a", res(params(-2), 1, 1.0, 1)), entry("b", res(params(-3), 3, 1.0, 3)))));
+
+    assertArrayEquals(new float[] {-3.125f}, w, "as without momentum");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Strategies.create("fednova", Map.of("normaliser", "adam"), settings));
+    assertEquals(
+        "fednova: option 'normaliser' must be momentum or steps, got 'adam'", e.getMessage());
   }
 
   @Test
