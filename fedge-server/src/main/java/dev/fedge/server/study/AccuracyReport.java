@@ -269,8 +269,9 @@ public final class AccuracyReport {
       sb.append(
           String.format(
               Locale.ROOT,
-              " Further seeds: %d cells (%d complete), listed under *Per seed*.",
+              " Further seeds: %d cell%s (%d complete), listed under *Per seed*.",
               extra.size(),
+              extra.size() == 1 ? "" : "s",
               extra.stream().filter(CellData::complete).count()));
     }
     sb.append("\n\n");
