@@ -119,7 +119,7 @@ public class FedNova extends FedAvg {
     private final double rho;
     private double[] acc;
     private double examples;
-    private double exampleSteps;
+    private double exampleNorms;
 
     Normalised(float[] global, double rho) {
       this.global = global;
@@ -141,16 +141,16 @@ public class FedNova extends FedAvg {
       if (acc == null) {
         acc = new double[global.length];
       }
-      double steps = normaliser(result.metric(FitRes.NUM_STEPS, Double.NaN), rho);
+      double a = normaliser(result.metric(FitRes.NUM_STEPS, Double.NaN), rho);
       double n = result.numExamples();
-      Aggregations.foldDifference(acc, global, result.parameters().values(), n / steps);
+      Aggregations.foldDifference(acc, global, result.parameters().values(), n / a);
       examples += n;
-      exampleSteps += n * steps;
+      exampleNorms += n * a;
     }
 
     @Override
     public Optional<float[]> combine() {
-      float[] out = Aggregations.novaStep(global, acc, examples, exampleSteps);
+      float[] out = Aggregations.novaStep(global, acc, examples, exampleNorms);
       acc = null;
       return Optional.of(out);
     }

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.IntToDoubleFunction;
 import java.util.stream.Stream;
 
 /**
@@ -221,6 +222,23 @@ public final class AccuracyReport {
         .toList();
   }
 
+  /**
+   * The mean of a per-round value over rounds {@code r - 9 .. r} where it is measured (NaN when it
+   * is measured in none).
+   */
+  private static double meanOfLast10(IntToDoubleFunction perRound, int r) {
+    double sum = 0;
+    int n = 0;
+    for (int k = Math.max(1, r - 9); k <= r; k++) {
+      double v = perRound.applyAsDouble(k);
+      if (Double.isFinite(v)) {
+        sum += v;
+        n++;
+      }
+    }
+    return n == 0 ? Double.NaN : sum / n;
+  }
+
   /** The cells of {@code these} whose seed is also among {@code others}' seeds. */
   private static List<CellData> sameSeeds(List<CellData> these, List<CellData> others) {
     Set<Long> seeds = new LinkedHashSet<>();
@@ -371,27 +389,15 @@ public final class AccuracyReport {
         if (rn != ra) {
           ntdDiffs.put(p, atCommon); // the targets compare the two at the same round
         }
-        common =
-            String.format(
-                Locale.ROOT,
-                "%s (round %d)",
-                points(mean(ntd, c -> c.accuracyAt(r)) - mean(avg, c -> c.accuracyAt(r))),
-                r);
-        double sum = 0;
-        int n = 0;
-        for (int k = Math.max(1, r - 9); k <= r; k++) {
-          int round = k;
-          double d = mean(ntd, c -> c.accuracyAt(round)) - mean(avg, c -> c.accuracyAt(round));
-          if (Double.isFinite(d)) {
-            sum += d;
-            n++;
-          }
-        }
+        common = String.format(Locale.ROOT, "%s (round %d)", points(atCommon), r);
+        double lead =
+            meanOfLast10(
+                k -> mean(ntd, c -> c.accuracyAt(k)) - mean(avg, c -> c.accuracyAt(k)), r);
         last10 =
-            n == 0
-                ? "n/a"
-                : String.format(
-                    Locale.ROOT, "%s (rounds %d-%d)", points(sum / n), Math.max(1, r - 9), r);
+            Double.isFinite(lead)
+                ? String.format(
+                    Locale.ROOT, "%s (rounds %d-%d)", points(lead), Math.max(1, r - 9), r)
+                : "n/a";
       }
       sb.append("| ")
           .append(p)
@@ -611,32 +617,24 @@ public final class AccuracyReport {
     }
     List<String> diffs = new ArrayList<>();
     for (String p : parts) {
+      List<CellData> avgs = started(cells, "fedavg", p);
       for (CellData ntd : started(cells, "fedntd", p)) {
-        for (CellData avg : started(cells, "fedavg", p)) {
-          long seed = ntd.record().cell().seed();
-          if (avg.record().cell().seed() != seed) {
-            continue;
-          }
-          int r = Math.min(ntd.rows().size(), avg.rows().size());
-          double sum = 0;
-          int n = 0;
-          for (int k = Math.max(1, r - 9); k <= r; k++) {
-            double d = ntd.accuracyAt(k) - avg.accuracyAt(k);
-            if (Double.isFinite(d)) {
-              sum += d;
-              n++;
-            }
-          }
-          diffs.add(
-              String.format(
-                  Locale.ROOT,
-                  "| %s | %d | %d | %s | %s |%n",
-                  p,
-                  seed,
-                  r,
-                  points(ntd.accuracyAt(r) - avg.accuracyAt(r)),
-                  n == 0 ? "n/a" : points(sum / n)));
+        long seed = ntd.record().cell().seed();
+        CellData avg =
+            avgs.stream().filter(c -> c.record().cell().seed() == seed).findFirst().orElse(null);
+        if (avg == null) {
+          continue;
         }
+        int r = Math.min(ntd.rows().size(), avg.rows().size());
+        diffs.add(
+            String.format(
+                Locale.ROOT,
+                "| %s | %d | %d | %s | %s |%n",
+                p,
+                seed,
+                r,
+                points(ntd.accuracyAt(r) - avg.accuracyAt(r)),
+                points(meanOfLast10(k -> ntd.accuracyAt(k) - avg.accuracyAt(k), r))));
       }
     }
     if (!diffs.isEmpty()) {
