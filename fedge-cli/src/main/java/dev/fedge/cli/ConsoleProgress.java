@@ -78,6 +78,11 @@ final class ConsoleProgress implements SimulationProgress {
     if (!r.failures().isEmpty()) {
       sb.append(" (").append(r.failures().size()).append(" failed)");
     }
+    Double staleness = r.metrics().get("staleness_mean");
+    if (staleness != null) {
+      sb.append(String.format(Locale.ROOT, "  staleness %.2f (max %.0f)", staleness,
+          r.metrics().getOrDefault("staleness_max", staleness)));
+    }
     sb.append(String.format(Locale.ROOT, "  %.1fs", r.duration().toMillis() / 1000.0));
     return sb.toString();
   }

@@ -70,7 +70,9 @@ public final class ServerCommand extends BaseCommand {
   int rounds;
 
   @Option(names = "--strategy", defaultValue = "fedavg",
-      description = "Strategy (default ${DEFAULT-VALUE}): fedavg, fedprox, fedavgm, fedadam, ...")
+      description = "Strategy (default ${DEFAULT-VALUE}): fedavg, fedprox, fedntd, fednova, "
+          + "fedavgm, fedadam, fedyogi, fedadagrad, fedmedian, fedtrimmedavg, krum, fedpav, "
+          + "fedbuff (asynchronous: devices never wait for each other), local-only.")
   String strategy;
 
   @Option(names = "--strategy-opt", paramLabel = "KEY=VALUE",

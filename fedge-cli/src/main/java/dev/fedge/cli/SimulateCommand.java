@@ -44,7 +44,8 @@ public final class SimulateCommand extends BaseCommand {
   String model;
 
   @Option(names = "--strategy", description = "fedavg (default), fedprox, fedntd, fednova, fedavgm, "
-      + "fedadam, fedyogi, fedadagrad, fedmedian, fedtrimmedavg, krum, fedpav, local-only.")
+      + "fedadam, fedyogi, fedadagrad, fedmedian, fedtrimmedavg, krum, fedpav, fedbuff "
+      + "(asynchronous), local-only.")
   String strategy;
 
   @Option(names = "--strategy-opt", paramLabel = "KEY=VALUE",

@@ -61,6 +61,27 @@ class SimulateCommandTest {
   }
 
   @Test
+  void fedbuffStepsAsynchronously_andTheSameSeedGivesTheSameRun(@TempDir Path dir)
+      throws Exception {
+    // 3 clients, buffer 2, concurrency 3: every step after the first takes a stale update
+    String[] common = {"simulate", "--clients", "3", "--rounds", "3", "--train-limit", "900",
+        "--test-limit", "300", "--seed", "5", "--strategy", "fedbuff",
+        "--strategy-opt", "buffer_size=2", "--strategy-opt", "concurrency=3"};
+    CliRun a = CliRun.of(concat(common, "--out", dir.resolve("a").toString()));
+    CliRun b = CliRun.of(concat(common, "--out", dir.resolve("b").toString()));
+
+    assertEquals(0, a.code(), a.err());
+    assertEquals(0, b.code(), b.err());
+    List<MetricsCsv.Row> rows = new MetricsCsv(dir.resolve("a/metrics.csv")).read();
+    assertEquals(List.of(2, 2, 2), rows.stream().map(MetricsCsv.Row::participants).toList());
+    assertTrue(a.out().contains("staleness 0.00 (max 0)"), a.out());
+    assertTrue(a.out().contains("staleness 1.00 (max 1)"), a.out());
+    assertEquals(
+        SafeTensors.read(dir.resolve("a/model.safetensors")).parameters(),
+        SafeTensors.read(dir.resolve("b/model.safetensors")).parameters());
+  }
+
+  @Test
   void readsSettingsFromYamlWithFlagsWinning(@TempDir Path dir) throws Exception {
     Path cfg = dir.resolve("sim.yaml");
     Files.writeString(cfg, String.join("\n",

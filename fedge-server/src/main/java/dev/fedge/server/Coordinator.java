@@ -4,6 +4,7 @@ import dev.fedge.api.AggregateResult;
 import dev.fedge.api.ClientException;
 import dev.fedge.api.ClientFailure;
 import dev.fedge.api.ClientInstruction;
+import dev.fedge.api.ClientProxy;
 import dev.fedge.api.EvaluateIns;
 import dev.fedge.api.EvaluateRes;
 import dev.fedge.api.FitAggregation;
@@ -37,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Client failures are data: a client that throws, times out or sends an unusable update becomes
  * a {@link ClientFailure} in the {@link RoundResult}; the round goes on with the others.
  */
-public final class Coordinator implements AutoCloseable {
+public final class Coordinator implements RoundLoop {
 
   /**
    * Round metric: seconds spent folding results into the aggregate and finishing it (the server's
@@ -72,15 +73,25 @@ public final class Coordinator implements AutoCloseable {
     this.pool = pool;
     this.evaluator = evaluator;
     this.listener = listener == null ? RoundListener.NONE : listener;
+    this.executor = clientCalls(settings.parallelism(), "fedge-client-call-");
+  }
+
+  /**
+   * The threads that call clients: daemons, so a hung client never keeps the JVM alive.
+   *
+   * @param threads how many
+   * @param prefix thread name prefix, numbered from 1
+   * @return the pool
+   */
+  static ExecutorService clientCalls(int threads, String prefix) {
     AtomicInteger n = new AtomicInteger();
-    this.executor =
-        Executors.newFixedThreadPool(
-            settings.parallelism(),
-            r -> {
-              Thread t = new Thread(r, "fedge-client-call-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    return Executors.newFixedThreadPool(
+        threads,
+        r -> {
+          Thread t = new Thread(r, prefix + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** The strategy this coordinator runs. */
@@ -88,23 +99,14 @@ public final class Coordinator implements AutoCloseable {
     return strategy;
   }
 
-  /**
-   * Evaluates the initial model centrally (round 0), if there is an evaluator.
-   *
-   * @param global the initial model
-   * @return the evaluation, or empty
-   */
+  /** {@inheritDoc} */
+  @Override
   public Optional<EvaluateRes> evaluateInitial(Parameters global) {
     return evaluator == null ? Optional.empty() : Optional.of(evaluator.evaluate(0, global));
   }
 
-  /**
-   * Runs one round: configure, fit with a deadline, aggregate as results arrive, evaluate.
-   *
-   * @param round 1-based round number
-   * @param global the global model at the start of the round
-   * @return what happened; {@code completed} is false when fewer than the minimum results came
-   */
+  /** Runs one round: configure, fit with a deadline, aggregate as results arrive, evaluate. */
+  @Override
   public RoundResult runRound(int round, Parameters global) throws InterruptedException {
     long start = System.nanoTime();
     List<ClientInstruction<FitIns>> instructions =
@@ -143,39 +145,58 @@ public final class Coordinator implements AutoCloseable {
       AggregateResult agg = aggregation.finish(failures);
       aggregationNanos[0] += System.nanoTime() - t;
       next = agg.parameters().orElse(global);
-      Map<String, Double> m = new java.util.LinkedHashMap<>(agg.metrics());
-      m.put(AGGREGATION_SECONDS, aggregationNanos[0] / 1e9);
-      metrics = m;
+      metrics = withAggregationTime(agg, aggregationNanos[0]);
     }
 
+    return conclude(new RoundResult(round, completed, next, metrics, Optional.empty(),
+        Optional.empty(), participants, failures, Duration.ZERO), start, pool.available());
+  }
+
+  /**
+   * Ends a round: evaluates its new model when it completed (the strategy's own evaluation, else
+   * the central evaluator's; and on the clients the strategy picks among {@code evaluators}),
+   * and tells the listener.
+   *
+   * @param round the round without evaluations and duration
+   * @param startNanos {@link System#nanoTime()} at the round's start
+   * @param evaluators the clients that may be asked to evaluate
+   * @return the round with its evaluations and its duration
+   */
+  RoundResult conclude(RoundResult round, long startNanos, List<ClientProxy> evaluators)
+      throws InterruptedException {
     Optional<EvaluateRes> central = Optional.empty();
-    Optional<EvaluateRes> clientEval = Optional.empty();
-    if (completed) {
-      central = strategy.evaluate(round, next);
+    Optional<EvaluateRes> clients = Optional.empty();
+    if (round.completed()) {
+      central = strategy.evaluate(round.round(), round.global());
       if (central.isEmpty() && evaluator != null) {
-        central = Optional.of(evaluator.evaluate(round, next));
+        central = Optional.of(evaluator.evaluate(round.round(), round.global()));
       }
-      clientEval = evaluateOnClients(round, next);
+      clients = evaluateOnClients(round.round(), round.global(), evaluators);
     }
-    RoundResult result =
-        new RoundResult(
-            round,
-            completed,
-            next,
-            metrics,
-            central,
-            clientEval,
-            participants,
-            failures,
-            Duration.ofNanos(System.nanoTime() - start));
+    RoundResult result = new RoundResult(round.round(), round.completed(), round.global(),
+        round.metrics(), central, clients, round.participants(), round.failures(),
+        Duration.ofNanos(System.nanoTime() - startNanos));
     listener.roundFinished(result);
     return result;
   }
 
-  private Optional<EvaluateRes> evaluateOnClients(int round, Parameters global)
-      throws InterruptedException {
+  /**
+   * The aggregation's metrics plus {@value #AGGREGATION_SECONDS}.
+   *
+   * @param agg the finished aggregation
+   * @param aggregationNanos time spent folding and finishing
+   * @return a map the caller may add to
+   */
+  static Map<String, Double> withAggregationTime(AggregateResult agg, long aggregationNanos) {
+    Map<String, Double> m = new java.util.LinkedHashMap<>(agg.metrics());
+    m.put(AGGREGATION_SECONDS, aggregationNanos / 1e9);
+    return m;
+  }
+
+  private Optional<EvaluateRes> evaluateOnClients(
+      int round, Parameters global, List<ClientProxy> available) throws InterruptedException {
     List<ClientInstruction<EvaluateIns>> instructions =
-        strategy.configureEvaluate(round, global, pool.available());
+        strategy.configureEvaluate(round, global, available);
     if (instructions.isEmpty()) {
       return Optional.empty();
     }
@@ -256,7 +277,11 @@ public final class Coordinator implements AutoCloseable {
     listener.clientFailed(round, f);
   }
 
-  private static String reason(Throwable t) {
+  /**
+   * A failure's reason: a {@link ClientException}'s message, else the exception's class and
+   * message.
+   */
+  static String reason(Throwable t) {
     if (t instanceof ClientException) {
       return t.getMessage();
     }

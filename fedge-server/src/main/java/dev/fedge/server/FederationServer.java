@@ -297,8 +297,8 @@ public final class FederationServer implements AutoCloseable {
       RoundListener listener = listener(run, examples);
       CoordinatorSettings cs = new CoordinatorSettings(run.roundTimeout(), run.minResults(),
           settings.parallelism());
-      try (Coordinator coordinator =
-          new Coordinator(setup.strategy(), cs, registry, setup.evaluator(), listener)) {
+      try (RoundLoop coordinator =
+          RoundLoop.create(setup.strategy(), cs, registry, setup.evaluator(), listener)) {
         int round = done + 1;
         while (round <= run.rounds()) {
           awaitClients(run);

@@ -425,6 +425,51 @@ public final class Aggregations {
   }
 
   /**
+   * A server step of size {@code lr} toward a target: {@code w' = w + lr·(target − w)}, FedBuff's
+   * synchronous step with the round's average as the target. With {@code lr = 1} it is the target.
+   *
+   * @param global the current global model {@code w}
+   * @param target the round's combination, e.g. its weighted average
+   * @param lr server learning rate
+   * @return the new global model
+   */
+  public static float[] stepToward(float[] global, float[] target, double lr) {
+    sameLength("target", global.length, target.length);
+    float[] out = new float[global.length];
+    forRanges(
+        global.length,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            out[i] = (float) (global[i] + lr * ((double) target[i] - global[i]));
+          }
+        });
+    return out;
+  }
+
+  /**
+   * FedBuff's server step (Nguyen et al. 2022, Algorithm 1): {@code w' = w − scale·acc}, where
+   * {@code acc} holds the buffer's weighted pseudo-gradients {@code Σ c_i·(b_i − x_i)} folded by
+   * {@link #foldDifference} and {@code scale} is {@code η_g / Σ w_i}.
+   *
+   * @param global the current global model {@code w}
+   * @param acc the buffer's accumulator
+   * @param scale the server learning rate over the total weight
+   * @return the new global model
+   */
+  public static float[] bufferedStep(float[] global, double[] acc, double scale) {
+    sameLength("acc", global.length, acc.length);
+    float[] out = new float[global.length];
+    forRanges(
+        global.length,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            out[i] = (float) (global[i] - scale * acc[i]);
+          }
+        });
+    return out;
+  }
+
+  /**
    * FedAdam's server step (Reddi et al. 2021, Algorithm 2, without bias correction): {@code Δ =
    * avg - w}, {@code m = β1·m + (1-β1)·Δ}, {@code v = β2·v + (1-β2)·Δ²}, {@code w' = w + η·m /
    * (√v + τ)}.

@@ -56,12 +56,32 @@ public final class ClientSampler {
    */
   public static <T> List<T> sample(
       List<T> available, double fraction, int minClients, long seed, int round) {
+    int k = sampleSize(available.size(), fraction, minClients);
+    return sample(available, k, seed, round);
+  }
+
+  /**
+   * Samples a given number of clients uniformly without replacement, reproducibly from (seed,
+   * stream): the draw of {@link #sample(List, double, int, long, int)} with its size given.
+   *
+   * @param available the clients to choose from, in a stable order
+   * @param count how many to choose, in [0, available.size()]
+   * @param seed a seed
+   * @param stream the stream within that seed (a round, a draw, ...)
+   * @param <T> client type
+   * @return the chosen clients, in the order of {@code available}
+   */
+  public static <T> List<T> sample(List<T> available, int count, long seed, long stream) {
     int n = available.size();
-    int k = sampleSize(n, fraction, minClients);
+    if (count < 0 || count > n) {
+      throw new IllegalArgumentException(
+          "count: must be in [0, " + n + "] (the clients available), got " + count);
+    }
+    int k = count;
     if (k == n) {
       return List.copyOf(available);
     }
-    SplittableRandom random = new SplittableRandom(mix(seed, round));
+    SplittableRandom random = new SplittableRandom(mix(seed, stream));
     int[] index = new int[n];
     for (int i = 0; i < n; i++) {
       index[i] = i;

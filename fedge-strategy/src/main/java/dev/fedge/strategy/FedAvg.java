@@ -10,10 +10,8 @@ import dev.fedge.api.EvaluateIns;
 import dev.fedge.api.FitAggregation;
 import dev.fedge.api.FitIns;
 import dev.fedge.api.FitRes;
-import dev.fedge.api.ParameterLayout;
 import dev.fedge.api.Parameters;
 import dev.fedge.api.Strategy;
-import dev.fedge.api.TensorSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -39,7 +37,7 @@ import java.util.Set;
  * <p>The base of every other strategy here; a variant overrides one hook: {@link #fitConfig} (what
  * clients are told: FedProx, FedNTD), {@link #combiner} (how updates are combined: FedNova, the
  * robust ones), {@link #serverUpdate} (what the server does with the combination: FedAvgM,
- * FedAdam), {@link #evaluateConfig} (FedPav's personal evaluation).
+ * FedAdam, FedBuff), {@link #evaluateConfig} (FedPav's personal evaluation).
  *
  * <p>Aggregated metrics: {@value #NUM_RESULTS}, {@value #NUM_FAILURES}, {@value #NUM_EXAMPLES} and
  * {@value #TRAIN_LOSS}, the example-weighted mean of the clients' {@link FitRes#LOSS} (when any
@@ -242,9 +240,7 @@ public class FedAvg implements Strategy {
     private final Parameters global;
     private final UpdateCombiner combiner;
     private final Set<String> seen = new HashSet<>();
-    private long examples;
-    private double lossSum;
-    private double lossWeight;
+    private final FitTally tally = new FitTally();
     private boolean finished;
 
     RoundAggregation(int round, Parameters global, UpdateCombiner combiner) {
@@ -258,42 +254,16 @@ public class FedAvg implements Strategy {
       if (finished) {
         throw new IllegalStateException("round " + round + ": aggregation already finished");
       }
-      if (clientId == null || clientId.isBlank()) {
-        throw new IllegalArgumentException("clientId: must not be blank, got '" + clientId + "'");
-      }
-      if (result == null) {
-        throw new IllegalArgumentException("client '" + clientId + "': result must not be null");
-      }
+      UpdateChecks.identified(clientId, result);
       if (seen.contains(clientId)) {
         throw new IllegalArgumentException(
             "client '" + clientId + "': already delivered a result in round " + round);
       }
-      Parameters p = result.parameters();
-      if (p.layout() != global.layout() && !p.layout().equals(global.layout())) {
-        throw new IllegalArgumentException(
-            "client '" + clientId + "': layout differs from the global model: "
-                + layoutDifference(global.layout(), p.layout()));
-      }
-      if (result.numExamples() == 0) {
-        throw new IllegalArgumentException(
-            "client '" + clientId + "': numExamples is 0; an update must come from at least one"
-                + " training example");
-      }
-      int bad = Aggregations.firstNonFinite(p.values());
-      if (bad >= 0) {
-        throw new IllegalArgumentException(
-            "client '" + clientId + "': value " + p.values()[bad] + " at index " + bad
-                + " (tensor '" + tensorAt(p.layout(), bad) + "') is not finite");
-      }
+      UpdateChecks.usable(clientId, result, global.layout());
       combiner.check(clientId, result);
       combiner.add(clientId, result);
       seen.add(clientId);
-      examples += result.numExamples();
-      double loss = result.metric(FitRes.LOSS, Double.NaN);
-      if (Double.isFinite(loss)) {
-        lossSum += loss * result.numExamples();
-        lossWeight += result.numExamples();
-      }
+      tally.add(result);
     }
 
     @Override
@@ -307,15 +277,9 @@ public class FedAvg implements Strategy {
         throw new IllegalStateException("round " + round + ": aggregation already finished");
       }
       finished = true;
-      Map<String, Double> metrics = new LinkedHashMap<>();
-      metrics.put(NUM_RESULTS, (double) seen.size());
-      metrics.put(NUM_FAILURES, failures == null ? 0.0 : failures.size());
+      Map<String, Double> metrics = tally.metrics(failures);
       if (seen.isEmpty()) {
         return new AggregateResult(Optional.empty(), metrics);
-      }
-      metrics.put(NUM_EXAMPLES, (double) examples);
-      if (lossWeight > 0) {
-        metrics.put(TRAIN_LOSS, lossSum / lossWeight);
       }
       Optional<float[]> combined = combiner.combine();
       metrics.putAll(combiner.metrics());
@@ -325,28 +289,5 @@ public class FedAvg implements Strategy {
       float[] next = serverUpdate(round, global, combined.get());
       return new AggregateResult(Optional.of(new Parameters(global.layout(), next)), metrics);
     }
-  }
-
-  private static String layoutDifference(ParameterLayout expected, ParameterLayout actual) {
-    int n = Math.min(expected.count(), actual.count());
-    for (int i = 0; i < n; i++) {
-      TensorSpec e = expected.tensors().get(i);
-      TensorSpec a = actual.tensors().get(i);
-      if (!e.equals(a)) {
-        return "tensor " + i + " is " + a + ", expected " + e;
-      }
-    }
-    return actual.count() + " tensors, expected " + expected.count();
-  }
-
-  private static String tensorAt(ParameterLayout layout, int index) {
-    int off = 0;
-    for (TensorSpec t : layout.tensors()) {
-      off += t.size();
-      if (index < off) {
-        return t.name();
-      }
-    }
-    return "?";
   }
 }

@@ -31,6 +31,9 @@ import java.util.Map;
  *   <tr><td>fedtrimmedavg</td><td>beta (0.2)</td></tr>
  *   <tr><td>krum</td><td>f (0), m (1)</td></tr>
  *   <tr><td>fedpav</td><td>local_layers ({@code head\..*})</td></tr>
+ *   <tr><td>fedbuff</td><td>buffer_size (0: the synchronous sample size), concurrency (0: twice
+ *       the buffer size), server_lr (1.0), staleness_exponent (0.5), weighting ({@code
+ *       examples}; or {@code equal})</td></tr>
  *   <tr><td>local-only</td><td>none</td></tr>
  * </table>
  */
@@ -130,6 +133,19 @@ public final class Strategies {
         new Entry(
             List.of("local_layers"),
             (o, s) -> new FedPav(s, o.string("local_layers", FedPav.DEFAULT_LOCAL_LAYERS))));
+    r.put(
+        "fedbuff",
+        new Entry(
+            List.of("buffer_size", "concurrency", "server_lr", "staleness_exponent", "weighting"),
+            (o, s) ->
+                new FedBuff(
+                    s,
+                    o.integer("buffer_size", FedBuff.DEFAULT_BUFFER_SIZE),
+                    o.integer("concurrency", FedBuff.DEFAULT_CONCURRENCY),
+                    o.number("server_lr", FedBuff.DEFAULT_SERVER_LR),
+                    o.number("staleness_exponent", FedBuff.DEFAULT_STALENESS_EXPONENT),
+                    FedBuff.Weighting.parse(
+                        o.string("weighting", FedBuff.DEFAULT_WEIGHTING.label())))));
     r.put("local-only", new Entry(List.of(), (o, s) -> new LocalOnly(s)));
     return Collections.unmodifiableMap(r);
   }

@@ -81,6 +81,29 @@ class ClientSamplerTest {
   }
 
   @Test
+  void sample_drawsTheSameClientsAsEver() {
+    // golden values: a change here would change every past run's samples
+    assertEquals(
+        List.of(3, 43, 48, 65, 66, 84, 88, 89, 91, 95), ClientSampler.sample(HUNDRED, 0.1, 1, 42, 3));
+    assertEquals(List.of(0, 51, 57, 66, 71), ClientSampler.sample(HUNDRED, 0.05, 1, 7, 1));
+  }
+
+  @Test
+  void sampleWithACount_isTheSameDrawWithItsSizeGiven() {
+    List<Integer> seven = ClientSampler.sample(HUNDRED, 7, 42, 3L);
+
+    assertEquals(seven, ClientSampler.sample(HUNDRED, 7, 42, 3L));
+    assertEquals(7, new HashSet<>(seven).size());
+    assertNotEquals(seven, ClientSampler.sample(HUNDRED, 7, 42, 4L));
+    assertEquals(ClientSampler.sample(HUNDRED, 0.1, 1, 42, 3), ClientSampler.sample(HUNDRED, 10, 42, 3L));
+    assertEquals(List.of(), ClientSampler.sample(HUNDRED, 0, 42, 3L));
+    assertEquals(HUNDRED, ClientSampler.sample(HUNDRED, 100, 42, 3L));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ClientSampler.sample(HUNDRED, 101, 1, 1L));
+    assertEquals("count: must be in [0, 100] (the clients available), got 101", e.getMessage());
+  }
+
+  @Test
   void mix_spreadsNeighbouringInputs() {
     assertNotEquals(ClientSampler.mix(0, 1), ClientSampler.mix(1, 0));
     assertNotEquals(ClientSampler.mix(0, 1), ClientSampler.mix(0, 2));

@@ -24,7 +24,8 @@ class StrategiesTest {
     assertEquals(
         List.of(
             "fedavg", "fedavgm", "fedprox", "fedntd", "fednova", "fedadam", "fedyogi",
-            "fedadagrad", "fedmedian", "fedtrimmedavg", "krum", "fedpav", "local-only"),
+            "fedadagrad", "fedmedian", "fedtrimmedavg", "krum", "fedpav", "fedbuff",
+            "local-only"),
         Strategies.names());
   }
 
@@ -65,7 +66,8 @@ class StrategiesTest {
   void unknownName_listsTheKnownOnes() {
     assertEquals(
         "unknown strategy 'fedsgd'; known strategies: fedavg, fedavgm, fedprox, fedntd, fednova,"
-            + " fedadam, fedyogi, fedadagrad, fedmedian, fedtrimmedavg, krum, fedpav, local-only",
+            + " fedadam, fedyogi, fedadagrad, fedmedian, fedtrimmedavg, krum, fedpav, fedbuff,"
+            + " local-only",
         error("fedsgd", Map.of()));
   }
 

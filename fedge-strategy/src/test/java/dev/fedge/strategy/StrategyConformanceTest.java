@@ -47,7 +47,8 @@ class StrategyConformanceTest {
      * The new model is the example-weighted average: identical updates give that model back.
      * FedProx and FedNTD are FedAvg on the server; FedNova equals FedAvg when every client takes
      * the same number of steps (here 10); FedAvgM's first round with server_lr 1 is the average
-     * (its momentum buffer starts at zero).
+     * (its momentum buffer starts at zero). FedBuff run synchronously (staleness 0) with its
+     * defaults (server_lr 1, weighting by examples) is FedAvg.
      */
     AVERAGE,
     /**
@@ -74,6 +75,7 @@ class StrategyConformanceTest {
           Map.entry("fedntd", Kind.AVERAGE),
           Map.entry("fednova", Kind.AVERAGE),
           Map.entry("fedavgm", Kind.AVERAGE),
+          Map.entry("fedbuff", Kind.AVERAGE),
           Map.entry("fedadam", Kind.TOWARD_AVERAGE),
           Map.entry("fedyogi", Kind.TOWARD_AVERAGE),
           Map.entry("fedadagrad", Kind.TOWARD_AVERAGE),

@@ -552,10 +552,25 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
 
   @Override
   public ModelBlob model(String clientId, String modelId) {
-    ModelBlob blob = blobs.byId(modelId).orElseThrow(() -> new FederationException(Code.NOT_FOUND,
-        "no model '" + modelId + "' (models of finished rounds are not served)"));
+    ModelBlob blob = blobs.byId(modelId)
+        .or(() -> openTaskModel(clientId, modelId))
+        .orElseThrow(() -> new FederationException(Code.NOT_FOUND,
+            "no model '" + modelId + "' (models of finished rounds are not served)"));
     bytesSent.addAndGet(blob.length());
     return blob;
+  }
+
+  /**
+   * The model of one of the client's open tasks that is no longer the latest (a slow device under
+   * an asynchronous strategy, whose task outlives the step it was given in), encoded again.
+   */
+  private synchronized Optional<ModelBlob> openTaskModel(String clientId, String modelId) {
+    for (Task t : tasks.values()) {
+      if (t.owner.id().equals(clientId) && t.spec.model().id().equals(modelId)) {
+        return Optional.of(ModelBlobs.encode(t.global));
+      }
+    }
+    return Optional.empty();
   }
 
   /** Model bytes handed out for download since the server started. */

@@ -10,8 +10,9 @@ import java.util.Optional;
 
 /**
  * The global models clients download, encoded once as float32 and shared by every download (so
- * serving N clients costs one encoded copy, not N). Keeps only the latest model: tasks of earlier
- * rounds are closed, so nobody needs theirs.
+ * serving N clients costs one encoded copy, not N). Keeps only the latest model: a synchronous
+ * round's tasks are closed when it ends, and the rare task of an asynchronous strategy that still
+ * needs an older model gets it encoded again ({@link #encode}).
  */
 final class ModelBlobs {
 
@@ -29,22 +30,31 @@ final class ModelBlobs {
         return e.blob();
       }
     }
-    byte[] bytes = FLOAT32.encode(parameters);
-    byte[] sha = ModelBlob.sha256(bytes);
-    String id = "m-" + HexFormat.of().formatHex(sha, 0, 8);
+    ModelBlob blob = encode(parameters);
     for (Entry e : recent) {
-      if (e.blob().id().equals(id)) {
+      if (e.blob().id().equals(blob.id())) {
         recent.remove(e);
         recent.addFirst(new Entry(parameters, e.blob()));
         return e.blob();
       }
     }
-    ModelBlob blob = ModelBlob.of(id, bytes);
     recent.addFirst(new Entry(parameters, blob));
     while (recent.size() > KEEP) {
       recent.removeLast();
     }
     return blob;
+  }
+
+  /**
+   * Encodes a model as float32, named by its content, without keeping it.
+   *
+   * @param parameters the model
+   * @return its blob, id {@code m-} and the first 8 bytes of its SHA-256 in hex
+   */
+  static ModelBlob encode(Parameters parameters) {
+    byte[] bytes = FLOAT32.encode(parameters);
+    byte[] sha = ModelBlob.sha256(bytes);
+    return ModelBlob.of("m-" + HexFormat.of().formatHex(sha, 0, 8), bytes);
   }
 
   /** A blob by id, if it is still kept. */

@@ -2,6 +2,7 @@ package dev.fedge.server.sim;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.fedge.api.AsyncStrategy;
 import dev.fedge.api.ClientProxy;
 import dev.fedge.api.Config;
 import dev.fedge.api.ConfigKeys;
@@ -15,9 +16,9 @@ import dev.fedge.data.partition.Partitioner;
 import dev.fedge.ml.DjlRuntime;
 import dev.fedge.ml.Models;
 import dev.fedge.server.ClientPool;
-import dev.fedge.server.Coordinator;
 import dev.fedge.server.CoordinatorSettings;
 import dev.fedge.server.RoundListener;
+import dev.fedge.server.RoundLoop;
 import dev.fedge.server.RoundResult;
 import dev.fedge.server.report.SvgPlot;
 import dev.fedge.server.store.MetricsCsv;
@@ -39,8 +40,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * A whole federation in one process: loads the data set, partitions it across simulated clients,
- * and runs the real {@link Coordinator} over in-process clients that share one DJL runtime (DJL
- * allows one gradient collector per JVM, so they train one after another). Writes the run folder:
+ * and runs the real round loop ({@link RoundLoop}) over in-process clients that share one DJL
+ * runtime (DJL allows one gradient collector per JVM, so they train one after another). Writes the
+ * run folder:
  * {@code config.yaml}, {@code partition.json}, {@code metrics.csv}, {@code accuracy.svg}, and the
  * final model as {@code model.safetensors} with {@code manifest.json}.
  */
@@ -233,7 +235,9 @@ public final class Simulation {
         @Override
         public void roundStarted(int round, List<String> ids) {
           done.set(0);
-          selected.set(ids.size());
+          // an asynchronous step ends after its buffer's updates, whoever is still training
+          selected.set(strategy instanceof AsyncStrategy a
+              ? Math.min(ids.size(), a.bufferSize(config.clients())) : ids.size());
           progress.roundStarted(round, config.rounds(), ids.size());
         }
 
@@ -255,7 +259,7 @@ public final class Simulation {
       }
       Parameters global = strategy.initializeParameters(
           startModel != null ? startModel : runtime.initialParameters());
-      try (Coordinator coordinator = new Coordinator(strategy, CoordinatorSettings.simulation(),
+      try (RoundLoop coordinator = RoundLoop.create(strategy, CoordinatorSettings.simulation(),
           ClientPool.of(clients),
           globalModel ? (round, g) -> runtime.evaluate(g, test, 256) : null, listener)) {
         for (int round = firstRound; round <= config.rounds(); round++) {

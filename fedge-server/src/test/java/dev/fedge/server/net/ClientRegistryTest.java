@@ -2,6 +2,7 @@ package dev.fedge.server.net;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -139,6 +140,37 @@ class ClientRegistryTest {
     assertEquals(123, res.numExamples());
     assertEquals(Map.of("loss", 0.25), res.metrics());
     assertTrue(device.pullTask(Duration.ofMillis(50)).isEmpty(), "done task is not redelivered");
+  }
+
+  @Test
+  void aSlowDevicesTaskOutlivesItsModel_itsDownloadIsStillServed_butNotToAnotherDevice()
+      throws Exception {
+    // an asynchronous strategy gives "fast" a newer model while "slow" has not downloaded its own
+    start(ClientRegistry.Settings.defaults(), "float32");
+    FederationClient slow = device("slow");
+    FederationClient fast = device("fast");
+    ClientProxy slowProxy = registry.available().get(0);
+    ClientProxy fastProxy = registry.available().get(1);
+    Parameters older = params(1f);
+    Parameters newer = params(2f);
+
+    CompletableFuture<FitRes> slowFit = fitAsync(slowProxy, older);
+    TaskSpec slowTask = slow.pullTask(Duration.ofSeconds(10)).orElseThrow();
+    fitAsync(fastProxy, newer);
+    TaskSpec fastTask = fast.pullTask(Duration.ofSeconds(10)).orElseThrow();
+    Parameters fastDown =
+        new Float32Codec().decode(fastTask.layout(), fast.downloadModel(fastTask.model()));
+    Parameters slowDown =
+        new Float32Codec().decode(slowTask.layout(), slow.downloadModel(slowTask.model()));
+
+    assertEquals(newer, fastDown);
+    assertEquals(older, slowDown);
+    assertNotEquals(slowTask.model().id(), fastTask.model().id());
+    assertThrows(RuntimeException.class, () -> fast.downloadModel(slowTask.model()),
+        "the older model is served only for the task that needs it");
+    slow.uploadResult(slowTask.taskId(), 10, Map.of(), "float32", slowTask.layout(), false,
+        new Float32Codec().encode(params(3f)));
+    assertEquals(params(3f), slowFit.get(10, TimeUnit.SECONDS).parameters());
   }
 
   @Test
