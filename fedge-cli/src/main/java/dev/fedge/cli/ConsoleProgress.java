@@ -16,11 +16,21 @@ final class ConsoleProgress implements SimulationProgress {
   private final PrintWriter out;
   private final PrintWriter err;
   private final boolean bar;
+  private final boolean showVirtualTime;
   private long roundStart;
 
-  ConsoleProgress(PrintWriter out, PrintWriter err) {
+  /**
+   * Creates the progress display.
+   *
+   * @param out where the round lines go
+   * @param err where the bar goes
+   * @param showVirtualTime whether round lines show the run's virtual time (devices of different
+   *     speeds)
+   */
+  ConsoleProgress(PrintWriter out, PrintWriter err, boolean showVirtualTime) {
     this.out = out;
     this.err = err;
+    this.showVirtualTime = showVirtualTime;
     this.bar = System.console() != null || "1".equals(System.getenv("FEDGE_PROGRESS"));
   }
 
@@ -58,11 +68,11 @@ final class ConsoleProgress implements SimulationProgress {
       err.print("\r" + " ".repeat(WIDTH + 40) + "\r");
       err.flush();
     }
-    out.println(line(r, rounds));
+    out.println(line(r, rounds, showVirtualTime));
     out.flush();
   }
 
-  static String line(RoundResult r, int rounds) {
+  static String line(RoundResult r, int rounds, boolean showVirtualTime) {
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "round %3d/%d", r.round(), rounds));
     if (!r.completed()) {
       sb.append("  not completed: ").append(r.participants().size()).append(" results");
@@ -82,6 +92,10 @@ final class ConsoleProgress implements SimulationProgress {
     if (staleness != null) {
       sb.append(String.format(Locale.ROOT, "  staleness %.2f (max %.0f)", staleness,
           r.metrics().getOrDefault("staleness_max", staleness)));
+    }
+    Double virtual = r.metrics().get("virtual_seconds");
+    if (virtual != null && showVirtualTime) {
+      sb.append(String.format(Locale.ROOT, "  t %.1fs virtual", virtual));
     }
     sb.append(String.format(Locale.ROOT, "  %.1fs", r.duration().toMillis() / 1000.0));
     return sb.toString();

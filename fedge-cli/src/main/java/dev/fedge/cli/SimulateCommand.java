@@ -100,10 +100,17 @@ public final class SimulateCommand extends BaseCommand {
   @Option(names = "--train-limit", description = "Use the first N training images only (default all).")
   Integer trainLimit;
 
+  @Option(names = "--client-speeds", paramLabel = "S1,S2,...",
+      description = "Relative speeds of the simulated devices, given to the clients in turn "
+          + "(e.g. 1,0.25,0.05 for a GPU, a Jetson and a Pi; default 1: all alike). They set "
+          + "the run's virtual clock: a speed-1 device trains 1,000 images a virtual second.")
+  String clientSpeeds;
+
   @Override
   protected int doCall() throws IOException {
     SimulationConfig cfg = SimulationConfig.fromMap(settings());
-    SimulationReport report = new Simulation(cfg, new ConsoleProgress(out(), err())).run();
+    SimulationReport report = new Simulation(cfg,
+        new ConsoleProgress(out(), err(), cfg.heterogeneous())).run();
     out().println(report.summary());
     out().flush();
     return 0;
@@ -143,6 +150,7 @@ public final class SimulateCommand extends BaseCommand {
     put(m, "fraction-evaluate", fractionEvaluate);
     put(m, "test-limit", testLimit);
     put(m, "train-limit", trainLimit);
+    put(m, "client-speeds", clientSpeeds);
     return m;
   }
 

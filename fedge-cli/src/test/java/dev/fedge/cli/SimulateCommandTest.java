@@ -82,6 +82,35 @@ class SimulateCommandTest {
   }
 
   @Test
+  void clientSpeedsSetTheVirtualClock_aSynchronousRoundWaitsForItsSlowestClient_fedbuffDoesNot(
+      @TempDir Path dir) throws Exception {
+    // 300 images x 2 epochs per task: 0.6 virtual s at speed 1, 6 s for the speed-0.1 device
+    String[] common = {"simulate", "--clients", "3", "--rounds", "2", "--train-limit", "900",
+        "--test-limit", "200", "--client-speeds", "1,1,0.1"};
+    CliRun sync = CliRun.of(concat(common, "--out", dir.resolve("sync").toString()));
+    CliRun async = CliRun.of(concat(common, "--strategy", "fedbuff", "--strategy-opt",
+        "buffer_size=2", "--strategy-opt", "concurrency=3", "--out",
+        dir.resolve("async").toString()));
+
+    assertEquals(0, sync.code(), sync.err());
+    assertEquals(0, async.code(), async.err());
+    assertEquals(List.of("round,virtual_seconds,accuracy", "1,6.000,", "2,12.000,"),
+        timeline(dir.resolve("sync")));
+    assertEquals(List.of("round,virtual_seconds,accuracy", "1,0.600,", "2,1.200,"),
+        timeline(dir.resolve("async")));
+    assertTrue(sync.out().contains("t 12.0s virtual"), sync.out());
+    assertTrue(Files.readString(dir.resolve("async/accuracy-time.svg")).contains("<svg"));
+  }
+
+  /** timeline.csv without its accuracy values. */
+  private static List<String> timeline(Path run) throws Exception {
+    return Files.readAllLines(run.resolve("timeline.csv")).stream()
+        .map(l -> l.substring(0, l.lastIndexOf(',') + 1).replace(",virtual_seconds,",
+            ",virtual_seconds,accuracy"))
+        .toList();
+  }
+
+  @Test
   void readsSettingsFromYamlWithFlagsWinning(@TempDir Path dir) throws Exception {
     Path cfg = dir.resolve("sim.yaml");
     Files.writeString(cfg, String.join("\n",
@@ -121,6 +150,8 @@ class SimulateCommandTest {
       {"--config", wrongType.toString()},
       {"--config", dir.resolve("missing.yaml").toString()},
       {"--rounds", "abc"},
+      {"--client-speeds", "1,0"},
+      {"--client-speeds", "fast"},
     };
     for (String[] c : cases) {
       CliRun run = CliRun.of(concat(concat(new String[] {"simulate"}, c), "--out",

@@ -17,10 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -35,12 +32,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each client's task has its own deadline, {@link CoordinatorSettings#roundTimeout()} after it
  * was started; a task past it is cancelled and counted as a failure of the step under way. A step
- * that reaches its own deadline (the same length, from the step's start) with fewer than {@code
- * bufferSize} updates ends there, completed when it has {@link CoordinatorSettings#minResults()}.
+ * that reaches its own deadline (the same length, from the step's start), or in which nobody is
+ * training and nobody can be started (every client failed in it), ends there with fewer than
+ * {@code bufferSize} updates, completed when it has {@link CoordinatorSettings#minResults()}.
  *
- * <p>Clients are called on a pool of {@link CoordinatorSettings#parallelism()} threads: with 1
- * (in-process simulation) they train one after another in the order they were started, so a
- * simulation's staleness pattern, and its result, is reproducible from the seed.
+ * <p>Clients are called through {@link ClientCalls}: on a pool of {@link
+ * CoordinatorSettings#parallelism()} threads for real devices, or on a {@link VirtualClock} in a
+ * simulation, where each device's update arrives when its speed says it would, so a simulated
+ * fleet's staleness pattern, and its result, is reproducible from the seed.
  */
 public final class BufferedCoordinator implements RoundLoop {
 
@@ -55,8 +54,7 @@ public final class BufferedCoordinator implements RoundLoop {
   private final ClientPool pool;
   private final RoundListener listener;
   private final Coordinator evaluation;
-  private final ExecutorService executor;
-  private final CompletionService<FitRes> completion;
+  private final ClientCalls calls;
   private final Map<Future<FitRes>, Task> inFlight = new LinkedHashMap<>();
   private final Set<String> failedThisStep = new HashSet<>();
   private long draws;
@@ -65,7 +63,7 @@ public final class BufferedCoordinator implements RoundLoop {
   private record Task(String clientId, Parameters base, int step, long deadline) {}
 
   /**
-   * Creates the loop.
+   * Creates the loop, calling clients on {@link CoordinatorSettings#parallelism()} threads.
    *
    * @param strategy the asynchronous algorithm
    * @param settings task deadline, minimum updates of a step cut short, parallelism
@@ -79,13 +77,33 @@ public final class BufferedCoordinator implements RoundLoop {
       ClientPool pool,
       CentralEvaluator evaluator,
       RoundListener listener) {
+    this(strategy, settings, pool, evaluator, listener,
+        ClientCalls.threads(settings.parallelism()));
+  }
+
+  /**
+   * Creates the loop.
+   *
+   * @param strategy the asynchronous algorithm
+   * @param settings task deadline, minimum updates of a step cut short
+   * @param pool where the available clients come from
+   * @param evaluator central evaluation, or null for none
+   * @param listener progress callbacks, or {@link RoundListener#NONE}
+   * @param calls where the client calls run (e.g. a {@link VirtualClock}); closed with the loop
+   */
+  public BufferedCoordinator(
+      AsyncStrategy strategy,
+      CoordinatorSettings settings,
+      ClientPool pool,
+      CentralEvaluator evaluator,
+      RoundListener listener,
+      ClientCalls calls) {
     this.strategy = strategy;
     this.settings = settings;
     this.pool = pool;
     this.listener = listener == null ? RoundListener.NONE : listener;
     this.evaluation = new Coordinator(strategy, settings, pool, evaluator, this.listener);
-    this.executor = Coordinator.clientCalls(settings.parallelism(), "fedge-async-call-");
-    this.completion = new ExecutorCompletionService<>(executor);
+    this.calls = calls;
   }
 
   /** {@inheritDoc} */
@@ -117,12 +135,11 @@ public final class BufferedCoordinator implements RoundLoop {
     long aggregationNanos = 0;
     while (buffer.count() < bufferSize) {
       long now = System.nanoTime();
-      if (now >= stepDeadline) {
-        break;
+      if (now >= stepDeadline || inFlight.isEmpty()) {
+        break; // out of time, or nobody training and nobody to start
       }
       long wait = Math.min(stepDeadline, nextTaskDeadline()) - now;
-      Future<FitRes> done =
-          completion.poll(Math.max(0, Math.min(wait, IDLE_CHECK_NANOS)), TimeUnit.NANOSECONDS);
+      Future<FitRes> done = calls.poll(Math.max(0, Math.min(wait, IDLE_CHECK_NANOS)));
       if (done == null) {
         expire(step, failures);
         topUp(step, global);
@@ -184,7 +201,7 @@ public final class BufferedCoordinator implements RoundLoop {
         strategy.configureAsyncFit(step, draws++, global, idle, slots);
     long deadline = System.nanoTime() + settings.roundTimeout().toNanos();
     for (ClientInstruction<FitIns> ins : chosen.subList(0, Math.min(slots, chosen.size()))) {
-      Future<FitRes> f = completion.submit(() -> ins.client().fit(ins.ins()));
+      Future<FitRes> f = calls.submit(ins.client(), () -> ins.client().fit(ins.ins()));
       inFlight.put(f, new Task(ins.client().id(), ins.ins().parameters(), step, deadline));
     }
   }
@@ -252,7 +269,7 @@ public final class BufferedCoordinator implements RoundLoop {
       f.cancel(true);
     }
     inFlight.clear();
-    executor.shutdownNow();
+    calls.close();
     evaluation.close();
   }
 }

@@ -52,8 +52,33 @@ public interface RoundLoop extends AutoCloseable {
       ClientPool pool,
       CentralEvaluator evaluator,
       RoundListener listener) {
+    return create(strategy, settings, pool, evaluator, listener, null);
+  }
+
+  /**
+   * The loop a strategy needs, an asynchronous one calling its clients through {@code
+   * asyncCalls}.
+   *
+   * @param strategy the algorithm
+   * @param settings deadline, minimum results, parallelism
+   * @param pool where the available clients come from
+   * @param evaluator central evaluation, or null for none
+   * @param listener progress callbacks, or {@link RoundListener#NONE}
+   * @param asyncCalls where an {@link AsyncStrategy}'s client calls run (e.g. a {@link
+   *     VirtualClock}), or null for {@link CoordinatorSettings#parallelism()} threads; unused
+   *     otherwise
+   * @return the loop; close it when done
+   */
+  static RoundLoop create(
+      Strategy strategy,
+      CoordinatorSettings settings,
+      ClientPool pool,
+      CentralEvaluator evaluator,
+      RoundListener listener,
+      ClientCalls asyncCalls) {
     if (strategy instanceof AsyncStrategy async) {
-      return new BufferedCoordinator(async, settings, pool, evaluator, listener);
+      return new BufferedCoordinator(async, settings, pool, evaluator, listener,
+          asyncCalls != null ? asyncCalls : ClientCalls.threads(settings.parallelism()));
     }
     return new Coordinator(strategy, settings, pool, evaluator, listener);
   }

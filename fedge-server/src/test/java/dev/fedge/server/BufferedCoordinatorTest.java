@@ -127,6 +127,39 @@ class BufferedCoordinatorTest {
   }
 
   @Test
+  void onAVirtualClock_aSlowDevicesUpdateArrivesWhenItsSpeedSays_stalerByTheStepsTakenMeanwhile()
+      throws Exception {
+    // fast takes 1 s per task, slow 5 s; buffer 1, concurrency 2: fast makes steps 1 to 4
+    // (t = 1..4); at t = 5 slow (started at 0) and fast's fifth task tie, and the earlier started
+    // goes first: step 5 folds slow's +10 from w = 0, four steps stale: w = 4 + 10 / sqrt(5)
+    FnClient fast = plusOne("fast");
+    FnClient slow = new FnClient("slow", w -> new float[] {w[0] + 10});
+    VirtualClock clock = new VirtualClock(c -> c.id().equals("fast") ? 1 : 5);
+    List<String> events = new ArrayList<>();
+    List<Double> times = new ArrayList<>();
+    try (BufferedCoordinator loop = new BufferedCoordinator(fedbuff(1, 2),
+        CoordinatorSettings.simulation(), ClientPool.of(List.of(fast, slow)), null,
+        RoundListener.NONE, clock)) {
+      Parameters w = model(0);
+      List<RoundResult> steps = new ArrayList<>();
+      for (int step = 1; step <= 5; step++) {
+        RoundResult r = loop.runRound(step, w);
+        steps.add(r);
+        w = r.global();
+        times.add(clock.now());
+      }
+
+      assertEquals(List.of(1.0, 2.0, 3.0, 4.0, 5.0), times);
+      for (int i = 0; i < 4; i++) {
+        assertEquals(List.of("fast"), steps.get(i).participants(), "step " + (i + 1));
+      }
+      assertEquals(List.of("slow"), steps.get(4).participants());
+      assertEquals(4.0, steps.get(4).metrics().get("staleness_max"));
+      assertEquals(4 + 10 / Math.sqrt(5), w.values()[0], 1e-4);
+    }
+  }
+
+  @Test
   void theSameSeedGivesTheSameSteps() throws Exception {
     List<Float> runs = new ArrayList<>();
     List<List<String>> who = new ArrayList<>();

@@ -20,6 +20,7 @@ import dev.fedge.server.CoordinatorSettings;
 import dev.fedge.server.RoundListener;
 import dev.fedge.server.RoundLoop;
 import dev.fedge.server.RoundResult;
+import dev.fedge.server.VirtualClock;
 import dev.fedge.server.report.SvgPlot;
 import dev.fedge.server.store.MetricsCsv;
 import dev.fedge.server.store.ModelKey;
@@ -31,6 +32,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,6 +49,12 @@ import java.util.function.UnaryOperator;
  * final model as {@code model.safetensors} with {@code manifest.json}.
  */
 public final class Simulation {
+
+  /**
+   * Round metric: the run's virtual time, in seconds, when the round ended (see {@link
+   * SimulationConfig#clientSpeeds()}).
+   */
+  public static final String VIRTUAL_SECONDS = "virtual_seconds";
 
   private final SimulationConfig config;
   private final SimulationProgress progress;
@@ -214,6 +222,7 @@ public final class Simulation {
     Files.deleteIfExists(csv.file());
 
     List<MetricsCsv.Row> rows = new ArrayList<>();
+    List<double[]> timeline = new ArrayList<>();
     try (DjlRuntime runtime = DjlRuntime.create(config.model(), train.channels(), train.height(),
         train.width(), train.numClasses(), config.seed(), config.threads())) {
       progress.info(String.format(Locale.ROOT, "model: %s, %,d parameters; strategy: %s %s",
@@ -221,12 +230,18 @@ public final class Simulation {
           config.strategyOptions().isEmpty() ? "" : config.strategyOptions()));
       ImageDataset clientTest = test.head(Math.max(1, config.clientTestLimit()));
       List<ClientProxy> clients = new ArrayList<>();
+      Map<String, Double> taskSeconds = new HashMap<>();
       for (int i = 0; i < config.clients(); i++) {
         ImageDataset local = train.subset(
             train.name() + "/client-" + i, partition.indices(i));
-        clients.add(new InProcessClient(String.format(Locale.ROOT, "client-%03d", i),
-            runtime.trainer(local, clientTest, i)));
+        String id = String.format(Locale.ROOT, "client-%03d", i);
+        clients.add(new InProcessClient(id, runtime.trainer(local, clientTest, i)));
+        taskSeconds.put(id, config.taskSeconds(i, local.size()));
       }
+      // virtual time: an asynchronous strategy's clock, or the sum of the synchronous rounds'
+      // slowest clients
+      VirtualClock clock = new VirtualClock(c -> taskSeconds.get(c.id()));
+      double[] syncTime = {0};
       boolean globalModel = !Boolean.FALSE.equals(strategy.provenance().get("global_model"))
           && !strategy.name().equals("local-only");
       AtomicInteger done = new AtomicInteger();
@@ -238,6 +253,9 @@ public final class Simulation {
           // an asynchronous step ends after its buffer's updates, whoever is still training
           selected.set(strategy instanceof AsyncStrategy a
               ? Math.min(ids.size(), a.bufferSize(config.clients())) : ids.size());
+          if (!(strategy instanceof AsyncStrategy)) {
+            syncTime[0] += ids.stream().mapToDouble(taskSeconds::get).max().orElse(0);
+          }
           progress.roundStarted(round, config.rounds(), ids.size());
         }
 
@@ -261,9 +279,12 @@ public final class Simulation {
           startModel != null ? startModel : runtime.initialParameters());
       try (RoundLoop coordinator = RoundLoop.create(strategy, CoordinatorSettings.simulation(),
           ClientPool.of(clients),
-          globalModel ? (round, g) -> runtime.evaluate(g, test, 256) : null, listener)) {
+          globalModel ? (round, g) -> runtime.evaluate(g, test, 256) : null, listener, clock)) {
         for (int round = firstRound; round <= config.rounds(); round++) {
           RoundResult r = coordinator.runRound(round, global);
+          r = withVirtualTime(r,
+              strategy instanceof AsyncStrategy ? clock.now() : syncTime[0]);
+          timeline.add(new double[] {r.round(), r.metrics().get(VIRTUAL_SECONDS), r.accuracy()});
           global = r.global();
           csv.append(r);
           progress.roundFinished(r, config.rounds());
@@ -288,7 +309,37 @@ public final class Simulation {
           global, provenance);
     }
     plot(rows, folder.resolve("accuracy.svg"));
+    writeTimeline(timeline, folder);
     return new SimulationReport(config, rows, folder, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** The round with metric {@value #VIRTUAL_SECONDS}. */
+  private static RoundResult withVirtualTime(RoundResult r, double seconds) {
+    Map<String, Double> m = new LinkedHashMap<>(r.metrics());
+    m.put(VIRTUAL_SECONDS, seconds);
+    return new RoundResult(r.round(), r.completed(), r.global(), m, r.central(), r.clientEval(),
+        r.participants(), r.failures(), r.duration());
+  }
+
+  /**
+   * Writes {@code timeline.csv} (round, virtual seconds at its end, accuracy) and, when the devices
+   * differ in speed, {@code accuracy-time.svg}: accuracy against virtual time.
+   */
+  private void writeTimeline(List<double[]> timeline, Path folder) throws IOException {
+    StringBuilder sb = new StringBuilder("round,virtual_seconds,accuracy\n");
+    for (double[] t : timeline) {
+      sb.append(String.format(Locale.ROOT, "%d,%.3f,%s%n", (int) t[0], t[1],
+          Double.isNaN(t[2]) ? "" : String.format(Locale.ROOT, "%.6f", t[2])));
+    }
+    Files.writeString(folder.resolve("timeline.csv"), sb.toString());
+    if (config.heterogeneous() && !timeline.isEmpty()) {
+      new SvgPlot(config.name() + ": test accuracy over virtual time (client speeds "
+          + config.clientSpeeds() + ")", "virtual seconds", "accuracy")
+          .yRange(0, 1)
+          .add(new SvgPlot.Series("accuracy", timeline.stream().mapToDouble(t -> t[1]).toArray(),
+              timeline.stream().mapToDouble(t -> t[2]).toArray()))
+          .write(folder.resolve("accuracy-time.svg"));
+    }
   }
 
   private void plot(List<MetricsCsv.Row> rows, Path file) throws IOException {

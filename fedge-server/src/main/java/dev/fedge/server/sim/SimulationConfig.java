@@ -34,6 +34,11 @@ import java.util.TreeMap;
  * @param testLimit use only the first N test images for central evaluation (0 = all)
  * @param clientTestLimit test images each client evaluates on, when clients evaluate
  * @param trainLimit use only the first N training images (0 = all), for quick runs
+ * @param clientSpeeds relative speeds of the simulated devices, given to the clients in turn
+ *     (client i gets {@code clientSpeeds[i % size]}); a device of speed 1 trains {@value
+ *     #IMAGES_PER_SECOND} images a virtual second. They set the virtual clock of the run: when an
+ *     asynchronous strategy's updates arrive, and how long each round takes (a synchronous round
+ *     lasts as long as its slowest client)
  */
 public record SimulationConfig(
     String name,
@@ -57,7 +62,11 @@ public record SimulationConfig(
     double fractionEvaluate,
     int testLimit,
     int clientTestLimit,
-    int trainLimit) {
+    int trainLimit,
+    List<Double> clientSpeeds) {
+
+  /** Images a device of speed 1 trains per virtual second: the unit of the virtual clock. */
+  public static final int IMAGES_PER_SECOND = 1000;
 
   /** Keys accepted by {@link #fromMap}, with their defaults ({@code null}: computed). */
   public static final Map<String, Object> DEFAULTS = defaults();
@@ -86,12 +95,23 @@ public record SimulationConfig(
     d.put("test-limit", 0);
     d.put("client-test-limit", 1000);
     d.put("train-limit", 0);
+    d.put("client-speeds", List.of(1.0));
     return java.util.Collections.unmodifiableMap(d);
   }
 
   /** Validates ranges; every message names the setting and the value. */
   public SimulationConfig {
     strategyOptions = Map.copyOf(strategyOptions);
+    clientSpeeds = List.copyOf(clientSpeeds);
+    if (clientSpeeds.isEmpty()) {
+      throw new IllegalArgumentException("client-speeds must list at least one speed");
+    }
+    for (double v : clientSpeeds) {
+      if (!(v > 0) || Double.isInfinite(v)) {
+        throw new IllegalArgumentException(
+            "client-speeds: every speed must be > 0, got " + v + " in " + clientSpeeds);
+      }
+    }
     positive("clients", clients);
     positive("rounds", rounds);
     positive("local-epochs", localEpochs);
@@ -173,7 +193,29 @@ public record SimulationConfig(
         dbl(m, "fraction-evaluate"),
         integer(m, "test-limit"),
         integer(m, "client-test-limit"),
-        integer(m, "train-limit"));
+        integer(m, "train-limit"),
+        speeds(m.get("client-speeds")));
+  }
+
+  /**
+   * Whether the devices differ in speed (then the run reports its virtual time).
+   *
+   * @return true unless every device has the same speed
+   */
+  public boolean heterogeneous() {
+    return clientSpeeds.stream().distinct().count() > 1;
+  }
+
+  /**
+   * The virtual seconds one local training of a client takes.
+   *
+   * @param client the client's index
+   * @param examples its training images
+   * @return {@code examples × local-epochs / (speed × IMAGES_PER_SECOND)}
+   */
+  public double taskSeconds(int client, int examples) {
+    double speed = clientSpeeds.get(client % clientSpeeds.size());
+    return (double) examples * localEpochs / (speed * IMAGES_PER_SECOND);
   }
 
   /** The resolved settings, with the keys of {@link #DEFAULTS}. */
@@ -201,6 +243,7 @@ public record SimulationConfig(
     m.put("test-limit", testLimit);
     m.put("client-test-limit", clientTestLimit);
     m.put("train-limit", trainLimit);
+    m.put("client-speeds", clientSpeeds);
     return m;
   }
 
@@ -247,6 +290,24 @@ public record SimulationConfig(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("setting '" + key + "': expected a number, got '" + v + "'");
     }
+  }
+
+  private static List<Double> speeds(Object v) {
+    List<?> items = v instanceof List<?> l ? l : List.of(String.valueOf(v).split(",", -1));
+    List<Double> out = new java.util.ArrayList<>();
+    for (Object o : items) {
+      if (o instanceof Number n) {
+        out.add(n.doubleValue());
+        continue;
+      }
+      try {
+        out.add(Double.parseDouble(String.valueOf(o).trim()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "setting 'client-speeds': expected numbers separated by commas, got '" + v + "'");
+      }
+    }
+    return out;
   }
 
   private static Map<String, String> options(Object v) {

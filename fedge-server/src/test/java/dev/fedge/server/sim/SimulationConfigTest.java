@@ -1,10 +1,12 @@
 package dev.fedge.server.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +34,34 @@ class SimulationConfigTest {
     assertEquals(2, c.localEpochs());
     assertEquals("0.1", c.strategyOptions().get("mu"));
     assertEquals(c, SimulationConfig.fromMap(c.toMap()));
+  }
+
+  @Test
+  void clientSpeeds_fromAFlagOrAYamlList_areGivenToTheClientsInTurn() {
+    SimulationConfig flag = SimulationConfig.fromMap(
+        Map.of("client-speeds", "1, 0.25,0.05", "local-epochs", 2));
+    SimulationConfig yaml = SimulationConfig.fromMap(Map.of("client_speeds", List.of(2, 0.5)));
+
+    assertEquals(List.of(1.0, 0.25, 0.05), flag.clientSpeeds());
+    assertEquals(List.of(2.0, 0.5), yaml.clientSpeeds());
+    assertTrue(flag.heterogeneous());
+    assertFalse(SimulationConfig.fromMap(Map.of()).heterogeneous());
+    // 500 images x 2 epochs at 1,000 images a second per unit of speed
+    assertEquals(1.0, flag.taskSeconds(0, 500), 1e-12);
+    assertEquals(4.0, flag.taskSeconds(1, 500), 1e-12);
+    assertEquals(20.0, flag.taskSeconds(2, 500), 1e-12);
+    assertEquals(1.0, flag.taskSeconds(3, 500), 1e-12);
+    assertEquals(flag, SimulationConfig.fromMap(flag.toMap()));
+  }
+
+  @Test
+  void badClientSpeeds_nameTheSettingAndTheValue() {
+    assertEquals("client-speeds: every speed must be > 0, got 0.0 in [1.0, 0.0]",
+        assertThrows(IllegalArgumentException.class,
+            () -> SimulationConfig.fromMap(Map.of("client-speeds", "1,0"))).getMessage());
+    assertEquals("setting 'client-speeds': expected numbers separated by commas, got 'fast'",
+        assertThrows(IllegalArgumentException.class,
+            () -> SimulationConfig.fromMap(Map.of("client-speeds", "fast"))).getMessage());
   }
 
   @Test
