@@ -89,13 +89,7 @@ public class FedBuff extends FedAvg implements AsyncStrategy {
      * @throws IllegalArgumentException naming the value and the choices
      */
     public static Weighting parse(String value) {
-      for (Weighting w : values()) {
-        if (w.label().equals(value)) {
-          return w;
-        }
-      }
-      throw new IllegalArgumentException(
-          "fedbuff: option 'weighting' must be examples or equal, got '" + value + "'");
+      return StrategyOptions.choice("fedbuff", "weighting", value, Weighting.class);
     }
   }
 

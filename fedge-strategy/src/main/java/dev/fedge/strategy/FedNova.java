@@ -46,13 +46,7 @@ public class FedNova extends FedAvg {
      * @throws IllegalArgumentException naming the value and the choices
      */
     public static Normaliser parse(String value) {
-      for (Normaliser n : values()) {
-        if (n.label().equals(value)) {
-          return n;
-        }
-      }
-      throw new IllegalArgumentException(
-          "fednova: option 'normaliser' must be momentum or steps, got '" + value + "'");
+      return StrategyOptions.choice("fednova", "normaliser", value, Normaliser.class);
     }
   }
 

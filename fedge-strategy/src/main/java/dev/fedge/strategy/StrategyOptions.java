@@ -110,6 +110,30 @@ final class StrategyOptions {
     }
   }
 
+  /**
+   * One of an enum's constants by its lower-case name.
+   *
+   * @param strategy the strategy, for the message
+   * @param option the option, for the message
+   * @param value the option's value
+   * @param type the enum
+   * @param <E> its type
+   * @return the constant named {@code value}
+   * @throws IllegalArgumentException naming the option, the choices and the value
+   */
+  static <E extends Enum<E>> E choice(String strategy, String option, String value, Class<E> type) {
+    java.util.List<String> labels = new java.util.ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      String label = e.name().toLowerCase(java.util.Locale.ROOT);
+      if (label.equals(value)) {
+        return e;
+      }
+      labels.add(label);
+    }
+    throw new IllegalArgumentException(strategy + ": option '" + option + "' must be "
+        + String.join(" or ", labels) + ", got '" + value + "'");
+  }
+
   static IllegalArgumentException bad(String strategy, String option, String rule, Object value) {
     return new IllegalArgumentException(
         strategy + ": option '" + option + "' " + rule + ", got " + value);
