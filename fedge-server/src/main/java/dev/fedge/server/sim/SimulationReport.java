@@ -46,8 +46,9 @@ public record SimulationReport(
         "done: %s, %s on %s, %d clients (%s), %d rounds in %.1f s%n"
             + "  final accuracy %.4f, best %.4f (round %d)%n"
             + "  run folder: %s (config.yaml, partition.json, metrics.csv, accuracy.svg, "
-            + "model.safetensors, manifest.json)",
+            + "timeline.csv%s, model.safetensors, manifest.json)",
         config.strategy(), config.model(), config.dataset(), config.clients(),
-        config.partition(), rows.size(), seconds, finalAccuracy(), bestAccuracy(), best, folder);
+        config.partition(), rows.size(), seconds, finalAccuracy(), bestAccuracy(), best, folder,
+        config.heterogeneous() ? ", accuracy-time.svg" : "");
   }
 }
