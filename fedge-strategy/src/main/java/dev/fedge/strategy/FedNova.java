@@ -33,7 +33,11 @@ public class FedNova extends FedAvg {
     /** The step count {@code tau_i}, whatever the momentum. */
     STEPS;
 
-    /** The option's value. */
+    /**
+     * The option's value.
+     *
+     * @return {@code momentum} or {@code steps}
+     */
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
