@@ -187,13 +187,14 @@ public final class BufferedCoordinator implements RoundLoop {
       metrics.put(IN_FLIGHT, (double) inFlight.size());
     }
     return evaluation.conclude(new RoundResult(step, completed, next, metrics, Optional.empty(),
-        Optional.empty(), participants, failures, Duration.ZERO), start, idle());
+        Optional.empty(), participants, failures, Duration.ZERO), start, idle(pool.available()));
   }
 
   /** Starts idle clients on {@code global} until the concurrency is reached. */
   private void topUp(int step, Parameters global) {
-    List<ClientProxy> idle = idle();
-    int slots = strategy.concurrency(pool.available().size()) - inFlight.size();
+    List<ClientProxy> available = pool.available();
+    List<ClientProxy> idle = idle(available);
+    int slots = strategy.concurrency(available.size()) - inFlight.size();
     if (slots <= 0 || idle.isEmpty()) {
       return;
     }
@@ -210,13 +211,13 @@ public final class BufferedCoordinator implements RoundLoop {
    * The available clients that are not training and have not failed in this step, in the pool's
    * order (a device that fails at once is not asked again and again).
    */
-  private List<ClientProxy> idle() {
+  private List<ClientProxy> idle(List<ClientProxy> available) {
     Set<String> busy = new HashSet<>(failedThisStep);
     for (Task t : inFlight.values()) {
       busy.add(t.clientId());
     }
     List<ClientProxy> out = new ArrayList<>();
-    for (ClientProxy c : pool.available()) {
+    for (ClientProxy c : available) {
       if (!busy.contains(c.id())) {
         out.add(c);
       }

@@ -381,16 +381,7 @@ public final class Aggregations {
     if (!(n > 0)) {
       throw new IllegalArgumentException("n: must be > 0, got " + n);
     }
-    double factor = (nTau / n) / n;
-    float[] out = new float[global.length];
-    forRanges(
-        global.length,
-        (from, to) -> {
-          for (int i = from; i < to; i++) {
-            out[i] = (float) (global[i] - factor * acc[i]);
-          }
-        });
-    return out;
+    return descend(global, acc, (nTau / n) / n);
   }
 
   // ---------------------------------------------------------------- server optimisers
@@ -447,16 +438,17 @@ public final class Aggregations {
   }
 
   /**
-   * FedBuff's server step (Nguyen et al. 2022, Algorithm 1): {@code w' = w − scale·acc}, where
-   * {@code acc} holds the buffer's weighted pseudo-gradients {@code Σ c_i·(b_i − x_i)} folded by
-   * {@link #foldDifference} and {@code scale} is {@code η_g / Σ w_i}.
+   * A step against folded pseudo-gradients: {@code w' = w − scale·acc}, where {@code acc} holds
+   * weighted differences {@code Σ c_i·(b_i − x_i)} folded by {@link #foldDifference}. FedNova's
+   * {@link #novaStep} and FedBuff's buffer (Nguyen et al. 2022, Algorithm 1, {@code scale = η_g /
+   * Σ w_i}) finish with it.
    *
    * @param global the current global model {@code w}
-   * @param acc the buffer's accumulator
-   * @param scale the server learning rate over the total weight
+   * @param acc the accumulator
+   * @param scale what {@code acc} is multiplied by
    * @return the new global model
    */
-  public static float[] bufferedStep(float[] global, double[] acc, double scale) {
+  public static float[] descend(float[] global, double[] acc, double scale) {
     sameLength("acc", global.length, acc.length);
     float[] out = new float[global.length];
     forRanges(

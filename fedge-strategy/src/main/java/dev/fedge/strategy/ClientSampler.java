@@ -77,8 +77,7 @@ public final class ClientSampler {
       throw new IllegalArgumentException(
           "count: must be in [0, " + n + "] (the clients available), got " + count);
     }
-    int k = count;
-    if (k == n) {
+    if (count == n) {
       return List.copyOf(available);
     }
     SplittableRandom random = new SplittableRandom(mix(seed, stream));
@@ -86,15 +85,15 @@ public final class ClientSampler {
     for (int i = 0; i < n; i++) {
       index[i] = i;
     }
-    for (int i = 0; i < k; i++) {
+    for (int i = 0; i < count; i++) {
       int j = i + random.nextInt(n - i);
       int t = index[i];
       index[i] = index[j];
       index[j] = t;
     }
-    int[] chosen = Arrays.copyOf(index, k);
+    int[] chosen = Arrays.copyOf(index, count);
     Arrays.sort(chosen);
-    List<T> out = new ArrayList<>(k);
+    List<T> out = new ArrayList<>(count);
     for (int i : chosen) {
       out.add(available.get(i));
     }

@@ -222,7 +222,7 @@ public final class Simulation {
     Files.deleteIfExists(csv.file());
 
     List<MetricsCsv.Row> rows = new ArrayList<>();
-    List<double[]> timeline = new ArrayList<>();
+    List<TimePoint> timeline = new ArrayList<>();
     try (DjlRuntime runtime = DjlRuntime.create(config.model(), train.channels(), train.height(),
         train.width(), train.numClasses(), config.seed(), config.threads())) {
       progress.info(String.format(Locale.ROOT, "model: %s, %,d parameters; strategy: %s %s",
@@ -240,6 +240,7 @@ public final class Simulation {
       }
       // virtual time: an asynchronous strategy's clock, or the sum of the synchronous rounds'
       // slowest clients
+      boolean async = strategy instanceof AsyncStrategy;
       VirtualClock clock = new VirtualClock(c -> taskSeconds.get(c.id()));
       double[] syncTime = {0};
       boolean globalModel = !Boolean.FALSE.equals(strategy.provenance().get("global_model"))
@@ -251,9 +252,10 @@ public final class Simulation {
         public void roundStarted(int round, List<String> ids) {
           done.set(0);
           // an asynchronous step ends after its buffer's updates, whoever is still training
-          selected.set(strategy instanceof AsyncStrategy a
-              ? Math.min(ids.size(), a.bufferSize(config.clients())) : ids.size());
-          if (!(strategy instanceof AsyncStrategy)) {
+          if (strategy instanceof AsyncStrategy a) {
+            selected.set(Math.min(ids.size(), a.bufferSize(config.clients())));
+          } else {
+            selected.set(ids.size());
             syncTime[0] += ids.stream().mapToDouble(taskSeconds::get).max().orElse(0);
           }
           progress.roundStarted(round, config.rounds(), ids.size());
@@ -282,9 +284,9 @@ public final class Simulation {
           globalModel ? (round, g) -> runtime.evaluate(g, test, 256) : null, listener, clock)) {
         for (int round = firstRound; round <= config.rounds(); round++) {
           RoundResult r = coordinator.runRound(round, global);
-          r = withVirtualTime(r,
-              strategy instanceof AsyncStrategy ? clock.now() : syncTime[0]);
-          timeline.add(new double[] {r.round(), r.metrics().get(VIRTUAL_SECONDS), r.accuracy()});
+          double now = async ? clock.now() : syncTime[0];
+          r = withVirtualTime(r, now);
+          timeline.add(new TimePoint(r.round(), now, r.accuracy()));
           global = r.global();
           csv.append(r);
           progress.roundFinished(r, config.rounds());
@@ -313,6 +315,9 @@ public final class Simulation {
     return new SimulationReport(config, rows, folder, (System.nanoTime() - t0) / 1e9);
   }
 
+  /** A round's end on the virtual clock, and the accuracy it reached. */
+  private record TimePoint(int round, double seconds, double accuracy) {}
+
   /** The round with metric {@value #VIRTUAL_SECONDS}. */
   private static RoundResult withVirtualTime(RoundResult r, double seconds) {
     Map<String, Double> m = new LinkedHashMap<>(r.metrics());
@@ -325,19 +330,20 @@ public final class Simulation {
    * Writes {@code timeline.csv} (round, virtual seconds at its end, accuracy) and, when the devices
    * differ in speed, {@code accuracy-time.svg}: accuracy against virtual time.
    */
-  private void writeTimeline(List<double[]> timeline, Path folder) throws IOException {
+  private void writeTimeline(List<TimePoint> timeline, Path folder) throws IOException {
     StringBuilder sb = new StringBuilder("round,virtual_seconds,accuracy\n");
-    for (double[] t : timeline) {
-      sb.append(String.format(Locale.ROOT, "%d,%.3f,%s%n", (int) t[0], t[1],
-          Double.isNaN(t[2]) ? "" : String.format(Locale.ROOT, "%.6f", t[2])));
+    for (TimePoint t : timeline) {
+      sb.append(String.format(Locale.ROOT, "%d,%.3f,%s%n", t.round(), t.seconds(),
+          Double.isNaN(t.accuracy()) ? "" : String.format(Locale.ROOT, "%.6f", t.accuracy())));
     }
     Files.writeString(folder.resolve("timeline.csv"), sb.toString());
     if (config.heterogeneous() && !timeline.isEmpty()) {
       new SvgPlot(config.name() + ": test accuracy over virtual time (client speeds "
           + config.clientSpeeds() + ")", "virtual seconds", "accuracy")
           .yRange(0, 1)
-          .add(new SvgPlot.Series("accuracy", timeline.stream().mapToDouble(t -> t[1]).toArray(),
-              timeline.stream().mapToDouble(t -> t[2]).toArray()))
+          .add(new SvgPlot.Series("accuracy",
+              timeline.stream().mapToDouble(TimePoint::seconds).toArray(),
+              timeline.stream().mapToDouble(TimePoint::accuracy).toArray()))
           .write(folder.resolve("accuracy-time.svg"));
     }
   }
