@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +22,6 @@ import picocli.CommandLine.ScopeType;
       ServerCommand.class,
       ClientCommand.class,
       FleetCommand.class,
-      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Fedge implements Runnable {
@@ -56,6 +56,9 @@ public final class Fedge implements Runnable {
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
     verbose = false;
     CommandLine cl = new CommandLine(new Fedge());
+    for (Subcommand extra : ServiceLoader.load(Subcommand.class)) {
+      cl.addSubcommand(extra);
+    }
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(

@@ -25,10 +25,10 @@ import picocli.CommandLine.Option;
 public final class FleetDeployCommand extends FleetBaseCommand {
 
   /** Where the launcher builds the jar. */
-  static final Path DEFAULT_JAR = Path.of("fedge-cli", "target", "fedge.jar");
+  static final Path DEFAULT_JAR = Path.of("fedge-bench", "target", "fedge.jar");
 
   @Option(names = "--jar", paramLabel = "FILE",
-      description = "The fedge jar (default: fedge-cli/target/fedge.jar, else the running jar).")
+      description = "The fedge jar (default: fedge-bench/target/fedge.jar, else the running jar).")
   Path jar;
 
   @Option(names = "--lib", paramLabel = "DIR",
@@ -78,18 +78,20 @@ public final class FleetDeployCommand extends FleetBaseCommand {
     return finish(outcomes);
   }
 
-  /** fedge-cli/target/fedge.jar when it exists, else the jar this command runs from. */
+  /**
+   * fedge-bench/target/fedge.jar when it exists, else the jar this process runs from ({@code java
+   * -jar fedge.jar}: the class path is that one jar; this class itself lies in lib/).
+   */
   static Path defaultJar() {
     if (Files.isRegularFile(DEFAULT_JAR)) {
       return DEFAULT_JAR;
     }
     try {
-      Path self = Path.of(FleetDeployCommand.class.getProtectionDomain().getCodeSource()
-          .getLocation().toURI());
+      Path self = Path.of(System.getProperty("java.class.path", ""));
       if (Files.isRegularFile(self) && self.toString().endsWith(".jar")) {
         return self;
       }
-    } catch (java.net.URISyntaxException | RuntimeException e) {
+    } catch (RuntimeException e) {
       // fall through to the default, reported as missing
     }
     return DEFAULT_JAR;
