@@ -3,7 +3,9 @@ package dev.fedge.cli;
 import picocli.CommandLine.Command;
 
 /** {@code fedge bench}: benchmarks and studies. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks and studies.", subcommands = {BenchAggregateCommand.class, BenchTrainCommand.class, BenchAccuracyCommand.class, BenchServerCommand.class})
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks and studies.",
+    subcommands = {BenchAggregateCommand.class, BenchTrainCommand.class, BenchAccuracyCommand.class,
+      BenchServerCommand.class})
 public final class BenchCommand implements Runnable, Subcommand {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -1,6 +1,5 @@
 package dev.fedge.cli;
 
-import dev.fedge.fleet.AnsibleFormat;
 import dev.fedge.fleet.ClientState;
 import dev.fedge.fleet.FleetTasks;
 import dev.fedge.fleet.Outcome;

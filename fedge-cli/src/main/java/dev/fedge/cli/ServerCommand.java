@@ -10,7 +10,6 @@ import dev.fedge.server.store.ModelKey;
 import dev.fedge.strategy.Strategies;
 import dev.fedge.strategy.StrategySettings;
 import dev.fedge.strategy.codec.Codecs;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

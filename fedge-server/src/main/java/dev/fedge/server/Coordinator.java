@@ -9,7 +9,6 @@ import dev.fedge.api.EvaluateIns;
 import dev.fedge.api.EvaluateRes;
 import dev.fedge.api.FitAggregation;
 import dev.fedge.api.FitIns;
-import dev.fedge.api.FitRes;
 import dev.fedge.api.Parameters;
 import dev.fedge.api.Strategy;
 import java.time.Duration;
