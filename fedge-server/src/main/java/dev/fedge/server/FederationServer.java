@@ -1,8 +1,6 @@
 package dev.fedge.server;
 
 import dev.fedge.api.ClientFailure;
-import dev.fedge.api.Config;
-import dev.fedge.api.ConfigKeys;
 import dev.fedge.api.Parameters;
 import dev.fedge.api.Strategy;
 import dev.fedge.data.DataSplit;
@@ -10,6 +8,9 @@ import dev.fedge.data.Datasets;
 import dev.fedge.data.ImageDataset;
 import dev.fedge.ml.DjlRuntime;
 import dev.fedge.server.net.ClientRegistry;
+import dev.fedge.server.settings.RunSettings;
+import dev.fedge.server.settings.RunSettingsBinder;
+import dev.fedge.server.settings.RunSpecs;
 import dev.fedge.server.state.EventRecord;
 import dev.fedge.server.state.RoundRecord;
 import dev.fedge.server.state.RunRecord;
@@ -21,7 +22,6 @@ import dev.fedge.server.store.ModelProvenance;
 import dev.fedge.server.store.ModelStore;
 import dev.fedge.server.store.StrategyStateFile;
 import dev.fedge.strategy.Strategies;
-import dev.fedge.strategy.StrategySettings;
 import dev.fedge.transport.TransportServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * The long-running federation server: serves the network protocol, and runs runs. A run waits
@@ -503,83 +502,34 @@ public final class FederationServer implements AutoCloseable {
   // ---- the standard run factory ----------------------------------------------------------------
 
   /**
-   * The setting keys read by {@link #standardRuns()}, with their defaults. Strategy options are
-   * {@code strategy.<name>} entries (e.g. {@code strategy.mu = 0.1}).
+   * The setting keys read by {@link #standardRuns()}, with the server's defaults, as a spec keeps
+   * them ({@link RunSpecs#STORED}). Strategy options are {@code strategy.<name>} entries (e.g.
+   * {@code strategy.mu = 0.1}).
    */
-  public static final Map<String, String> STANDARD_SETTINGS = standardDefaults();
-
-  private static Map<String, String> standardDefaults() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("strategy", "fedavg");
-    m.put("dataset", "fashion-mnist");
-    m.put("model", "cnn");
-    m.put("data-dir", "data");
-    m.put("seed", "42");
-    m.put("fraction", "1.0");
-    m.put("fraction-evaluate", "0.0");
-    m.put("local-epochs", "1");
-    m.put("batch-size", "32");
-    m.put("lr", "0.01");
-    m.put("momentum", "0.9");
-    m.put("weight-decay", "0.0");
-    m.put("test-limit", "0");
-    m.put("threads", "0");
-    return java.util.Collections.unmodifiableMap(m);
-  }
+  public static final Map<String, String> STANDARD_SETTINGS = RunSpecs.of(
+      RunSettingsBinder.bind(RunSettingsBinder.Use.SERVER, Map.of())).settings();
 
   /**
    * Runs of a DJL model on an image data set: the data set gives the input shape and the central
-   * test set, {@link Strategies} the strategy; settings as in {@link #STANDARD_SETTINGS}.
+   * test set, {@link Strategies} the strategy; the spec's settings are read as {@link RunSettings}
+   * ({@link RunSpecs#settings}).
    *
    * @return the factory
    */
   public static RunFactory standardRuns() {
     return spec -> {
-      Map<String, String> s = new LinkedHashMap<>(STANDARD_SETTINGS);
-      s.putAll(spec.settings());
-      String dataset = s.get("dataset");
-      DataSplit split = Datasets.load(dataset, Path.of(s.get("data-dir")));
-      int testLimit = integer(s, "test-limit");
-      ImageDataset test = testLimit > 0 ? split.test().head(testLimit) : split.test();
-      long seed = Long.parseLong(s.get("seed").strip());
-      Config fit = Config.of(
-          ConfigKeys.LOCAL_EPOCHS, (long) integer(s, "local-epochs"),
-          ConfigKeys.BATCH_SIZE, (long) integer(s, "batch-size"),
-          ConfigKeys.LR, number(s, "lr"),
-          ConfigKeys.MOMENTUM, number(s, "momentum"),
-          ConfigKeys.WEIGHT_DECAY, number(s, "weight-decay"));
-      StrategySettings ss = new StrategySettings(number(s, "fraction"), spec.minClients(), seed,
-          fit, number(s, "fraction-evaluate"));
-      Map<String, String> options = s.entrySet().stream()
-          .filter(e -> e.getKey().startsWith("strategy."))
-          .collect(Collectors.toMap(e -> e.getKey().substring("strategy.".length()),
-              Map.Entry::getValue));
-      Strategy strategy = Strategies.create(s.get("strategy"), options, ss);
-      DjlRuntime runtime = DjlRuntime.create(s.get("model"), test.channels(), test.height(),
-          test.width(), test.numClasses(), seed, integer(s, "threads"));
+      RunSettings s = RunSpecs.settings(spec);
+      DataSplit split = Datasets.load(s.dataset(), s.dataPath());
+      ImageDataset test = s.testLimit() > 0 ? split.test().head(s.testLimit()) : split.test();
+      Strategy strategy = Strategies.create(s.strategy(), s.strategyOpts(),
+          s.strategySettings(spec.minClients()));
+      DjlRuntime runtime = DjlRuntime.create(s.model(), test.channels(), test.height(),
+          test.width(), test.numClasses(), s.seed(), s.threads());
       boolean global = !Boolean.FALSE.equals(strategy.provenance().get("global_model"))
           && !strategy.name().equals("local-only");
       CentralEvaluator evaluator = global ? (round, g) -> runtime.evaluate(g, test, 256) : null;
       return new RunSetup(strategy, runtime.initialParameters(), evaluator, runtime,
           ModelProvenance.input(test));
     };
-  }
-
-  private static int integer(Map<String, String> s, String key) {
-    try {
-      return Integer.parseInt(s.get(key).strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "setting '" + key + "': expected an integer, got '" + s.get(key) + "'");
-    }
-  }
-
-  private static double number(Map<String, String> s, String key) {
-    try {
-      return Double.parseDouble(s.get(key).strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "setting '" + key + "': expected a number, got '" + s.get(key) + "'");
-    }
   }
 }

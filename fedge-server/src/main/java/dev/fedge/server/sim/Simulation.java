@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.fedge.api.AsyncStrategy;
 import dev.fedge.api.ClientProxy;
-import dev.fedge.api.Config;
-import dev.fedge.api.ConfigKeys;
 import dev.fedge.api.Parameters;
 import dev.fedge.api.Strategy;
 import dev.fedge.data.DataSplit;
@@ -26,7 +24,6 @@ import dev.fedge.server.store.MetricsCsv;
 import dev.fedge.server.store.ModelKey;
 import dev.fedge.server.store.ModelProvenance;
 import dev.fedge.server.store.ModelStore;
-import dev.fedge.strategy.StrategySettings;
 import dev.fedge.strategy.Strategies;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -155,22 +152,10 @@ public final class Simulation {
     return this;
   }
 
-  /** The trainer settings every client gets each round. */
-  static Config fitConfig(SimulationConfig c) {
-    return Config.of(
-        ConfigKeys.LOCAL_EPOCHS, c.localEpochs(),
-        ConfigKeys.BATCH_SIZE, c.batchSize(),
-        ConfigKeys.LR, c.lr(),
-        ConfigKeys.MOMENTUM, c.momentum(),
-        ConfigKeys.WEIGHT_DECAY, c.weightDecay());
-  }
-
   /** Creates the strategy, validating its options (so bad options fail before any work). */
   static Strategy strategy(SimulationConfig c) {
     int perRound = (int) Math.max(1, Math.ceil(c.fraction() * c.clients()));
-    StrategySettings settings =
-        new StrategySettings(c.fraction(), perRound, c.seed(), fitConfig(c), c.fractionEvaluate());
-    return Strategies.create(c.strategy(), c.strategyOptions(), settings);
+    return Strategies.create(c.strategy(), c.strategyOptions(), c.settings().strategySettings(perRound));
   }
 
   /**

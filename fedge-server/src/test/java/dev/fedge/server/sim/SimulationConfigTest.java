@@ -27,7 +27,7 @@ class SimulationConfigTest {
   @Test
   void acceptsStringsFromFlagsAndScalarsFromYaml() {
     SimulationConfig c = SimulationConfig.fromMap(Map.of(
-        "rounds", "7", "lr", 0.05, "local_epochs", 2, "strategy-opts", Map.of("mu", 0.1)));
+        "rounds", "7", "lr", 0.05, "local-epochs", 2, "strategy-opts", Map.of("mu", 0.1)));
 
     assertEquals(7, c.rounds());
     assertEquals(0.05, c.lr(), 1e-12);
@@ -40,7 +40,7 @@ class SimulationConfigTest {
   void clientSpeeds_fromAFlagOrAYamlList_areGivenToTheClientsInTurn() {
     SimulationConfig flag = SimulationConfig.fromMap(
         Map.of("client-speeds", "1, 0.25,0.05", "local-epochs", 2));
-    SimulationConfig yaml = SimulationConfig.fromMap(Map.of("client_speeds", List.of(2, 0.5)));
+    SimulationConfig yaml = SimulationConfig.fromMap(Map.of("client-speeds", List.of(2, 0.5)));
 
     assertEquals(List.of(1.0, 0.25, 0.05), flag.clientSpeeds());
     assertEquals(List.of(2.0, 0.5), yaml.clientSpeeds());

@@ -1,0 +1,318 @@
+package dev.fedge.server.settings;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.fedge.data.DatasetLocator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Binds settings to {@link RunSettings} with Jackson: from a YAML file, the API's JSON object, or
+ * the flags' values. Keys are the flags' names without the dashes in front ({@code local-epochs});
+ * a key the use does not take is refused with the list of those it takes. {@code strategy} may be a
+ * map with {@code name} and the options (YAML), and {@code strategy.<option>} a single option (the
+ * API); both end in {@code strategy-opts}.
+ */
+public final class RunSettingsBinder {
+
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .build();
+
+  private static final String OPTS = "strategy-opts";
+  private static final String STRATEGY_DOT = "strategy.";
+
+  private RunSettingsBinder() {}
+
+  /** Where settings are used: each use takes its own keys, with its own defaults. */
+  public enum Use {
+    /** {@code fedge simulate} and the accuracy study (the keys of a simulate YAML file). */
+    SIMULATE(List.of("name", "dataset", "model", "strategy", OPTS, "clients", "fraction", "rounds",
+        "local-epochs", "batch-size", "lr", "momentum", "weight-decay", "partition", "seed",
+        "threads", "out", "data-dir", "fraction-evaluate", "test-limit", "client-test-limit",
+        "train-limit", "client-speeds"), 5, 2, 2, 1),
+    /** {@code fedge server}'s run and {@code POST /api/v1/runs} (where the name is {@code id}). */
+    SERVER(List.of("name", "group", "project", "rounds", "min-clients", "min-results",
+        "round-timeout", "codec", "strategy", OPTS, "dataset", "model", "data-dir", "seed",
+        "fraction", "fraction-evaluate", "local-epochs", "batch-size", "lr", "momentum",
+        "weight-decay", "test-limit", "threads"), 3, 1, 0, 2);
+
+    private final List<String> keys;
+    private final Map<String, Object> defaults;
+
+    Use(List<String> keys, int rounds, int localEpochs, int threads, int minClients) {
+      this.keys = keys;
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("dataset", "fashion-mnist");
+      d.put("model", "cnn");
+      d.put("strategy", "fedavg");
+      d.put("clients", 10);
+      d.put("fraction", 1.0);
+      d.put("rounds", rounds);
+      d.put("local-epochs", localEpochs);
+      d.put("batch-size", 32);
+      d.put("lr", 0.01);
+      d.put("momentum", 0.9);
+      d.put("weight-decay", 0.0);
+      d.put("partition", "iid");
+      d.put("seed", 42L);
+      d.put("threads", threads);
+      d.put("fraction-evaluate", 0.0);
+      d.put("test-limit", 0);
+      d.put("client-test-limit", 1000);
+      d.put("train-limit", 0);
+      d.put("client-speeds", List.of(1.0));
+      d.put("min-clients", minClients);
+      d.put("min-results", 1);
+      d.put("round-timeout", "120s");
+      d.put("codec", "float32");
+      d.put("group", "default");
+      this.defaults = java.util.Collections.unmodifiableMap(d);
+    }
+
+    /** The keys this use takes, in the order of its help and its files. */
+    public List<String> keys() {
+      return keys;
+    }
+
+    /** The default of a key (the data folder: {@code -Dfedge.data.dir}, else {@code data}). */
+    public Object defaultOf(String key) {
+      if (key.equals("data-dir")) {
+        return System.getProperty(DatasetLocator.DATA_DIR_PROPERTY, "data");
+      }
+      return defaults.get(key);
+    }
+  }
+
+  /**
+   * Binds settings; what is not given takes the use's default. A missing name is made from the
+   * data set, the strategy (and for simulate the partition and seed) by {@link RunNames#clean}.
+   *
+   * @param use which keys and defaults
+   * @param given key to value: strings (flags), numbers, booleans, lists and maps (YAML, JSON);
+   *     {@code null} values count as not given
+   * @return the validated settings
+   * @throws IllegalArgumentException for an unknown key, a value of the wrong type or out of range,
+   *     naming the key and the value
+   */
+  public static RunSettings bind(Use use, Map<String, ?> given) {
+    Map<String, Object> m = normalise(use, given);
+    Map<String, Object> all = new LinkedHashMap<>();
+    for (String k : use.keys()) {
+      all.put(k, m.containsKey(k) ? m.get(k) : use.defaultOf(k));
+    }
+    for (String k : Use.SIMULATE.keys()) {
+      all.putIfAbsent(k, use.defaultOf(k));
+    }
+    for (String k : Use.SERVER.keys()) {
+      all.putIfAbsent(k, use.defaultOf(k));
+    }
+    RunSettings s = convert(all);
+    String name = s.name();
+    if (name == null) {
+      String raw = s.dataset() + "-" + s.strategy();
+      if (use == Use.SIMULATE) {
+        raw += "-" + s.partition() + "-s" + s.seed();
+      }
+      name = RunNames.clean(raw);
+    }
+    return s.named(name);
+  }
+
+  private static RunSettings convert(Map<String, Object> all) {
+    try {
+      return MAPPER.convertValue(all, RunSettings.class);
+    } catch (IllegalArgumentException e) {
+      // our own checks (the record's, the deserializers'), wrapped by Jackson: the deepest one
+      IllegalArgumentException own = null;
+      JsonMappingException mapping = null;
+      for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+        if (c instanceof IllegalArgumentException iae) {
+          own = iae;
+        }
+        if (mapping == null && c instanceof JsonMappingException jm && !jm.getPath().isEmpty()) {
+          mapping = jm;
+        }
+      }
+      if (own != null) {
+        throw new IllegalArgumentException(own.getMessage(), e);
+      }
+      if (mapping != null) {
+        String key = mapping.getPath().get(0).getFieldName();
+        Object v = mapping instanceof InvalidFormatException f ? f.getValue() : all.get(key);
+        Class<?> want = mapping instanceof MismatchedInputException f ? f.getTargetType() : null;
+        throw new IllegalArgumentException(
+            "setting '" + key + "': expected " + kind(want, key) + ", got '" + v + "'", e);
+      }
+      throw e;
+    }
+  }
+
+  private static String kind(Class<?> type, String key) {
+    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+      return "an integer";
+    }
+    if (type == double.class || type == Double.class) {
+      return "a number";
+    }
+    if (key.equals(OPTS)) {
+      return "key: value pairs";
+    }
+    return "a single value";
+  }
+
+  /** Folds the strategy's map and {@code strategy.<option>} keys into {@code strategy-opts}; refuses unknown keys. */
+  private static Map<String, Object> normalise(Use use, Map<String, ?> given) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    Map<String, Object> opts = new LinkedHashMap<>();
+    for (Map.Entry<String, ?> e : given.entrySet()) {
+      String key = e.getKey();
+      Object v = e.getValue();
+      if (v == null) {
+        continue;
+      }
+      if (use == Use.SERVER && key.startsWith(STRATEGY_DOT)) {
+        opts.put(key.substring(STRATEGY_DOT.length()), scalar(key, v));
+        continue;
+      }
+      if (key.equals("strategy") && v instanceof Map<?, ?> sm) {
+        Object stratName = null;
+        for (Map.Entry<?, ?> o : sm.entrySet()) {
+          if ("name".equals(o.getKey())) {
+            stratName = o.getValue();
+          } else {
+            opts.put(String.valueOf(o.getKey()), scalar("strategy." + o.getKey(), o.getValue()));
+          }
+        }
+        if (stratName == null) {
+          throw new IllegalArgumentException(
+              "'strategy' as a map needs a 'name' (e.g. name: fedprox)");
+        }
+        v = stratName;
+      }
+      if (key.equals(OPTS)) {
+        if (!(v instanceof Map<?, ?> om)) {
+          throw new IllegalArgumentException(
+              "setting '" + OPTS + "': expected key: value pairs, got '" + v + "'");
+        }
+        om.forEach((k, o) -> opts.put(String.valueOf(k), scalar("strategy." + k, o)));
+        continue;
+      }
+      if (!use.keys().contains(key)) {
+        String dashed = key.replace('_', '-');
+        String hint = use.keys().contains(dashed) ? " (did you mean '" + dashed + "'?)" : "";
+        throw new IllegalArgumentException("unknown setting '" + key + "'" + hint + "; known settings: "
+            + String.join(", ", use.keys()) + (use == Use.SERVER ? ", strategy.<option>" : ""));
+      }
+      if (v instanceof Map || (v instanceof List && !key.equals("client-speeds"))) {
+        throw new IllegalArgumentException(
+            "setting '" + key + "': expected a single value, got " + v);
+      }
+      m.put(key, v);
+    }
+    if (!opts.isEmpty()) {
+      m.put(OPTS, opts);
+    }
+    return m;
+  }
+
+  private static String scalar(String key, Object v) {
+    if (v instanceof Map || v instanceof List || v == null) {
+      throw new IllegalArgumentException("setting '" + key + "': expected a single value, got " + v);
+    }
+    return v.toString().strip();
+  }
+
+  /**
+   * Reads a YAML settings file to a map for {@link #bind}: keys lower-cased.
+   *
+   * @param file the file
+   * @return key to value
+   * @throws IllegalArgumentException when the file is missing or not YAML key: value pairs
+   * @throws IOException when it cannot be read
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> readYaml(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("config file not found: " + file);
+    }
+    Object root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Object.class);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+      throw new IllegalArgumentException(file + ": not valid YAML" + where + ": "
+          + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", "; "));
+    }
+    if (root == null) {
+      return Map.of();
+    }
+    if (!(root instanceof Map)) {
+      throw new IllegalArgumentException(file + ": expected key: value settings at the top level");
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    ((Map<String, Object>) root).forEach((k, v) -> m.put(k.toLowerCase(Locale.ROOT), v));
+    return m;
+  }
+
+  /** Reads {@code client-speeds} from a list of numbers or a text like {@code 1,0.25,0.05}. */
+  static final class Speeds extends JsonDeserializer<List<Double>> {
+    @Override
+    public List<Double> deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+      List<Object> items = new ArrayList<>();
+      String text;
+      if (p.currentToken() == JsonToken.START_ARRAY) {
+        List<String> parts = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          parts.add(p.getText());
+        }
+        items.addAll(parts);
+        text = parts.toString();
+      } else {
+        text = p.getText();
+        items.addAll(List.of(text.split(",", -1)));
+      }
+      List<Double> out = new ArrayList<>();
+      for (Object o : items) {
+        try {
+          out.add(Double.parseDouble(String.valueOf(o).trim()));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(
+              "setting 'client-speeds': expected numbers separated by commas, got '" + text + "'");
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Reads a duration: {@code 120s}, {@code 5m}, seconds as a number, or ISO-8601 ({@code PT90S}). */
+  static final class DurationText extends JsonDeserializer<Duration> {
+    @Override
+    public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+      try {
+        return Durations.parse(p.getText());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("setting 'round-timeout': " + e.getMessage());
+      }
+    }
+  }
+}
