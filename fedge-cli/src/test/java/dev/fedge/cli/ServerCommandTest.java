@@ -78,7 +78,7 @@ class ServerCommandTest {
     assertEquals(ExitException.INVALID_INPUT, codec.code());
     assertTrue(codec.err().contains("codec: unknown name 'bf16'"), codec.err());
     assertEquals(ExitException.INVALID_INPUT, model.code());
-    assertTrue(model.err().contains("--model: unknown model 'vgg'"), model.err());
+    assertTrue(model.err().contains("model: unknown model 'vgg'"), model.err());
   }
 
   @Test

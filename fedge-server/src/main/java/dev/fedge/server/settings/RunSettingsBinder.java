@@ -17,6 +17,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +43,7 @@ public final class RunSettingsBinder {
 
   private static final String OPTS = "strategy-opts";
   private static final String STRATEGY_DOT = "strategy.";
+  private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
   private RunSettingsBinder() {}
 
@@ -50,9 +54,17 @@ public final class RunSettingsBinder {
         "local-epochs", "batch-size", "lr", "momentum", "weight-decay", "partition", "seed",
         "threads", "out", "data-dir", "fraction-evaluate", "test-limit", "client-test-limit",
         "train-limit", "client-speeds"), 5, 2, 2, 1),
-    /** {@code fedge server}'s run and {@code POST /api/v1/runs} (where the name is {@code id}). */
+    /** {@code fedge server}'s run. */
     SERVER(List.of("name", "group", "project", "rounds", "min-clients", "min-results",
         "round-timeout", "codec", "strategy", OPTS, "dataset", "model", "data-dir", "seed",
+        "fraction", "fraction-evaluate", "local-epochs", "batch-size", "lr", "momentum",
+        "weight-decay", "test-limit", "threads"), 3, 1, 0, 2),
+    /**
+     * {@code POST /api/v1/runs}: the server's keys, the name as {@code id} (default {@code
+     * <dataset>-<strategy>-<UTC time>}), strategy options as {@code strategy.<option>}.
+     */
+    API(List.of("id", "group", "project", "rounds", "min-clients", "min-results",
+        "round-timeout", "codec", "strategy", "dataset", "model", "data-dir", "seed",
         "fraction", "fraction-evaluate", "local-epochs", "batch-size", "lr", "momentum",
         "weight-decay", "test-limit", "threads"), 3, 1, 0, 2);
 
@@ -117,8 +129,16 @@ public final class RunSettingsBinder {
   public static RunSettings bind(Use use, Map<String, ?> given) {
     Map<String, Object> m = normalise(use, given);
     Map<String, Object> all = new LinkedHashMap<>();
+    if (use == Use.API && m.containsKey("id")) {
+      m.put("name", m.remove("id"));
+    }
     for (String k : use.keys()) {
-      all.put(k, m.containsKey(k) ? m.get(k) : use.defaultOf(k));
+      if (!k.equals("id")) {
+        all.put(k, m.containsKey(k) ? m.get(k) : use.defaultOf(k));
+      }
+    }
+    if (m.containsKey(OPTS)) {
+      all.put(OPTS, m.get(OPTS));
     }
     for (String k : Use.SIMULATE.keys()) {
       all.putIfAbsent(k, use.defaultOf(k));
@@ -132,6 +152,8 @@ public final class RunSettingsBinder {
       String raw = s.dataset() + "-" + s.strategy();
       if (use == Use.SIMULATE) {
         raw += "-" + s.partition() + "-s" + s.seed();
+      } else if (use == Use.API) {
+        raw += "-" + ZonedDateTime.now(ZoneOffset.UTC).format(ID_TIME);
       }
       name = RunNames.clean(raw);
     }
@@ -181,7 +203,8 @@ public final class RunSettingsBinder {
   }
 
   /** Folds the strategy's map and {@code strategy.<option>} keys into {@code strategy-opts}; refuses unknown keys. */
-  private static Map<String, Object> normalise(Use use, Map<String, ?> given) {
+  private static Map<String, Object> normalise(Use use, Map<String, ?> raw) {
+    Map<String, Object> given = foldStrategy(raw);
     Map<String, Object> m = new LinkedHashMap<>();
     Map<String, Object> opts = new LinkedHashMap<>();
     for (Map.Entry<String, ?> e : given.entrySet()) {
@@ -190,24 +213,9 @@ public final class RunSettingsBinder {
       if (v == null) {
         continue;
       }
-      if (use == Use.SERVER && key.startsWith(STRATEGY_DOT)) {
+      if (use != Use.SIMULATE && key.startsWith(STRATEGY_DOT)) {
         opts.put(key.substring(STRATEGY_DOT.length()), scalar(key, v));
         continue;
-      }
-      if (key.equals("strategy") && v instanceof Map<?, ?> sm) {
-        Object stratName = null;
-        for (Map.Entry<?, ?> o : sm.entrySet()) {
-          if ("name".equals(o.getKey())) {
-            stratName = o.getValue();
-          } else {
-            opts.put(String.valueOf(o.getKey()), scalar("strategy." + o.getKey(), o.getValue()));
-          }
-        }
-        if (stratName == null) {
-          throw new IllegalArgumentException(
-              "'strategy' as a map needs a 'name' (e.g. name: fedprox)");
-        }
-        v = stratName;
       }
       if (key.equals(OPTS)) {
         if (!(v instanceof Map<?, ?> om)) {
@@ -221,7 +229,7 @@ public final class RunSettingsBinder {
         String dashed = key.replace('_', '-');
         String hint = use.keys().contains(dashed) ? " (did you mean '" + dashed + "'?)" : "";
         throw new IllegalArgumentException("unknown setting '" + key + "'" + hint + "; known settings: "
-            + String.join(", ", use.keys()) + (use == Use.SERVER ? ", strategy.<option>" : ""));
+            + String.join(", ", use.keys()) + (use == Use.API ? ", strategy.<option>" : ""));
       }
       if (v instanceof Map || (v instanceof List && !key.equals("client-speeds"))) {
         throw new IllegalArgumentException(
@@ -235,6 +243,39 @@ public final class RunSettingsBinder {
     return m;
   }
 
+  /**
+   * Folds {@code strategy: {name: fedprox, mu: 0.1}} into {@code strategy: fedprox} and {@code
+   * strategy-opts: {mu: 0.1}} (over any {@code strategy-opts} given).
+   *
+   * @param given settings
+   * @return a copy, folded
+   * @throws IllegalArgumentException when the map has no {@code name}
+   */
+  public static Map<String, Object> foldStrategy(Map<String, ?> given) {
+    Map<String, Object> m = new LinkedHashMap<>(given);
+    if (m.get("strategy") instanceof Map<?, ?> sm) {
+      Map<String, Object> opts = new LinkedHashMap<>();
+      if (m.get(OPTS) instanceof Map<?, ?> om) {
+        om.forEach((k, v) -> opts.put(String.valueOf(k), v));
+      }
+      Object stratName = null;
+      for (Map.Entry<?, ?> o : sm.entrySet()) {
+        if ("name".equals(o.getKey())) {
+          stratName = o.getValue();
+        } else {
+          opts.put(String.valueOf(o.getKey()), o.getValue());
+        }
+      }
+      if (stratName == null) {
+        throw new IllegalArgumentException(
+            "'strategy' as a map needs a 'name' (e.g. name: fedprox)");
+      }
+      m.put("strategy", stratName);
+      m.put(OPTS, opts);
+    }
+    return m;
+  }
+
   private static String scalar(String key, Object v) {
     if (v instanceof Map || v instanceof List || v == null) {
       throw new IllegalArgumentException("setting '" + key + "': expected a single value, got " + v);
@@ -243,7 +284,8 @@ public final class RunSettingsBinder {
   }
 
   /**
-   * Reads a YAML settings file to a map for {@link #bind}: keys lower-cased.
+   * Reads a YAML settings file to a map for {@link #bind}: keys lower-cased, a {@code strategy:}
+   * map folded ({@link #foldStrategy}).
    *
    * @param file the file
    * @return key to value
@@ -271,7 +313,11 @@ public final class RunSettingsBinder {
     }
     Map<String, Object> m = new LinkedHashMap<>();
     ((Map<String, Object>) root).forEach((k, v) -> m.put(k.toLowerCase(Locale.ROOT), v));
-    return m;
+    try {
+      return foldStrategy(m);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
   }
 
   /** Reads {@code client-speeds} from a list of numbers or a text like {@code 1,0.25,0.05}. */

@@ -1,37 +1,30 @@
 package dev.fedge.web.view;
 
-import dev.fedge.data.Datasets;
-import dev.fedge.ml.Models;
 import dev.fedge.server.FederationServer;
+import dev.fedge.server.settings.RunSettings;
+import dev.fedge.server.settings.RunSettingsBinder;
+import dev.fedge.server.settings.RunSpecs;
 import dev.fedge.server.state.RunRecord;
 import dev.fedge.server.state.RunSpec;
 import dev.fedge.server.state.StateStore;
-import dev.fedge.strategy.Strategies;
-import dev.fedge.strategy.StrategySettings;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
  * Starts and stops runs of a {@link FederationServer}, one at a time, each on its own thread.
  *
- * <p>A run's settings are those of the server's run command: {@code id}, {@code group}, {@code
- * project}, {@code rounds}, {@code min-clients}, {@code min-results}, {@code round-timeout}
- * (seconds, or ISO-8601 like {@code PT90S}), {@code codec}, and the run factory's settings ({@link
- * FederationServer#STANDARD_SETTINGS}: {@code strategy}, {@code dataset}, {@code model}, {@code
- * lr}, ... and {@code strategy.<option>}); what is not given comes from a template spec, except the
- * id ({@code <dataset>-<strategy>-<UTC time>}) and the project (the id), so that every run has its
- * own rounds in the model store.
+ * <p>A run's settings are those of the server's run command ({@link RunSettingsBinder.Use#API}:
+ * {@code id}, {@code group}, {@code project}, {@code rounds}, {@code min-clients}, {@code
+ * min-results}, {@code round-timeout} (like {@code 120s}, seconds, or ISO-8601 like {@code PT90S}),
+ * {@code codec}, {@code strategy}, {@code dataset}, {@code model}, {@code lr}, ... and {@code
+ * strategy.<option>}), bound to {@link RunSettings} and validated there; what is not given comes
+ * from a template spec, except the id ({@code <dataset>-<strategy>-<UTC time>}) and the project
+ * (the id), so that every run has its own rounds in the model store.
  *
  * <p>Stopping interrupts the run's thread: the round in progress is abandoned (its model is not
  * recorded), the run gets the status {@value #STOPPED} and a {@value #RUN_STOPPED} event, and is
@@ -48,18 +41,6 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
 
   /** Event kind of a run that ended with an error. */
   public static final String RUN_FAILED = "run_failed";
-
-  private static final List<String> SPEC_KEYS =
-      List.of(
-          "id",
-          "group",
-          "project",
-          "rounds",
-          "min-clients",
-          "min-results",
-          "round-timeout",
-          "codec");
-  private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
   private final FederationServer server;
   private final RunSpec template;
@@ -86,148 +67,45 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
   }
 
   /**
-   * Builds a run spec from API settings, checking every key and value.
+   * Builds a run spec from API settings, checking every key and value ({@link
+   * RunSettingsBinder.Use#API}: what is not given comes from the template).
    *
    * @param settings the settings (values are strings, numbers or booleans)
    * @return the spec
    * @throws IllegalArgumentException naming an unknown key or a bad value
    */
   public RunSpec spec(Map<String, Object> settings) {
-    Map<String, String> s = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : settings.entrySet()) {
-      // flags are dashed (min-clients); strategy options keep their own names (server_lr)
-      String key = e.getKey().startsWith("strategy.") ? e.getKey() : e.getKey().replace('_', '-');
       Object v = e.getValue();
       if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
-        throw new IllegalArgumentException(
-            "run setting '"
-                + e.getKey()
-                + "' must be a string, "
-                + "number or boolean, got "
-                + (v == null
-                    ? "null"
-                    : v instanceof java.util.List
-                        ? "an array"
-                        : v instanceof Map ? "an object" : v));
-      }
-      if (!SPEC_KEYS.contains(key)
-          && !FederationServer.STANDARD_SETTINGS.containsKey(key)
-          && !key.startsWith("strategy.")) {
-        TreeSet<String> known = new TreeSet<>(SPEC_KEYS);
-        known.addAll(FederationServer.STANDARD_SETTINGS.keySet());
-        throw new IllegalArgumentException(
-            "unknown run setting '"
-                + e.getKey()
-                + "'; known: "
-                + String.join(", ", known)
-                + ", strategy.<option>");
-      }
-      s.put(
-          key,
-          v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15
-              ? Long.toString(d.longValue())
-              : v.toString().strip());
-    }
-    Map<String, String> runSettings = new LinkedHashMap<>(template.settings());
-    if (s.containsKey("strategy")) {
-      // another strategy: the template's strategy options are not its options
-      runSettings.keySet().removeIf(k -> k.startsWith("strategy."));
-    }
-    s.forEach(
-        (k, v) -> {
-          if (!SPEC_KEYS.contains(k)) {
-            runSettings.put(k, v);
-          }
-        });
-    String id =
-        s.getOrDefault(
-            "id",
-            (runSettings.getOrDefault("dataset", FederationServer.STANDARD_SETTINGS.get("dataset"))
-                    + "-"
-                    + runSettings.getOrDefault(
-                        "strategy", FederationServer.STANDARD_SETTINGS.get("strategy"))
-                    + "-"
-                    + ZonedDateTime.now(ZoneOffset.UTC).format(ID_TIME))
-                .replaceAll("[^A-Za-z0-9._-]", "_")
-                .toLowerCase(Locale.ROOT));
-    // each run its own model project by default, so that runs never share rounds in the store
-    String project = s.getOrDefault("project", id);
-    int minClients = integer(s, "min-clients", template.minClients());
-    RunSpec spec =
-        new RunSpec(
-            id,
-            s.getOrDefault("group", template.group()),
-            project,
-            integer(s, "rounds", template.rounds()),
-            minClients,
-            integer(s, "min-results", Math.min(template.minResults(), minClients)),
-            duration(s.get("round-timeout"), template.roundTimeout()),
-            s.getOrDefault("codec", template.codec()),
-            runSettings);
-    check(spec);
-    return spec;
-  }
-
-  private static void check(RunSpec spec) {
-    Map<String, String> all = new LinkedHashMap<>(FederationServer.STANDARD_SETTINGS);
-    all.putAll(spec.settings());
-    Datasets.checkName(all.get("dataset"));
-    if (!Models.NAMES.contains(all.get("model"))) {
-      throw new IllegalArgumentException(
-          "unknown model '" + all.get("model") + "'; known: " + String.join(", ", Models.NAMES));
-    }
-    for (String k : List.of("seed", "local-epochs", "batch-size", "test-limit", "threads")) {
-      integer(all, k, 0);
-    }
-    for (String k : List.of("fraction", "fraction-evaluate", "lr", "momentum", "weight-decay")) {
-      try {
-        Double.parseDouble(all.get(k));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "run setting '" + k + "' must be a number, got '" + all.get(k) + "'");
+        throw new IllegalArgumentException("run setting '" + e.getKey() + "' must be a string, "
+            + "number or boolean, got " + (v == null ? "null"
+                : v instanceof List ? "an array" : v instanceof Map ? "an object" : v));
       }
     }
-    Map<String, String> options = new LinkedHashMap<>();
-    all.forEach(
-        (k, v) -> {
-          if (k.startsWith("strategy.")) {
-            options.put(k.substring("strategy.".length()), v);
-          }
-        });
-    Strategies.create(
-        all.get("strategy"),
-        options,
-        StrategySettings.defaults().withSampling(1.0, Math.max(1, spec.minClients())));
-  }
-
-  private static int integer(Map<String, String> s, String key, int dflt) {
-    String v = s.get(key);
-    if (v == null) {
-      return dflt;
+    Map<String, Object> m = new LinkedHashMap<>(
+        RunSpecs.settings(template).toMap(RunSettingsBinder.Use.SERVER));
+    // each run its own name and model project by default, so that runs never share rounds
+    m.remove("name");
+    m.remove("project");
+    m.keySet().retainAll(RunSettingsBinder.Use.API.keys());
+    if (!settings.containsKey("strategy")) {
+      // the same strategy: the template's options are its options
+      template.settings().forEach((k, v) -> {
+        if (k.startsWith("strategy.")) {
+          m.put(k, v);
+        }
+      });
     }
-    try {
-      return Integer.parseInt(v.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "run setting '" + key + "' must be an integer, got '" + v + "'");
+    m.putAll(settings);
+    RunSettings s = RunSettingsBinder.bind(RunSettingsBinder.Use.API, m);
+    if (!settings.containsKey("min-results") && s.minResults() > s.minClients()) {
+      // fewer clients than the template's results: as many results as clients
+      m.put("min-results", s.minClients());
+      s = RunSettingsBinder.bind(RunSettingsBinder.Use.API, m);
     }
-  }
-
-  private static Duration duration(String v, Duration dflt) {
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      return v.matches("\\d+(\\.\\d+)?")
-          ? Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000))
-          : Duration.parse(v.toUpperCase(Locale.ROOT));
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          "run setting 'round-timeout' must be seconds or an "
-              + "ISO-8601 duration like PT90S, got '"
-              + v
-              + "'");
-    }
+    s.checkStrategy(s.minClients());
+    return RunSpecs.of(s);
   }
 
   /** {@inheritDoc} */
