@@ -46,6 +46,11 @@ public final class SimulateCommand extends BaseCommand {
   @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default runs/<name>).")
   Path out;
 
+  @Option(names = "--overwrite",
+      description = "Write into a run folder that holds an earlier run (default: refuse; without "
+          + "--out, a new numbered folder runs/<name>-2, -3, ...).")
+  boolean overwrite;
+
   @Option(names = "--train-limit", description = "Use the first N training images only (default all).")
   Integer trainLimit;
 
@@ -57,7 +62,18 @@ public final class SimulateCommand extends BaseCommand {
 
   @Override
   protected int doCall() throws IOException {
-    SimulationConfig cfg = SimulationConfig.fromMap(settings());
+    Map<String, Object> settings = settings();
+    SimulationConfig cfg = SimulationConfig.fromMap(settings);
+    Path folder = RunFolders.free(cfg.out(), settings.containsKey("out") || overwrite);
+    if (!folder.equals(cfg.out())) {
+      err().println("fedge: run folder " + cfg.out() + " holds an earlier run; writing to "
+          + folder + " (--overwrite to replace it)");
+      settings.put("out", folder.toString());
+      cfg = SimulationConfig.fromMap(settings);
+    } else if (!overwrite) {
+      RunFolders.checkNoEarlierRun(folder);
+    }
+    RunFolders.create(folder);
     SimulationReport report = new Simulation(cfg,
         new ConsoleProgress(out(), err(), cfg.heterogeneous())).run();
     out().println(report.summary());

@@ -130,7 +130,7 @@ public final class RunSettingsBinder {
     Map<String, Object> m = normalise(use, given);
     Map<String, Object> all = new LinkedHashMap<>();
     if (use == Use.API && m.containsKey("id")) {
-      m.put("name", m.remove("id"));
+      all.put("name", m.remove("id"));
     }
     for (String k : use.keys()) {
       if (!k.equals("id")) {

@@ -68,7 +68,7 @@ class FederationRunControlTest {
 
   @Test
   void missingSettingsComeFromTheTemplate() {
-    RunSpec s = control.spec(settings("id", "r2", "rounds", 7, "lr", 0.05, "round_timeout", 90));
+    RunSpec s = control.spec(settings("id", "r2", "rounds", 7, "lr", 0.05, "round-timeout", 90));
 
     assertEquals("r2", s.id());
     assertEquals("lab", s.group());
@@ -112,13 +112,13 @@ class FederationRunControlTest {
             IllegalArgumentException.class,
             () -> control.spec(settings("lr", java.util.List.of(1))));
 
-    assertTrue(unknown.getMessage().startsWith("unknown run setting 'colour'; known: "));
+    assertTrue(unknown.getMessage().startsWith("unknown setting 'colour'; known settings: id, "));
     assertTrue(unknown.getMessage().contains("min-clients"), unknown.getMessage());
-    assertEquals("run setting 'rounds' must be an integer, got 'x'", rounds.getMessage());
+    assertEquals("setting 'rounds': expected an integer, got 'x'", rounds.getMessage());
     assertTrue(strategy.getMessage().startsWith("unknown strategy 'fedfoo'"));
-    assertEquals("unknown model 'vgg'; known: cnn, resnet18", model.getMessage());
+    assertEquals("model: unknown model 'vgg' (known: cnn, resnet18)", model.getMessage());
     assertEquals(
-        "run setting 'round-timeout' must be seconds or an ISO-8601 duration like PT90S, got"
+        "setting 'round-timeout': expected a positive duration like 500ms, 120s, 5m or 1h, got"
             + " 'soon'",
         timeout.getMessage());
     assertEquals(
