@@ -49,8 +49,8 @@ public final class ClientCommand extends BaseCommand {
       description = "Partition seed, the same on every client (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data",
-      description = "Data folder (default ./${DEFAULT-VALUE}).")
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Data folder (default: ./data, or -Dfedge.data.dir).")
   Path dataDir;
 
   @Option(names = "--train-limit", defaultValue = "0",
@@ -87,7 +87,9 @@ public final class ClientCommand extends BaseCommand {
     if (threads < 0) {
       throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
     }
-    LocalData.Spec spec = new LocalData.Spec(dataset, dataDir, partition, clientIndex, of, seed,
+    Path dataFolder = dataDir != null ? dataDir
+        : Path.of(System.getProperty(dev.fedge.data.DatasetLocator.DATA_DIR_PROPERTY, "data"));
+    LocalData.Spec spec = new LocalData.Spec(dataset, dataFolder, partition, clientIndex, of, seed,
         trainLimit, testLimit);
     AgentSettings settings = new AgentSettings(server, ca, enrollToken, deviceName(),
         Duration.ofSeconds(20), Duration.ofMillis(Math.min(500, backoffMax.toMillis())),
