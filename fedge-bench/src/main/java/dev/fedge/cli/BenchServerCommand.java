@@ -13,17 +13,12 @@ import dev.fedge.strategy.codec.WireCodec;
 import dev.fedge.transport.FederationClient;
 import dev.fedge.transport.FederationException;
 import dev.fedge.transport.TaskSpec;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -159,41 +153,41 @@ public final class BenchServerCommand extends BaseCommand {
     serverArgs.addAll(List.of("--role", "server", "--state-dir", state.toString()));
     List<String> clientArgs = new ArrayList<>(common);
     clientArgs.addAll(List.of("--role", "clients"));
-    Process server = spawn(serverHeap, serverArgs);
+    Process server = BenchChildren.spawn(serverHeap, serverArgs);
     List<String> serverOut = new ArrayList<>();
-    Thread serverReader = reader(server, serverOut);
-    waitFor(serverOut, "bench-server listening", server);
-    Process cl = spawn(clientHeap, clientArgs);
+    Thread serverReader = BenchChildren.reader(server, serverOut);
+    BenchChildren.waitFor(serverOut, "bench-server listening", server);
+    Process cl = BenchChildren.spawn(clientHeap, clientArgs);
     List<String> clientOut = new ArrayList<>();
-    Thread clientReader = reader(cl, clientOut);
+    Thread clientReader = BenchChildren.reader(cl, clientOut);
     try {
       long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(60);
       while (server.isAlive() && System.nanoTime() < until) {
         if (!cl.isAlive() && cl.exitValue() != 0) {
           throw new ExitException(ExitException.FAILURE, "bench clients failed:\n"
-              + String.join("\n", tail(clientOut)));
+              + String.join("\n", BenchChildren.tail(clientOut)));
         }
         server.waitFor(200, TimeUnit.MILLISECONDS);
       }
       if (server.isAlive() || server.exitValue() != 0) {
         throw new ExitException(ExitException.FAILURE, "bench server failed:\n"
-            + String.join("\n", tail(serverOut)));
+            + String.join("\n", BenchChildren.tail(serverOut)));
       }
       if (!cl.waitFor(2, TimeUnit.MINUTES) || cl.exitValue() != 0) {
         throw new ExitException(ExitException.FAILURE, "bench clients failed:\n"
-            + String.join("\n", tail(clientOut)));
+            + String.join("\n", BenchChildren.tail(clientOut)));
       }
       serverReader.join(5000);
       clientReader.join(5000);
     } finally {
       server.destroyForcibly();
       cl.destroyForcibly();
-      deleteTree(state);
+      BenchChildren.deleteTree(state);
     }
     double[] seconds = new double[rounds + 1];
     long rssKib = -1;
     long heapPeak = -1;
-    for (String line : snapshot(serverOut)) {
+    for (String line : BenchChildren.snapshot(serverOut)) {
       String[] f = line.split(" ");
       if (line.startsWith("bench-round ")) {
         seconds[Integer.parseInt(f[1])] = Double.parseDouble(f[2]);
@@ -205,7 +199,7 @@ public final class BenchServerCommand extends BaseCommand {
     long down = 0;
     long up = 0;
     int counted = 0;
-    for (String line : snapshot(clientOut)) {
+    for (String line : BenchChildren.snapshot(clientOut)) {
       if (line.startsWith("bench-bytes ")) {
         String[] f = line.split(" ");
         if (Integer.parseInt(f[1]) >= 2) {
@@ -226,73 +220,6 @@ public final class BenchServerCommand extends BaseCommand {
     return String.format(Locale.ROOT, "| %d | %,d | %s | %.2f | %s | %.0f | %.0f | %.2f | %.2f |",
         n, p, codec, sum / (rounds - 1), each, rssKib / 1024.0, heapPeak / MIB,
         counted == 0 ? 0 : down / 1e6 / counted, counted == 0 ? 0 : up / 1e6 / counted);
-  }
-
-  private Process spawn(String heap, List<String> args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx" + heap);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Fedge.class.getName());
-    cmd.add("bench");
-    cmd.add("server");
-    cmd.addAll(args);
-    return new ProcessBuilder(cmd).redirectErrorStream(true).start();
-  }
-
-  private static Thread reader(Process p, List<String> lines) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          synchronized (lines) {
-            lines.add(line);
-          }
-        }
-      } catch (IOException e) {
-        // the process ended
-      }
-    });
-    t.setDaemon(true);
-    t.start();
-    return t;
-  }
-
-  private static List<String> snapshot(List<String> lines) {
-    synchronized (lines) {
-      return List.copyOf(lines);
-    }
-  }
-
-  private static List<String> tail(List<String> lines) {
-    List<String> l = snapshot(lines);
-    return l.subList(Math.max(0, l.size() - 30), l.size());
-  }
-
-  private static void waitFor(List<String> lines, String prefix, Process p)
-      throws InterruptedException {
-    long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (System.nanoTime() < until) {
-      if (snapshot(lines).stream().anyMatch(l -> l.startsWith(prefix))) {
-        return;
-      }
-      if (!p.isAlive()) {
-        break;
-      }
-      Thread.sleep(50);
-    }
-    throw new ExitException(ExitException.FAILURE, "bench server did not start:\n"
-        + String.join("\n", tail(lines)));
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(x);
-      }
-    }
   }
 
   // ---- server role -----------------------------------------------------------------------------

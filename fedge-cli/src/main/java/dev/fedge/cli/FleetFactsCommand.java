@@ -3,7 +3,6 @@ package dev.fedge.cli;
 import dev.fedge.fleet.AnsibleFormat;
 import dev.fedge.fleet.FleetTasks;
 import dev.fedge.fleet.HostFacts;
-import dev.fedge.fleet.Json;
 import dev.fedge.fleet.Outcome;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +39,7 @@ public final class FleetFactsCommand extends FleetBaseCommand {
           all.put(o.host().name(), failure);
         }
       }
-      out().println(Json.write(all));
+      out().println(AnsibleFormat.json(all));
     } else {
       List<List<String>> rows = new ArrayList<>();
       rows.add(HEADER);

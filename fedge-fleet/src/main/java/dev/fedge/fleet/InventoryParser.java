@@ -13,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -31,7 +30,6 @@ import java.util.regex.Pattern;
 public final class InventoryParser {
 
   private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
-  private static final Pattern RANGE = Pattern.compile("\\[([A-Za-z0-9]+):([A-Za-z0-9]+)(?::(\\d+))?]");
   private static final Set<String> PORT_KEYS = Set.of("ansible_port", "ansible_ssh_port");
 
   private InventoryParser() {}
@@ -138,7 +136,7 @@ public final class InventoryParser {
     }
 
     private void hostLine(String group, String text) {
-      List<String> tokens = tokenize(text);
+      List<String> tokens = InventoryText.tokenize(text, this::error);
       if (tokens.isEmpty()) {
         return;
       }
@@ -149,7 +147,7 @@ public final class InventoryParser {
       Map<String, String> vars = new LinkedHashMap<>();
       String port = null;
       // host:port (not an IPv6 address, which has more than one colon)
-      int colon = colonOutsideBrackets(pattern);
+      int colon = InventoryText.colonOutsideBrackets(pattern);
       if (colon > 0) {
         port = pattern.substring(colon + 1);
         pattern = pattern.substring(0, colon);
@@ -167,33 +165,13 @@ public final class InventoryParser {
         }
         vars.put(key, value);
       }
-      for (String name : expand(pattern)) {
+      for (String name : InventoryText.expand(pattern, this::error)) {
         if (name.isBlank() || name.contains("[") || name.contains("]")) {
           throw error("bad host name '" + name + "'");
         }
         hostVars.computeIfAbsent(name, k -> new LinkedHashMap<>()).putAll(vars);
         groupHosts.get(group).add(name);
       }
-    }
-
-    /** The index of the only ':' outside [ranges], or -1 (none, or an IPv6 address). */
-    private static int colonOutsideBrackets(String pattern) {
-      int found = -1;
-      int depth = 0;
-      for (int i = 0; i < pattern.length(); i++) {
-        char c = pattern.charAt(i);
-        if (c == '[') {
-          depth++;
-        } else if (c == ']') {
-          depth--;
-        } else if (c == ':' && depth == 0) {
-          if (found >= 0) {
-            return -1;
-          }
-          found = i;
-        }
-      }
-      return found;
     }
 
     private void varLine(String group, String text) {
@@ -205,7 +183,7 @@ public final class InventoryParser {
       if (key.isEmpty() || key.chars().anyMatch(Character::isWhitespace)) {
         throw error("bad variable name '" + key + "' in [" + group + ":vars]");
       }
-      String value = unquote(text.substring(eq + 1).strip());
+      String value = InventoryText.unquote(text.substring(eq + 1).strip());
       if (PORT_KEYS.contains(key)) {
         value = checkPort(value);
       }
@@ -213,7 +191,7 @@ public final class InventoryParser {
     }
 
     private void childLine(String group, String text) {
-      List<String> tokens = tokenize(text);
+      List<String> tokens = InventoryText.tokenize(text, this::error);
       if (tokens.isEmpty()) {
         return;
       }
@@ -351,100 +329,6 @@ public final class InventoryParser {
       path.remove(group);
       depth.put(group, d);
       return d;
-    }
-
-    /** Splits a line like POSIX shlex with comments: quotes group, '#' at a word start ends. */
-    private List<String> tokenize(String text) {
-      List<String> tokens = new ArrayList<>();
-      StringBuilder cur = new StringBuilder();
-      boolean inWord = false;
-      char quote = 0;
-      for (int i = 0; i < text.length(); i++) {
-        char c = text.charAt(i);
-        if (quote != 0) {
-          if (c == quote) {
-            quote = 0;
-          } else if (c == '\\' && quote == '"' && i + 1 < text.length()
-              && (text.charAt(i + 1) == '"' || text.charAt(i + 1) == '\\')) {
-            cur.append(text.charAt(++i));
-          } else {
-            cur.append(c);
-          }
-        } else if (Character.isWhitespace(c)) {
-          if (inWord) {
-            tokens.add(cur.toString());
-            cur.setLength(0);
-            inWord = false;
-          }
-        } else if (c == '#' && !inWord) {
-          break;
-        } else if (c == '"' || c == '\'') {
-          quote = c;
-          inWord = true;
-        } else if (c == '\\' && i + 1 < text.length()) {
-          cur.append(text.charAt(++i));
-          inWord = true;
-        } else {
-          cur.append(c);
-          inWord = true;
-        }
-      }
-      if (quote != 0) {
-        throw error("unterminated " + (quote == '"' ? "double" : "single") + " quote");
-      }
-      if (inWord) {
-        tokens.add(cur.toString());
-      }
-      return tokens;
-    }
-
-    private static String unquote(String v) {
-      if (v.length() >= 2
-          && (v.charAt(0) == '"' || v.charAt(0) == '\'')
-          && v.charAt(v.length() - 1) == v.charAt(0)) {
-        return v.substring(1, v.length() - 1);
-      }
-      return v;
-    }
-
-    /** Expands Ansible host ranges: {@code web[01:03]}, {@code db-[a:c]}, {@code n[0:10:5]}. */
-    private List<String> expand(String pattern) {
-      Matcher m = RANGE.matcher(pattern);
-      if (!m.find()) {
-        return List.of(pattern);
-      }
-      String head = pattern.substring(0, m.start());
-      String tail = pattern.substring(m.end());
-      String from = m.group(1);
-      String to = m.group(2);
-      int stride = m.group(3) == null ? 1 : Integer.parseInt(m.group(3));
-      if (stride <= 0) {
-        throw error("bad stride in host range '" + m.group() + "'");
-      }
-      List<String> items = new ArrayList<>();
-      if (from.chars().allMatch(Character::isDigit) && to.chars().allMatch(Character::isDigit)) {
-        int a = Integer.parseInt(from);
-        int b = Integer.parseInt(to);
-        if (a > b || b - a > 100_000) {
-          throw error("bad host range '" + m.group() + "'");
-        }
-        String fmt = from.length() > 1 && from.startsWith("0") ? "%0" + from.length() + "d" : "%d";
-        for (int i = a; i <= b; i += stride) {
-          items.add(String.format(fmt, i));
-        }
-      } else if (from.length() == 1 && to.length() == 1 && Character.isLetter(from.charAt(0))
-          && Character.isLetter(to.charAt(0)) && from.charAt(0) <= to.charAt(0)) {
-        for (char c = from.charAt(0); c <= to.charAt(0); c += (char) stride) {
-          items.add(String.valueOf(c));
-        }
-      } else {
-        throw error("bad host range '" + m.group() + "'");
-      }
-      List<String> names = new ArrayList<>();
-      for (String item : items) {
-        names.addAll(expand(head + item + tail));
-      }
-      return names;
     }
 
     private IllegalArgumentException error(String problem) {

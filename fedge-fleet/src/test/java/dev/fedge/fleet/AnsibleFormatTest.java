@@ -39,6 +39,6 @@ class AnsibleFormatTest {
     m.put("z", null);
 
     assertEquals("{\"s\": \"tab\\tquote\\\"back\\\\slash\\u0001\", \"n\": 3, \"d\": null,"
-        + " \"l\": [1.5, true], \"z\": null}", Json.write(m));
+        + " \"l\": [1.5, true], \"z\": null}", AnsibleFormat.json(m));
   }
 }

@@ -237,7 +237,7 @@ class FactsTest {
 
   @Test
   void jsonOfFacts() {
-    String json = Json.write(Facts.parse(MAC).toMap());
+    String json = AnsibleFormat.json(Facts.parse(MAC).toMap());
 
     assertTrue(json.startsWith("{\"hostname\": \"studio.local\", \"device_class\": \"mac\""), json);
     assertTrue(json.contains("\"cpu_temperature_c\": \"n/a\""), json);

@@ -34,8 +34,8 @@ public class FedAdagrad extends FedOpt {
 
   /** {@inheritDoc} */
   @Override
-  protected Aggregations.SecondMoment secondMoment() {
-    return Aggregations.SecondMoment.ADAGRAD;
+  protected ServerSteps.SecondMoment secondMoment() {
+    return ServerSteps.SecondMoment.ADAGRAD;
   }
 
   /** {@inheritDoc} */

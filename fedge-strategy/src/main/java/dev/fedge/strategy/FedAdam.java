@@ -41,7 +41,7 @@ public class FedAdam extends FedOpt {
 
   /** {@inheritDoc} */
   @Override
-  protected Aggregations.SecondMoment secondMoment() {
-    return Aggregations.SecondMoment.ADAM;
+  protected ServerSteps.SecondMoment secondMoment() {
+    return ServerSteps.SecondMoment.ADAM;
   }
 }

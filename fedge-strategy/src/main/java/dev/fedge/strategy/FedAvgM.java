@@ -59,7 +59,7 @@ public class FedAvgM extends FedAvg {
     if (momentum == null || momentum.length != combined.length) {
       momentum = new float[combined.length];
     }
-    return Aggregations.momentumStep(
+    return ServerSteps.momentumStep(
         global.values(), combined, momentum, serverLr, serverMomentum);
   }
 

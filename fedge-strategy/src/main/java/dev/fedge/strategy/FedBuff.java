@@ -260,7 +260,7 @@ public class FedBuff extends FedAvg implements AsyncStrategy {
     if (serverLr == 1.0) {
       return combined;
     }
-    return Aggregations.stepToward(global.values(), combined, serverLr);
+    return ServerSteps.stepToward(global.values(), combined, serverLr);
   }
 
   /** {@inheritDoc} */
@@ -339,7 +339,7 @@ public class FedBuff extends FedAvg implements AsyncStrategy {
       }
       metrics.put(STALENESS_MEAN, (double) stalenessSum / tally.results());
       metrics.put(STALENESS_MAX, (double) stalenessMax);
-      float[] next = Aggregations.descend(global.values(), acc, serverLr / weights);
+      float[] next = ServerSteps.descend(global.values(), acc, serverLr / weights);
       acc = null;
       return new AggregateResult(Optional.of(new Parameters(global.layout(), next)), metrics);
     }

@@ -86,7 +86,7 @@ public abstract class FedOpt extends FedAvg {
    *
    * @return the second-moment rule
    */
-  protected abstract Aggregations.SecondMoment secondMoment();
+  protected abstract ServerSteps.SecondMoment secondMoment();
 
   /** Sends {@code eta_l} as the clients' {@code lr} when it was given. */
   @Override
@@ -105,7 +105,7 @@ public abstract class FedOpt extends FedAvg {
       m = beta1 == 0 ? null : new float[combined.length];
       v = new float[combined.length];
     }
-    return Aggregations.adaptiveStep(
+    return ServerSteps.adaptiveStep(
         global.values(), combined, m, v, eta, beta1, beta2, tau, secondMoment());
   }
 

@@ -39,7 +39,7 @@ public class FedYogi extends FedOpt {
 
   /** {@inheritDoc} */
   @Override
-  protected Aggregations.SecondMoment secondMoment() {
-    return Aggregations.SecondMoment.YOGI;
+  protected ServerSteps.SecondMoment secondMoment() {
+    return ServerSteps.SecondMoment.YOGI;
   }
 }

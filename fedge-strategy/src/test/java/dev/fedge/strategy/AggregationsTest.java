@@ -190,9 +190,9 @@ class AggregationsTest {
   void momentumStep_twoRoundsByHand() {
     float[] v = new float[1];
     // round 1: g = 1 - 0.5 = 0.5, v = 0.5, w = 1 - 0.5 = 0.5
-    float[] w1 = Aggregations.momentumStep(new float[] {1}, new float[] {0.5f}, v, 1.0, 0.9);
+    float[] w1 = ServerSteps.momentumStep(new float[] {1}, new float[] {0.5f}, v, 1.0, 0.9);
     // round 2: g = 0.5 - 0.25 = 0.25, v = 0.9 * 0.5 + 0.25 = 0.7, w = 0.5 - 0.7 = -0.2
-    float[] w2 = Aggregations.momentumStep(w1, new float[] {0.25f}, v, 1.0, 0.9);
+    float[] w2 = ServerSteps.momentumStep(w1, new float[] {0.25f}, v, 1.0, 0.9);
 
     assertArrayEquals(new float[] {0.5f}, w1);
     assertArrayEquals(new float[] {-0.2f}, w2, EPS);
@@ -204,10 +204,10 @@ class AggregationsTest {
     float[] m = new float[1];
     float[] v = new float[1];
     // Δ = 1: m = 0.1, v = 0.01, w = 0.1 * 0.1 / (0.1 + 1e-9)
-    float[] w1 = Aggregations.adamStep(new float[] {0}, new float[] {1}, m, v, 0.1, 0.9, 0.99, 1e-9);
+    float[] w1 = ServerSteps.adamStep(new float[] {0}, new float[] {1}, m, v, 0.1, 0.9, 0.99, 1e-9);
     // Δ = 1: m = 0.19, v = 0.0199, w = w1 + 0.1 * 0.19 / sqrt(0.0199) = 0.2346874
     float[] w2 =
-        Aggregations.adamStep(w1, new float[] {w1[0] + 1}, m, v, 0.1, 0.9, 0.99, 1e-9);
+        ServerSteps.adamStep(w1, new float[] {w1[0] + 1}, m, v, 0.1, 0.9, 0.99, 1e-9);
 
     assertEquals(0.1f, w1[0], EPS);
     assertEquals(0.2346874f, w2[0], EPS);
@@ -220,10 +220,10 @@ class AggregationsTest {
     float[] m = new float[1];
     float[] v = new float[1];
     // Δ = 1: v = 0 - 0.01 * 1 * sign(0 - 1) = 0.01, w = 0.01 * 0.1 / (0.1 + 0.001) = 0.00990099
-    float[] w1 = Aggregations.yogiStep(new float[] {0}, new float[] {1}, m, v, 0.01, 0.9, 0.99, 1e-3);
+    float[] w1 = ServerSteps.yogiStep(new float[] {0}, new float[] {1}, m, v, 0.01, 0.9, 0.99, 1e-3);
     // Δ = 1: v = 0.01 + 0.01 = 0.02, w = w1 + 0.01 * 0.19 / (sqrt(0.02) + 0.001) = 0.02324169
     float[] w2 =
-        Aggregations.yogiStep(w1, new float[] {w1[0] + 1}, m, v, 0.01, 0.9, 0.99, 1e-3);
+        ServerSteps.yogiStep(w1, new float[] {w1[0] + 1}, m, v, 0.01, 0.9, 0.99, 1e-3);
 
     assertEquals(0.00990099f, w1[0], EPS);
     assertEquals(0.02324169f, w2[0], EPS);
@@ -236,8 +236,8 @@ class AggregationsTest {
     float[] vAdam = {1};
     float[] vYogi = {1};
 
-    Aggregations.adamStep(new float[] {0}, new float[] {0.1f}, new float[1], vAdam, 0.1, 0.9, 0.99, 1e-9);
-    Aggregations.yogiStep(new float[] {0}, new float[] {0.1f}, new float[1], vYogi, 0.1, 0.9, 0.99, 1e-9);
+    ServerSteps.adamStep(new float[] {0}, new float[] {0.1f}, new float[1], vAdam, 0.1, 0.9, 0.99, 1e-9);
+    ServerSteps.yogiStep(new float[] {0}, new float[] {0.1f}, new float[1], vYogi, 0.1, 0.9, 0.99, 1e-9);
 
     assertEquals(0.9901f, vAdam[0], EPS);
     assertEquals(0.9999f, vYogi[0], EPS);
@@ -247,9 +247,9 @@ class AggregationsTest {
   void adagradStep_twoRoundsByHand() {
     float[] v = new float[1];
     // Δ = 2: v = 4, w = 0.1 * 2 / (2 + 1e-9) = 0.1
-    float[] w1 = Aggregations.adagradStep(new float[] {0}, new float[] {2}, v, 0.1, 1e-9);
+    float[] w1 = ServerSteps.adagradStep(new float[] {0}, new float[] {2}, v, 0.1, 1e-9);
     // Δ = 1: v = 5, w = 0.1 + 0.1 / sqrt(5) = 0.14472136
-    float[] w2 = Aggregations.adagradStep(w1, new float[] {w1[0] + 1}, v, 0.1, 1e-9);
+    float[] w2 = ServerSteps.adagradStep(w1, new float[] {w1[0] + 1}, v, 0.1, 1e-9);
 
     assertEquals(0.1f, w1[0], EPS);
     assertEquals(0.14472136f, w2[0], EPS);
@@ -261,7 +261,7 @@ class AggregationsTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> Aggregations.adagradStep(new float[1], new float[1], new float[1], 0.1, 0));
+            () -> ServerSteps.adagradStep(new float[1], new float[1], new float[1], 0.1, 0));
     assertEquals("tau: must be > 0, got 0.0", e.getMessage());
   }
 }

@@ -1,7 +1,12 @@
 package dev.fedge.data.partition;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
 import dev.fedge.data.DataFormatException;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -250,22 +255,30 @@ public record Partition(
 
   /** This partition as JSON: spec, seed, numClasses, size and per client n, histogram, indices. */
   public String toJson() {
-    StringBuilder b = new StringBuilder(size() * 7 + 256);
-    b.append("{\n  \"spec\": ").append(Json.quote(spec))
-        .append(",\n  \"seed\": ").append(seed)
-        .append(",\n  \"numClasses\": ").append(numClasses)
-        .append(",\n  \"size\": ").append(size())
-        .append(",\n  \"clients\": [");
-    for (int c = 0; c < clients.length; c++) {
-      b.append(c == 0 ? "\n" : ",\n");
-      b.append("    {\"client\": ").append(c).append(", \"n\": ").append(clients[c].length);
-      b.append(", \"histogram\": ");
-      appendArray(b, histograms[c]);
-      b.append(", \"indices\": ");
-      appendArray(b, clients[c]);
-      b.append('}');
+    StringWriter out = new StringWriter(size() * 7 + 256);
+    try (JsonGenerator g = PartitionJson.generator(out)) {
+      g.writeStartObject();
+      g.writeStringField("spec", spec);
+      g.writeNumberField("seed", seed);
+      g.writeNumberField("numClasses", numClasses);
+      g.writeNumberField("size", size());
+      g.writeArrayFieldStart("clients");
+      for (int c = 0; c < clients.length; c++) {
+        g.writeStartObject();
+        g.writeNumberField("client", c);
+        g.writeNumberField("n", clients[c].length);
+        g.writeFieldName("histogram");
+        g.writeArray(histograms[c], 0, histograms[c].length);
+        g.writeFieldName("indices");
+        g.writeArray(clients[c], 0, clients[c].length);
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not fail
     }
-    return b.append("\n  ]\n}\n").toString();
+    return out.append('\n').toString();
   }
 
   /**
@@ -276,24 +289,25 @@ public record Partition(
    * @throws IllegalArgumentException naming what is missing or inconsistent
    */
   public static Partition fromJson(String json) {
-    Object root = Json.parse(json);
-    if (!(root instanceof Map<?, ?> m)) {
+    JsonNode m = PartitionJson.parse(json);
+    if (!m.isObject()) {
       throw new IllegalArgumentException("expected a JSON object");
     }
-    String spec = field(m, "spec", String.class);
-    long seed = field(m, "seed", Long.class);
-    int numClasses = Math.toIntExact(field(m, "numClasses", Long.class));
-    long size = field(m, "size", Long.class);
-    List<?> list = field(m, "clients", List.class);
+    String spec = field(m, "spec", JsonNodeType.STRING).textValue();
+    long seed = integer(m, "seed");
+    int numClasses = Math.toIntExact(integer(m, "numClasses"));
+    long size = integer(m, "size");
+    JsonNode list = field(m, "clients", JsonNodeType.ARRAY);
     int[][] clients = new int[list.size()][];
     int[][] hist = new int[list.size()][];
     for (int c = 0; c < list.size(); c++) {
-      if (!(list.get(c) instanceof Map<?, ?> cm)) {
+      JsonNode cm = list.get(c);
+      if (!cm.isObject()) {
         throw new IllegalArgumentException("clients[" + c + "]: expected an object");
       }
-      clients[c] = ints(field(cm, "indices", List.class), "clients[" + c + "].indices");
-      hist[c] = ints(field(cm, "histogram", List.class), "clients[" + c + "].histogram");
-      long n = field(cm, "n", Long.class);
+      clients[c] = ints(field(cm, "indices", JsonNodeType.ARRAY), "clients[" + c + "].indices");
+      hist[c] = ints(field(cm, "histogram", JsonNodeType.ARRAY), "clients[" + c + "].histogram");
+      long n = integer(cm, "n");
       if (n != clients[c].length) {
         throw new IllegalArgumentException(
             "clients[" + c + "]: n is " + n + " but it has " + clients[c].length + " indices");
@@ -360,38 +374,36 @@ public record Partition(
         + " samples]";
   }
 
-  private static <T> T field(Map<?, ?> m, String key, Class<T> type) {
-    Object v = m.get(key);
-    if (v == null) {
+  private static JsonNode field(JsonNode m, String key, JsonNodeType type) {
+    JsonNode v = m.get(key);
+    if (v == null || v.isNull()) {
       throw new IllegalArgumentException("missing field '" + key + "'");
     }
-    if (!type.isInstance(v)) {
+    if (v.getNodeType() != type) {
       throw new IllegalArgumentException(
-          "field '" + key + "' should be a " + type.getSimpleName() + ", got " + v);
+          "field '" + key + "' should be a " + type.name().toLowerCase(Locale.ROOT) + ", got " + v);
     }
-    return type.cast(v);
+    return v;
   }
 
-  private static int[] ints(List<?> l, String what) {
+  private static long integer(JsonNode m, String key) {
+    JsonNode v = field(m, key, JsonNodeType.NUMBER);
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw new IllegalArgumentException("field '" + key + "' should be an integer, got " + v);
+    }
+    return v.longValue();
+  }
+
+  private static int[] ints(JsonNode l, String what) {
     int[] out = new int[l.size()];
     for (int i = 0; i < out.length; i++) {
-      if (!(l.get(i) instanceof Long v) || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(what + "[" + i + "]: not an integer: " + l.get(i));
+      JsonNode v = l.get(i);
+      if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+        throw new IllegalArgumentException(what + "[" + i + "]: not an integer: " + v);
       }
-      out[i] = (int) (long) v;
+      out[i] = v.intValue();
     }
     return out;
-  }
-
-  private static void appendArray(StringBuilder b, int[] a) {
-    b.append('[');
-    for (int i = 0; i < a.length; i++) {
-      if (i > 0) {
-        b.append(',');
-      }
-      b.append(a[i]);
-    }
-    b.append(']');
   }
 
   private static int[][] deepCopy(int[][] a) {

@@ -71,6 +71,37 @@ class PartitionTest {
   }
 
   @Test
+  void writesTheLayoutItAlwaysHad() {
+    Partition p = new Partition("dirichlet:0.5", 7, 2, new int[][] {{0, 2}, {1}, {}},
+        new int[][] {{1, 1}, {0, 1}, {0, 0}});
+
+    assertEquals("""
+        {
+          "spec": "dirichlet:0.5",
+          "seed": 7,
+          "numClasses": 2,
+          "size": 3,
+          "clients": [
+            {"client": 0, "n": 2, "histogram": [1,1], "indices": [0,2]},
+            {"client": 1, "n": 1, "histogram": [0,1], "indices": [1]},
+            {"client": 2, "n": 0, "histogram": [0,0], "indices": []}
+          ]
+        }
+        """, p.toJson());
+    assertEquals(p, Partition.fromJson(p.toJson()));
+  }
+
+  @Test
+  void loadRejectsWrongTypes() throws Exception {
+    Path file = Files.writeString(dir.resolve("p.json"),
+        "{\"spec\": \"iid\", \"seed\": 1.5, \"numClasses\": 2, \"size\": 0, \"clients\": []}");
+
+    DataFormatException e = assertThrows(DataFormatException.class, () -> Partition.load(file));
+
+    assertEquals(file + ": field 'seed' should be an integer, got 1.5", e.getMessage());
+  }
+
+  @Test
   void rejectsIndexOutsideTheSamples() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new Partition("x", 0, 1, new int[][] {{0, 5}, {1}}, new int[][] {{2}, {1}}));
@@ -103,6 +134,6 @@ class PartitionTest {
 
     DataFormatException e = assertThrows(DataFormatException.class, () -> Partition.load(file));
 
-    assertEquals(file + ": bad JSON at character 16: unexpected end of text", e.getMessage());
+    assertEquals(file + ": bad JSON at character 16: Unexpected end-of-input within/between Object entries", e.getMessage());
   }
 }

@@ -316,12 +316,8 @@ public final class Simulation {
    * differ in speed, {@code accuracy-time.svg}: accuracy against virtual time.
    */
   private void writeTimeline(List<TimePoint> timeline, Path folder) throws IOException {
-    StringBuilder sb = new StringBuilder("round,virtual_seconds,accuracy\n");
-    for (TimePoint t : timeline) {
-      sb.append(String.format(Locale.ROOT, "%d,%.3f,%s%n", t.round(), t.seconds(),
-          Double.isNaN(t.accuracy()) ? "" : String.format(Locale.ROOT, "%.6f", t.accuracy())));
-    }
-    Files.writeString(folder.resolve("timeline.csv"), sb.toString());
+    TimelineCsv.write(folder.resolve("timeline.csv"), timeline.stream()
+        .map(t -> new TimelineCsv.Point(t.round(), t.seconds(), t.accuracy())).toList());
     if (config.heterogeneous() && !timeline.isEmpty()) {
       new SvgPlot(config.name() + ": test accuracy over virtual time (client speeds "
           + config.clientSpeeds() + ")", "virtual seconds", "accuracy")

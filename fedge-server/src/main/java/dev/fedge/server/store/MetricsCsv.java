@@ -1,8 +1,8 @@
 package dev.fedge.server.store;
 
 import dev.fedge.server.RoundResult;
-import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * A run's per-round metrics as CSV, one row per completed round, written by {@code simulate} and
@@ -24,6 +28,17 @@ public final class MetricsCsv {
   /** The header row. */
   public static final String HEADER =
       "round,accuracy,loss,client_accuracy,client_loss,train_loss,participants,failures,seconds";
+
+  private static final String[] COLUMNS = HEADER.split(",");
+
+  /**
+   * Comma-separated, quoted only where a cell needs it, lines ended as the platform ends them (as
+   * {@code BufferedWriter.newLine} did before), blank lines skipped and cells trimmed on read.
+   */
+  static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
+      .setRecordSeparator(System.lineSeparator())
+      .setIgnoreSurroundingSpaces(true)
+      .get();
 
   private final Path file;
 
@@ -56,15 +71,12 @@ public final class MetricsCsv {
   public void append(Row row) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     boolean fresh = !Files.exists(file) || Files.size(file) == 0;
-    try (BufferedWriter w =
-        Files.newBufferedWriter(
-            file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+    try (CSVPrinter p = new CSVPrinter(Files.newBufferedWriter(file, StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND), FORMAT)) {
       if (fresh) {
-        w.write(HEADER);
-        w.newLine();
+        p.printRecord((Object[]) COLUMNS);
       }
-      w.write(row.toCsv());
-      w.newLine();
+      p.printRecord(row.cells());
     }
   }
 
@@ -74,13 +86,18 @@ public final class MetricsCsv {
     if (!Files.exists(file)) {
       return new ArrayList<>();
     }
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    for (int i = 1; i < lines.size(); i++) {
-      String line = lines.get(i).trim();
-      if (!line.isEmpty()) {
-        Row r = Row.parse(line, file.getFileName() + " line " + (i + 1));
+    try (CSVParser p = CSVParser.parse(file, StandardCharsets.UTF_8, FORMAT)) {
+      boolean header = true;
+      for (CSVRecord rec : p) {
+        if (header) {
+          header = false;
+          continue;
+        }
+        Row r = Row.parse(rec, file.getFileName() + " line " + p.getCurrentLineNumber());
         rows.put(r.round(), r);
       }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
     return new ArrayList<>(rows.values());
   }
@@ -102,31 +119,31 @@ public final class MetricsCsv {
       int round, double accuracy, double loss, double clientAccuracy, double clientLoss,
       double trainLoss, int participants, int failures, double seconds) {
 
-    String toCsv() {
-      return round + "," + num(accuracy) + "," + num(loss) + "," + num(clientAccuracy) + ","
-          + num(clientLoss) + "," + num(trainLoss) + "," + participants + "," + failures + ","
-          + String.format(Locale.ROOT, "%.3f", seconds);
+    List<String> cells() {
+      return List.of(Integer.toString(round), num(accuracy), num(loss), num(clientAccuracy),
+          num(clientLoss), num(trainLoss), Integer.toString(participants),
+          Integer.toString(failures), String.format(Locale.ROOT, "%.3f", seconds));
     }
 
     private static String num(double d) {
       return Double.isNaN(d) ? "" : String.format(Locale.ROOT, "%.6f", d);
     }
 
-    static Row parse(String line, String where) {
-      String[] f = line.split(",", -1);
-      if (f.length < 9) {
-        throw new IllegalArgumentException(where + ": expected 9 columns, got " + f.length);
+    static Row parse(CSVRecord f, String where) {
+      if (f.size() < 9) {
+        throw new IllegalArgumentException(where + ": expected 9 columns, got " + f.size());
       }
       try {
-        return new Row(Integer.parseInt(f[0]), d(f[1]), d(f[2]), d(f[3]), d(f[4]), d(f[5]),
-            Integer.parseInt(f[6]), Integer.parseInt(f[7]), d(f[8]));
+        return new Row(Integer.parseInt(f.get(0).trim()), d(f.get(1)), d(f.get(2)), d(f.get(3)),
+            d(f.get(4)), d(f.get(5)), Integer.parseInt(f.get(6).trim()),
+            Integer.parseInt(f.get(7).trim()), d(f.get(8)));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(where + ": " + e.getMessage());
       }
     }
 
     private static double d(String s) {
-      return s.isEmpty() ? Double.NaN : Double.parseDouble(s);
+      return s.isBlank() ? Double.NaN : Double.parseDouble(s);
     }
   }
 }

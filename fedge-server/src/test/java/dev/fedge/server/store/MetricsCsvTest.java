@@ -1,6 +1,7 @@
 package dev.fedge.server.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -36,5 +37,28 @@ class MetricsCsvTest {
 
     assertEquals(1, csv.read().size());
     assertEquals(0.6, csv.read().get(0).accuracy(), 1e-9);
+  }
+
+  @Test
+  void writesTheBytesItAlwaysWrote(@TempDir Path dir) throws Exception {
+    MetricsCsv csv = new MetricsCsv(dir.resolve("m.csv"));
+    csv.append(new MetricsCsv.Row(1, 0.5, 1.25, Double.NaN, Double.NaN, 0.123456789, 3, 0, 1.23456));
+    csv.append(new MetricsCsv.Row(2, 1, -0.5, 0.25, 2, Double.NaN, 2, 1, 0));
+
+    String nl = System.lineSeparator();
+    assertEquals(MetricsCsv.HEADER + nl
+        + "1,0.500000,1.250000,,,0.123457,3,0,1.235" + nl
+        + "2,1.000000,-0.500000,0.250000,2.000000,,2,1,0.000" + nl, Files.readString(csv.file()));
+  }
+
+  @Test
+  void readSkipsBlankLinesAndNamesTheBadLine(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("m.csv"), MetricsCsv.HEADER + "\n"
+        + "1,0.5,,,,,3,0,1.0\n\n2,0.6,1,2\n");
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new MetricsCsv(file).read());
+
+    assertEquals("m.csv line 4: expected 9 columns, got 4", e.getMessage());
   }
 }

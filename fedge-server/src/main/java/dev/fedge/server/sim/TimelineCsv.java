@@ -1,0 +1,45 @@
+package dev.fedge.server.sim;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * A simulation's {@code timeline.csv}: per round, the virtual seconds at its end and the test
+ * accuracy. Columns {@code round,virtual_seconds,accuracy}; seconds with 3 decimals, accuracy with
+ * 6, empty when not measured.
+ */
+final class TimelineCsv {
+
+  /** Comma-separated, lines ended as the platform ends them. */
+  private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
+      .setRecordSeparator(System.lineSeparator())
+      .setHeader("round", "virtual_seconds", "accuracy")
+      .get();
+
+  private TimelineCsv() {}
+
+  /**
+   * One round of the timeline.
+   *
+   * @param round the round
+   * @param seconds virtual seconds at its end
+   * @param accuracy its test accuracy, NaN when not measured
+   */
+  record Point(int round, double seconds, double accuracy) {}
+
+  /** Writes (or replaces) the file. */
+  static void write(Path file, List<Point> points) throws IOException {
+    try (CSVPrinter p = new CSVPrinter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), FORMAT)) {
+      for (Point t : points) {
+        p.printRecord(Integer.toString(t.round()), String.format(Locale.ROOT, "%.3f", t.seconds()),
+            Double.isNaN(t.accuracy()) ? "" : String.format(Locale.ROOT, "%.6f", t.accuracy()));
+      }
+    }
+  }
+}

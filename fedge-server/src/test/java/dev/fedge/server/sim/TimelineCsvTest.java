@@ -1,0 +1,24 @@
+package dev.fedge.server.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TimelineCsvTest {
+
+  @Test
+  void writesTheBytesTheHandWrittenVersionWrote(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("timeline.csv");
+
+    TimelineCsv.write(file, List.of(new TimelineCsv.Point(1, 2.5, 0.123456789),
+        new TimelineCsv.Point(2, 10.0004, Double.NaN)));
+
+    String nl = System.lineSeparator();
+    assertEquals("round,virtual_seconds,accuracy" + nl + "1,2.500,0.123457" + nl + "2,10.000,"
+        + nl, Files.readString(file));
+  }
+}
