@@ -8,7 +8,6 @@ import dev.fedge.server.ClientPool;
 import dev.fedge.server.state.EventRecord;
 import dev.fedge.server.state.StateStore;
 import dev.fedge.transport.FederationException;
-import dev.fedge.transport.FederationException.Code;
 import dev.fedge.transport.FederationHandler;
 import dev.fedge.transport.ModelBlob;
 import dev.fedge.transport.Registration;
@@ -20,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -78,7 +76,6 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
   private final DeviceDirectory devices;
   private final TaskResults results;
   private final HeartbeatReaper reaper;
-  private final AtomicLong bytesSent = new AtomicLong();
 
   /**
    * A registry; devices known to the state store are loaded (disconnected until they call).
@@ -210,16 +207,12 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
 
   @Override
   public ModelBlob model(String clientId, String modelId) {
-    ModelBlob blob = tasks.model(clientId, modelId)
-        .orElseThrow(() -> new FederationException(Code.NOT_FOUND,
-            "no model '" + modelId + "' (models of finished rounds are not served)"));
-    bytesSent.addAndGet(blob.length());
-    return blob;
+    return tasks.serve(clientId, modelId);
   }
 
   /** Model bytes handed out for download since the server started. */
   public long bytesSent() {
-    return bytesSent.get();
+    return tasks.bytesSent();
   }
 
   /** Update bytes received in complete uploads since the server started. */
@@ -251,16 +244,12 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
 
   @Override
   public void rejected(String clientId, String call, FederationException error) {
-    String line = call + " refused (" + error.code() + "): " + error.getMessage();
-    log.event(EventRecord.REJECTED, clientId, line);
-    log.line((clientId == null ? "unauthenticated caller" : "client " + clientId) + ": " + line);
+    log.rejected(clientId, call, error);
   }
 
   @Override
   public void close() {
     reaper.close();
-    for (RemoteClient c : devices.all()) {
-      c.closeTasks("server shutting down");
-    }
+    devices.all().forEach(c -> c.closeTasks("server shutting down"));
   }
 }

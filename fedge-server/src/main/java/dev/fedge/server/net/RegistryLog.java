@@ -1,6 +1,8 @@
 package dev.fedge.server.net;
 
+import dev.fedge.server.state.EventRecord;
 import dev.fedge.server.state.StateStore;
+import dev.fedge.transport.FederationException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -42,5 +44,12 @@ final class RegistryLog {
         log.accept("cannot record event: " + e.getMessage());
       }
     }
+  }
+
+  /** Logs and records a refused call. */
+  void rejected(String clientId, String call, FederationException error) {
+    String line = call + " refused (" + error.code() + "): " + error.getMessage();
+    event(EventRecord.REJECTED, clientId, line);
+    line((clientId == null ? "unauthenticated caller" : "client " + clientId) + ": " + line);
   }
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The tasks handed to devices: the run and codec they are made for, the open ones (whose outcome
@@ -40,6 +41,7 @@ final class TaskTable {
           return size() > KEEP_TASKS;
         }
       };
+  private final AtomicLong bytesSent = new AtomicLong();
   private volatile RunContext run = new RunContext("", new Float32Codec());
 
   /** Sets the run whose tasks are made from now on, and the codec of their uploads. */
@@ -125,11 +127,22 @@ final class TaskTable {
   }
 
   /**
-   * The model a client may download: the latest one, or that of one of its open tasks that is no
+   * The model a client downloads: the latest one, or that of one of its open tasks that is no
    * longer the latest (a slow device under an asynchronous strategy), encoded again.
+   *
+   * @throws FederationException {@code NOT_FOUND} for any other model
    */
-  Optional<ModelBlob> model(String clientId, String modelId) {
-    return blobs.byId(modelId).or(() -> openTaskModel(clientId, modelId));
+  ModelBlob serve(String clientId, String modelId) {
+    ModelBlob blob = blobs.byId(modelId).or(() -> openTaskModel(clientId, modelId))
+        .orElseThrow(() -> new FederationException(Code.NOT_FOUND,
+            "no model '" + modelId + "' (models of finished rounds are not served)"));
+    bytesSent.addAndGet(blob.length());
+    return blob;
+  }
+
+  /** Model bytes served. */
+  long bytesSent() {
+    return bytesSent.get();
   }
 
   private synchronized Optional<ModelBlob> openTaskModel(String clientId, String modelId) {
