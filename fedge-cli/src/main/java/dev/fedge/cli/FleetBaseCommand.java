@@ -66,9 +66,17 @@ public abstract class FleetBaseCommand extends BaseCommand {
     return limit;
   }
 
-  /** The selected hosts of the inventory. */
+  /**
+   * The selected hosts of the inventory.
+   *
+   * @throws ExitException {@code INVALID_INPUT} when the inventory lists no host
+   */
   protected List<Host> hosts() throws IOException {
-    return Inventory.read(inventory).select(hostPattern());
+    Inventory inv = Inventory.read(inventory);
+    if (inv.select(null).isEmpty()) {
+      throw new ExitException(ExitException.INVALID_INPUT, "inventory " + inventory + " has no hosts");
+    }
+    return inv.select(hostPattern());
   }
 
   /** The SSH options from the command line. */

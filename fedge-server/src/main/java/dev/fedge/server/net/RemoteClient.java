@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RemoteClient implements ClientProxy {
 
-  private final ClientRegistry registry;
+  private final TaskTable table;
   private final String id;
   private final int seq;
   private final String name;
@@ -45,8 +45,8 @@ public final class RemoteClient implements ClientProxy {
   private final Map<String, Task> open = new LinkedHashMap<>();
   private CompletableFuture<Optional<TaskSpec>> waiter;
 
-  RemoteClient(ClientRegistry registry, String id, int seq, String name, DeviceFacts facts) {
-    this.registry = registry;
+  RemoteClient(TaskTable table, String id, int seq, String name, DeviceFacts facts) {
+    this.table = table;
     this.id = id;
     this.seq = seq;
     this.name = name;
@@ -219,13 +219,13 @@ public final class RemoteClient implements ClientProxy {
 
   @Override
   public FitRes fit(FitIns ins) throws ClientException {
-    return (FitRes) await(registry.post(this, TaskSpec.Kind.FIT, ins.parameters(), ins.config(),
+    return (FitRes) await(table.post(this, TaskSpec.Kind.FIT, ins.parameters(), ins.config(),
         ins.config().getInt(ConfigKeys.ROUND, 0)));
   }
 
   @Override
   public EvaluateRes evaluate(EvaluateIns ins) throws ClientException {
-    return (EvaluateRes) await(registry.post(this, TaskSpec.Kind.EVALUATE, ins.parameters(),
+    return (EvaluateRes) await(table.post(this, TaskSpec.Kind.EVALUATE, ins.parameters(),
         ins.config(), ins.config().getInt(ConfigKeys.ROUND, 0)));
   }
 
@@ -245,7 +245,7 @@ public final class RemoteClient implements ClientProxy {
       throw new ClientException(id + ": " + e.getCause(), e.getCause());
     } finally {
       remove(task);
-      registry.retire(task);
+      table.retire(task);
     }
   }
 

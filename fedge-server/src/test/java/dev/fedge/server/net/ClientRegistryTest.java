@@ -708,9 +708,9 @@ class ClientRegistryTest {
     ParameterLayout c = ParameterLayout.of(new TensorSpec("x", new int[] {2}),
         new TensorSpec("z", new int[] {1}));
 
-    assertEquals("tensor 0 is 'y', the model's is 'x'", ClientRegistry.layoutDifference(a, b));
-    assertEquals("extra tensor 'z'", ClientRegistry.layoutDifference(a, c));
-    assertEquals("tensor 'z' is missing", ClientRegistry.layoutDifference(c, a));
+    assertEquals("tensor 0 is 'y', the model's is 'x'", UploadCheck.layoutDifference(a, b));
+    assertEquals("extra tensor 'z'", UploadCheck.layoutDifference(a, c));
+    assertEquals("tensor 'z' is missing", UploadCheck.layoutDifference(c, a));
     assertArrayEquals(new int[] {2}, a.tensors().get(0).shape());
   }
 }

@@ -1,0 +1,140 @@
+package dev.fedge.server.net;
+
+import dev.fedge.api.EvaluateRes;
+import dev.fedge.api.ParameterLayout;
+import dev.fedge.api.Parameters;
+import dev.fedge.api.TensorSpec;
+import dev.fedge.strategy.codec.WireCodec;
+import dev.fedge.transport.FederationException;
+import dev.fedge.transport.FederationException.Code;
+import dev.fedge.transport.TaskSpec;
+import dev.fedge.transport.UploadHeader;
+import java.util.Arrays;
+
+/**
+ * The checks of a client's result against its task, free of gRPC and of any state: the upload's
+ * header (codec, difference or not, layout, length) before any byte is read, then the decoded
+ * values (decodable, no NaN or infinity), and an evaluation's loss. Each refusal is a {@link
+ * FederationException} whose message names what was wrong.
+ */
+final class UploadCheck {
+
+  private UploadCheck() {}
+
+  /**
+   * Checks an upload's header against its task.
+   *
+   * @param spec the task
+   * @param codec the task's codec
+   * @param h what the client says it sends
+   * @throws FederationException {@code INVALID_ARGUMENT} for another codec, difference flag,
+   *     layout or a short length, {@code RESOURCE_EXHAUSTED} for a longer one
+   */
+  static void header(TaskSpec spec, WireCodec codec, UploadHeader h) {
+    if (!h.codec().equals(codec.name())) {
+      throw new FederationException(Code.INVALID_ARGUMENT,
+          "upload codec '" + h.codec() + "' does not match the task's '" + codec.name() + "'");
+    }
+    if (h.delta() != spec.delta()) {
+      throw new FederationException(Code.INVALID_ARGUMENT,
+          "upload " + (h.delta() ? "is" : "is not") + " a difference, the task asks for "
+              + (spec.delta() ? "trained - global" : "the trained model"));
+    }
+    ParameterLayout expected = spec.layout();
+    if (!h.layout().equals(expected)) {
+      throw new FederationException(Code.INVALID_ARGUMENT,
+          "upload layout does not match the model: " + layoutDifference(expected, h.layout()));
+    }
+    long size = codec.encodedSize(expected);
+    if (h.totalLength() > size) {
+      throw new FederationException(Code.RESOURCE_EXHAUSTED,
+          "update of " + h.totalLength() + " bytes is larger than allowed: the model takes "
+              + size + " bytes as " + codec.name());
+    }
+    if (h.totalLength() < size) {
+      throw new FederationException(Code.INVALID_ARGUMENT,
+          "update of " + h.totalLength() + " bytes does not match the model: it takes " + size
+              + " bytes as " + codec.name());
+    }
+  }
+
+  /**
+   * Decodes an upload into the trained model: a difference is added to the global model.
+   *
+   * @param spec the task
+   * @param codec the task's codec
+   * @param global the model the task started from
+   * @param data the upload's bytes
+   * @return the trained model
+   * @throws FederationException {@code INVALID_ARGUMENT} when the bytes do not decode or a value
+   *     is not finite (the message names the index and the tensor)
+   */
+  static Parameters decode(TaskSpec spec, WireCodec codec, Parameters global, byte[] data) {
+    Parameters p;
+    try {
+      p = codec.decode(spec.layout(), data);
+    } catch (IllegalArgumentException e) {
+      throw new FederationException(Code.INVALID_ARGUMENT, e.getMessage());
+    }
+    float[] v = p.values();
+    if (spec.delta()) {
+      float[] g = global.values();
+      for (int i = 0; i < v.length; i++) {
+        v[i] += g[i];
+      }
+    }
+    int bad = p.firstNonFinite();
+    if (bad >= 0) {
+      throw new FederationException(Code.INVALID_ARGUMENT,
+          "update has a non-finite value (" + v[bad] + ") at index " + bad + ", in tensor '"
+              + tensorAt(p.layout(), bad) + "'");
+    }
+    return p;
+  }
+
+  /**
+   * Checks an evaluation result.
+   *
+   * @param result what the client reported
+   * @throws FederationException {@code INVALID_ARGUMENT} for a loss that is not finite
+   */
+  static void evaluation(EvaluateRes result) {
+    if (!Double.isFinite(result.loss())) {
+      throw new FederationException(Code.INVALID_ARGUMENT,
+          "evaluation loss must be finite, got " + result.loss());
+    }
+  }
+
+  /** The first difference between two layouts, for a person. */
+  static String layoutDifference(ParameterLayout expected, ParameterLayout got) {
+    for (int i = 0; i < Math.max(expected.count(), got.count()); i++) {
+      if (i >= expected.count()) {
+        return "extra tensor '" + got.tensors().get(i).name() + "'";
+      }
+      TensorSpec e = expected.tensors().get(i);
+      if (i >= got.count()) {
+        return "tensor '" + e.name() + "' is missing";
+      }
+      TensorSpec g = got.tensors().get(i);
+      if (!e.name().equals(g.name())) {
+        return "tensor " + i + " is '" + g.name() + "', the model's is '" + e.name() + "'";
+      }
+      if (!Arrays.equals(e.shape(), g.shape())) {
+        return "tensor '" + e.name() + "' has shape " + Arrays.toString(g.shape())
+            + ", the model's is " + Arrays.toString(e.shape());
+      }
+    }
+    return "layouts differ";
+  }
+
+  private static String tensorAt(ParameterLayout layout, int index) {
+    int off = 0;
+    for (TensorSpec t : layout.tensors()) {
+      if (index < off + t.size()) {
+        return t.name();
+      }
+      off += t.size();
+    }
+    return "?";
+  }
+}
