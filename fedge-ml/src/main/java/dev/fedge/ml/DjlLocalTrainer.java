@@ -68,9 +68,9 @@ public final class DjlLocalTrainer implements LocalTrainer {
     if (clientIndex < 0) {
       throw new IllegalArgumentException("trainer: clientIndex must be >= 0, got " + clientIndex);
     }
-    runtime.checkData(train, "trainer train data");
+    runtime.checks().data(train, "trainer train data");
     if (test != null) {
-      runtime.checkData(test, "trainer test data");
+      runtime.checks().data(test, "trainer test data");
     }
     this.runtime = runtime;
     this.train = train;
@@ -92,32 +92,31 @@ public final class DjlLocalTrainer implements LocalTrainer {
   /** {@inheritDoc} */
   @Override
   public FitRes fit(FitIns ins) {
-    runtime.checkParameters(ins.parameters(), "fit");
+    runtime.checks().parameters(ins.parameters(), "fit");
     TrainSettings s = TrainSettings.from(ins.config());
     float[] global = ins.parameters().values();
     float[] start = s.localLayers().isPresent() ? withPersonal(global) : global;
     long runSeed = ins.config().getLong(ConfigKeys.SEED, runtime.seed());
     long round = ins.config().getLong(ConfigKeys.ROUND, 0);
-    DjlRuntime.TrainResult r = runtime.train(start, train, s, shuffleSeed(runSeed, round));
+    DjlRuntime.TrainResult r =
+        runtime.train(start, train, s, LocalObjective.from(s), shuffleSeed(runSeed, round));
     if (s.localLayers().isPresent()) {
       keep(r.values(), s.localLayers().get());
     }
+    Map<String, Double> terms = new LinkedHashMap<>(r.metrics());
     Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put(FitRes.LOSS, r.meanLoss());
+    if (terms.containsKey(FitRes.LOSS)) {
+      metrics.put(FitRes.LOSS, terms.remove(FitRes.LOSS));
+    }
     metrics.put(FitRes.NUM_STEPS, (double) r.steps());
-    if (s.objective() == Objective.FEDNTD) {
-      metrics.put(NTD_LOSS, r.meanNtd());
-    }
-    if (s.objective() == Objective.FEDPROX) {
-      metrics.put(PROXIMAL_TERM, s.proximalMu() / 2 * squaredDistance(r.values(), start));
-    }
+    metrics.putAll(terms);
     return new FitRes(new Parameters(layout(), r.values()), train.size(), metrics);
   }
 
   /** {@inheritDoc} */
   @Override
   public EvaluateRes evaluate(EvaluateIns ins) {
-    runtime.checkParameters(ins.parameters(), "evaluate");
+    runtime.checks().parameters(ins.parameters(), "evaluate");
     if (test == null) {
       return new EvaluateRes(0, 0, Map.of());
     }
@@ -163,14 +162,5 @@ public final class DjlLocalTrainer implements LocalTrainer {
             name, java.util.Arrays.copyOfRange(trained, off, off + layout.tensors().get(i).size()));
       }
     }
-  }
-
-  private static double squaredDistance(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      double d = a[i] - b[i];
-      s += d * d;
-    }
-    return s;
   }
 }

@@ -3,7 +3,6 @@ package dev.fedge.ml;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.fedge.api.EvaluateRes;
@@ -15,6 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * One model on DJL's PyTorch engine, shared by every in-process client of a JVM: it holds the
@@ -51,9 +51,9 @@ public final class DjlRuntime implements AutoCloseable {
   private final TensorSet model;
   private final float[] initial;
   private final Map<Integer, Batch> batches = new HashMap<>();
-  private TensorSet global;
-  private TensorSet momentum;
-  private TensorSet anchor;
+  private final Map<String, TensorSet> buffers = new HashMap<>();
+  private final InputChecks checks;
+  private final Inference inference;
   private boolean closed;
 
   private DjlRuntime(Network network, long seed, int threads) {
@@ -64,6 +64,8 @@ public final class DjlRuntime implements AutoCloseable {
     this.root = engine.newBaseManager();
     this.model = new TensorSet(root, network.layout(), true);
     this.initial = network.initialize(seed);
+    this.checks = new InputChecks(network);
+    this.inference = new Inference(network, root, model, this::batch);
   }
 
   /**
@@ -188,46 +190,13 @@ public final class DjlRuntime implements AutoCloseable {
    * @return mean cross-entropy loss, number of images and {@code accuracy}
    */
   public EvaluateRes evaluate(Parameters parameters, ImageDataset data, int batchSize) {
-    checkParameters(parameters, "evaluate");
-    checkData(data, "evaluate");
-    checkBatchSize(batchSize);
+    checks.parameters(parameters, "evaluate");
+    checks.data(data, "evaluate");
+    InputChecks.batchSize(batchSize);
     if (data.size() == 0) {
       return new EvaluateRes(0, 0, Map.of(EvaluateRes.ACCURACY, 0.0));
     }
-    double lossSum = 0;
-    long correct = 0;
-    COMPUTE.lock();
-    boolean gradMode = JniUtils.isGradMode();
-    try {
-      ensureOpen();
-      JniUtils.setGradMode(false);
-      model.load(parameters.values());
-      Batch batch = batch(Math.min(batchSize, data.size()));
-      for (int from = 0; from < data.size(); from += batch.capacity()) {
-        int n = Math.min(batch.capacity(), data.size() - from);
-        batch.fill(data, null, from, n);
-        try (NDManager step = root.newSubManager()) {
-          model.tempAttach(step);
-          batch.tempAttach(step);
-          NDArray logits = network.forward(model.arrays(), batch.input());
-          lossSum -= logits.logSoftmax(1).gather(batch.labelArray(), 1).sum().getFloat();
-          long[] predicted = logits.argMax(1).toLongArray();
-          int[] labels = batch.labels();
-          for (int k = 0; k < n; k++) {
-            if (predicted[k] == labels[k]) {
-              correct++;
-            }
-          }
-        }
-      }
-    } finally {
-      JniUtils.setGradMode(gradMode);
-      COMPUTE.unlock();
-    }
-    return new EvaluateRes(
-        lossSum / data.size(),
-        data.size(),
-        Map.of(EvaluateRes.ACCURACY, correct / (double) data.size()));
+    return withoutGradients(() -> inference.evaluate(parameters.values(), data, batchSize));
   }
 
   /**
@@ -239,9 +208,9 @@ public final class DjlRuntime implements AutoCloseable {
    * @return {@code data.size()} rows of {@code numClasses} probabilities
    */
   public float[][] predict(Parameters parameters, ImageDataset data, int batchSize) {
-    checkParameters(parameters, "predict");
-    checkData(data, "predict");
-    checkBatchSize(batchSize);
+    checks.parameters(parameters, "predict");
+    checks.data(data, "predict");
+    InputChecks.batchSize(batchSize);
     return predict(parameters, data.size(), batchSize, (b, from, n) -> b.fill(data, null, from, n));
   }
 
@@ -254,118 +223,72 @@ public final class DjlRuntime implements AutoCloseable {
    * @return {@code n} rows of {@code numClasses} probabilities
    */
   public float[][] predict(Parameters parameters, float[] inputs, int n) {
-    checkParameters(parameters, "predict");
-    int imageSize = network.channels() * network.height() * network.width();
-    if (n < 0 || inputs == null || (long) n * imageSize != inputs.length) {
-      throw new IllegalArgumentException(
-          "predict: inputs must hold n * "
-              + imageSize
-              + " values ("
-              + network.channels()
-              + "x"
-              + network.height()
-              + "x"
-              + network.width()
-              + " per image), got "
-              + (inputs == null ? "null" : inputs.length)
-              + " values for n = "
-              + n);
-    }
+    checks.parameters(parameters, "predict");
+    checks.inputs(inputs, n);
     return predict(parameters, n, 64, (b, from, count) -> b.fill(inputs, from, count));
   }
 
-  private interface Filler {
-    void fill(Batch batch, int from, int n);
+  private float[][] predict(Parameters parameters, int size, int batchSize, Inference.Filler filler) {
+    if (size == 0) {
+      return new float[0][];
+    }
+    return withoutGradients(() -> inference.predict(parameters.values(), size, batchSize, filler));
   }
 
-  private float[][] predict(Parameters parameters, int size, int batchSize, Filler filler) {
-    float[][] out = new float[size][];
-    if (size == 0) {
-      return out;
-    }
+  private <T> T withoutGradients(Supplier<T> work) {
     COMPUTE.lock();
     boolean gradMode = JniUtils.isGradMode();
     try {
       ensureOpen();
       JniUtils.setGradMode(false);
-      model.load(parameters.values());
-      Batch batch = batch(Math.min(batchSize, size));
-      int classes = network.numClasses();
-      for (int from = 0; from < size; from += batch.capacity()) {
-        int n = Math.min(batch.capacity(), size - from);
-        filler.fill(batch, from, n);
-        try (NDManager step = root.newSubManager()) {
-          model.tempAttach(step);
-          batch.tempAttach(step);
-          float[] p = network.forward(model.arrays(), batch.input()).softmax(1).toFloatArray();
-          for (int k = 0; k < n; k++) {
-            out[from + k] = java.util.Arrays.copyOfRange(p, k * classes, (k + 1) * classes);
-          }
-        }
-      }
+      return work.get();
     } finally {
       JniUtils.setGradMode(gradMode);
       COMPUTE.unlock();
     }
-    return out;
   }
 
-  /** What one call of {@link #train} produced. */
-  record TrainResult(float[] values, double meanLoss, double meanNtd, int steps) {}
+  /**
+   * What one call of {@link #train} produced.
+   *
+   * @param values the trained values
+   * @param metrics the objective's fit metrics, in term order
+   * @param steps the number of steps
+   */
+  record TrainResult(float[] values, Map<String, Double> metrics, int steps) {}
 
   /**
-   * Trains from the given values with SGD on a data set.
+   * Trains from the given values with SGD on a data set; the objective gives each step's loss.
    *
-   * @param start initial values (not modified)
+   * @param start initial values, also the round's global model (not modified)
    * @param data training images
-   * @param s settings
+   * @param s epochs, batch size, lr, momentum, weight decay
+   * @param objective the run's objective (made for this run)
    * @param shuffleSeed seed of the epochs' shuffling
-   * @return the trained values, mean cross-entropy and mean not-true divergence of the steps, and
-   *     the number of steps
+   * @return the trained values, the objective's metrics and the number of steps
    */
-  TrainResult train(float[] start, ImageDataset data, TrainSettings s, long shuffleSeed) {
-    checkData(data, "fit");
+  TrainResult train(
+      float[] start, ImageDataset data, TrainSettings s, LocalObjective objective, long shuffleSeed) {
+    checks.data(data, "fit");
     int size = data.size();
     if (size == 0) {
-      return new TrainResult(start.clone(), 0, 0, 0);
+      return new TrainResult(start.clone(), objective.metrics(0, start, start), 0);
     }
-    boolean ntd = s.objective() == Objective.FEDNTD;
-    boolean prox = s.objective() == Objective.FEDPROX && s.proximalMu() > 0;
     float lr = (float) s.lr();
-    float mom = (float) s.momentum();
-    // Weight decay and FedProx's mu * w both shrink w; applied in place, scaled by lr.
-    float decay = (float) (s.lr() * (s.weightDecay() + (prox ? s.proximalMu() : 0)));
-    float ntdScale = (float) (s.ntdBeta() * s.ntdTau() * s.ntdTau());
     int[] order = new int[size];
     for (int i = 0; i < size; i++) {
       order[i] = i;
     }
     SplittableRandom rnd = new SplittableRandom(shuffleSeed);
-    double lossSum = 0;
-    double ntdSum = 0;
     int steps = 0;
     COMPUTE.lock();
     try {
       ensureOpen();
       model.load(start);
-      if (ntd) {
-        globalSet().load(start);
-      }
-      if (prox) {
-        // The proximal gradient mu*(w - w_g) is applied in the update, as decay mu*w and the
-        // constant -mu*w_g (kept here times lr), instead of through autograd: same objective.
-        anchorSet().loadScaled(start, (float) (s.lr() * s.proximalMu()));
-      }
-      if (mom > 0) {
-        momentumSet().zero();
-      }
       Batch batch = batch(Math.min(s.batchSize(), size));
-      if (ntd) {
-        batch.notTrueArray();
-      }
+      objective.begin(new ObjectiveTerm.Run(network, start, batch, this::buffer));
+      SgdStep sgd = SgdStep.create(s, objective.closedForm(), start, this::buffer);
       NDArray[] params = model.arrays();
-      NDArray[] velocity = mom > 0 ? momentum.arrays() : null;
-      NDArray[] anchors = prox ? anchor.arrays() : null;
       try (GradientCollector collector = engine.newGradientCollector()) {
         for (int epoch = 0; epoch < s.epochs(); epoch++) {
           shuffle(order, rnd);
@@ -375,80 +298,22 @@ public final class DjlRuntime implements AutoCloseable {
             try (NDManager step = root.newSubManager()) {
               model.tempAttach(step);
               batch.tempAttach(step);
-              // Scalars made by in-place updates (v.muli(mom)) go to the step's manager too.
-              if (velocity != null) {
-                momentum.tempAttach(step);
-              }
-              if (prox) {
-                anchor.tempAttach(step);
-              }
+              sgd.tempAttach(step);
               NDArray logits = network.forward(params, batch.input());
-              NDArray loss = logits.logSoftmax(1).gather(batch.labelArray(), 1).mean().neg();
-              NDArray objective = loss;
-              if (ntd) {
-                global.tempAttach(step);
-                NDArray teacher = network.forward(global.arrays(), batch.input());
-                NDArray kl =
-                    NotTrueDistillation.divergence(
-                        logits, teacher, batch.notTrueIndex(), s.ntdTau());
-                objective = loss.add(kl.mul(ntdScale));
-                ntdSum += kl.getFloat();
-              }
+              NDArray loss = objective.loss(new ObjectiveTerm.Step(step, batch, logits, params));
               // The gradients come out multiplied by lr, which saves a pass over them.
-              collector.backward(objective.mul(lr));
-              lossSum += loss.getFloat();
-              JniUtils.setGradMode(false);
-              try {
-                for (int i = 0; i < params.length; i++) {
-                  update(
-                      params[i],
-                      velocity == null ? null : velocity[i],
-                      prox ? anchors[i] : null,
-                      mom,
-                      decay);
-                }
-              } finally {
-                JniUtils.setGradMode(true);
-              }
+              collector.backward(loss.mul(lr));
+              sgd.apply(params);
             }
             steps++;
           }
         }
       }
-      return new TrainResult(model.toFlat(), lossSum / steps, ntdSum / steps, steps);
+      float[] trained = model.toFlat();
+      return new TrainResult(trained, objective.metrics(steps, start, trained), steps);
     } finally {
       COMPUTE.unlock();
     }
-  }
-
-  /**
-   * One SGD step in place, with the gradient already multiplied by lr ({@code g = lr * grad}):
-   * without momentum {@code w = w * (1 - decay) - g + anchor}; with momentum {@code v = mom * v + g
-   * + decay * w - anchor; w = w - v} (PyTorch's SGD for a constant lr, dampening 0). {@code decay}
-   * is {@code lr * (weight_decay + mu)} and {@code anchor} is {@code lr * mu * w_global} (FedProx)
-   * or null. Then w's gradient is zeroed for the next step.
-   */
-  static void update(NDArray w, NDArray v, NDArray anchor, float mom, float decay) {
-    NDArray g = w.getGradient();
-    if (v == null) {
-      if (decay != 0) {
-        w.muli(1 - decay);
-      }
-      w.subi(g);
-      if (anchor != null) {
-        w.addi(anchor);
-      }
-    } else {
-      v.muli(mom).addi(g);
-      if (decay != 0) {
-        v.addi(w.mul(decay));
-      }
-      if (anchor != null) {
-        v.subi(anchor);
-      }
-      w.subi(v);
-    }
-    JniUtils.zeroGrad((PtNDArray) w);
   }
 
   private static void shuffle(int[] a, SplittableRandom rnd) {
@@ -473,94 +338,14 @@ public final class DjlRuntime implements AutoCloseable {
                 network.numClasses()));
   }
 
-  private TensorSet globalSet() {
-    if (global == null) {
-      global = new TensorSet(root, layout(), false);
-    }
-    return global;
+  /** A parameter-shaped set of native arrays by name, allocated once and freed on close. */
+  private TensorSet buffer(String name) {
+    return buffers.computeIfAbsent(name, k -> new TensorSet(root, layout(), false));
   }
 
-  private TensorSet anchorSet() {
-    if (anchor == null) {
-      anchor = new TensorSet(root, layout(), false);
-    }
-    return anchor;
-  }
-
-  private TensorSet momentumSet() {
-    if (momentum == null) {
-      momentum = new TensorSet(root, layout(), false);
-    }
-    return momentum;
-  }
-
-  void checkParameters(Parameters parameters, String what) {
-    if (parameters == null) {
-      throw new IllegalArgumentException(what + ": parameters must not be null");
-    }
-    if (!parameters.layout().equals(layout())) {
-      throw new IllegalArgumentException(
-          what
-              + ": parameters have "
-              + parameters.layout().count()
-              + " tensors / "
-              + parameters.size()
-              + " values, but model '"
-              + network.name()
-              + "' has "
-              + layout().count()
-              + " tensors / "
-              + layout().totalSize()
-              + " values (first tensor "
-              + layout().tensors().get(0)
-              + ")");
-    }
-  }
-
-  void checkData(ImageDataset data, String what) {
-    if (data == null) {
-      throw new IllegalArgumentException(what + ": data set must not be null");
-    }
-    if (data.channels() != network.channels()
-        || data.height() != network.height()
-        || data.width() != network.width()) {
-      throw new IllegalArgumentException(
-          what
-              + ": data set "
-              + data
-              + " has images of "
-              + data.channels()
-              + "x"
-              + data.height()
-              + "x"
-              + data.width()
-              + ", model '"
-              + network.name()
-              + "' expects "
-              + network.channels()
-              + "x"
-              + network.height()
-              + "x"
-              + network.width());
-    }
-    if (data.numClasses() > network.numClasses()) {
-      throw new IllegalArgumentException(
-          what
-              + ": data set "
-              + data
-              + " has "
-              + data.numClasses()
-              + " classes, model '"
-              + network.name()
-              + "' has "
-              + network.numClasses());
-    }
-  }
-
-  private static void checkBatchSize(int batchSize) {
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
-    }
+  /** The checks of inputs against this runtime's model. */
+  InputChecks checks() {
+    return checks;
   }
 
   private void ensureOpen() {
@@ -583,11 +368,10 @@ public final class DjlRuntime implements AutoCloseable {
       }
       batches.clear();
       model.close();
-      for (TensorSet t : new TensorSet[] {global, momentum, anchor}) {
-        if (t != null) {
-          t.close();
-        }
+      for (TensorSet t : buffers.values()) {
+        t.close();
       }
+      buffers.clear();
       root.close();
     } finally {
       COMPUTE.unlock();

@@ -9,7 +9,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 
-/** The in-place SGD step of {@link DjlRuntime}, against the formulas written out by hand. */
+/** The in-place SGD step of {@link SgdStep}, against the formulas written out by hand. */
 class SgdUpdateTest {
 
   private static final float LR = 0.1f;
@@ -28,7 +28,7 @@ class SgdUpdateTest {
         gc.backward(w.mul(m.create(C)).sum().mul(LR));
         JniUtils.setGradMode(false);
         try {
-          DjlRuntime.update(w, v, a, mom, decay);
+          SgdStep.update(w, v, a, mom, decay);
         } finally {
           JniUtils.setGradMode(true);
         }
