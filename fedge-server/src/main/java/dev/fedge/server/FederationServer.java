@@ -3,25 +3,14 @@ package dev.fedge.server;
 import dev.fedge.api.ClientFailure;
 import dev.fedge.api.Parameters;
 import dev.fedge.api.Strategy;
-import dev.fedge.data.DataSplit;
-import dev.fedge.data.Datasets;
-import dev.fedge.data.ImageDataset;
-import dev.fedge.ml.DjlRuntime;
 import dev.fedge.server.net.ClientRegistry;
-import dev.fedge.server.settings.RunSettings;
-import dev.fedge.server.settings.RunSettingsBinder;
 import dev.fedge.server.settings.RunSpecs;
 import dev.fedge.server.state.EventRecord;
-import dev.fedge.server.state.RoundRecord;
 import dev.fedge.server.state.RunRecord;
 import dev.fedge.server.state.RunSpec;
 import dev.fedge.server.state.StateStore;
-import dev.fedge.server.store.MetricsCsv;
-import dev.fedge.server.store.ModelKey;
 import dev.fedge.server.store.ModelProvenance;
 import dev.fedge.server.store.ModelStore;
-import dev.fedge.server.store.StrategyStateFile;
-import dev.fedge.strategy.Strategies;
 import dev.fedge.transport.TransportServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,22 +26,17 @@ import java.util.function.Consumer;
 
 /**
  * The long-running federation server: serves the network protocol, and runs runs. A run waits
- * for its minimum number of clients, runs its rounds through the {@link Coordinator}, and after
- * each completed round saves the global model in the {@link ModelStore} ({@code
- * <state-dir>/models/<group>/<project>/<round>/}), then records the round, its participants and
- * metrics in SQLite in one transaction, then appends to {@code <state-dir>/runs/<run>/metrics.csv}.
+ * for its minimum number of clients, runs its rounds through the {@link Coordinator}, and commits
+ * each completed round through its {@link RunJournal}: the global model into the {@link
+ * ModelStore} ({@code <state-dir>/models/<group>/<project>/<round>/}), the strategy's server-side
+ * state, the round's record in SQLite (the commit point), then {@code runs/<run>/metrics.csv}.
  *
  * <p>A server killed at any moment and started again on the same state directory resumes its
- * unfinished run after the last recorded round, from that round's saved model: a round whose
- * model was written but not recorded is run again (its folder is replaced), so no completed round
- * is lost and none is counted twice. Clients reconnect by themselves; their credentials are in the
- * state file.
- *
- * <p>Strategies that keep server-side state between rounds (FedAvgM's momentum, FedAdam's
- * moments) have it saved after every round, before the round is recorded, as {@code
- * <state-dir>/strategy-state/<run>/round-<n>.safetensors}; a resumed run restores the state of the
- * round it resumes after, so the optimiser goes on as if the server had never stopped. Older
- * rounds' files are deleted once a newer round is recorded.
+ * unfinished run after the last recorded round, from that round's saved model and strategy state;
+ * no completed round is lost and none is counted twice ({@link RunJournal} says how). Clients
+ * reconnect by themselves; their credentials are in the state file. At start the server refuses a
+ * missing or empty state file beside stored models, and reports recorded rounds whose model is
+ * missing ({@link #problems()}).
  */
 public final class FederationServer implements AutoCloseable {
 
@@ -175,6 +159,8 @@ public final class FederationServer implements AutoCloseable {
   private final ModelStore models;
   private final ClientRegistry registry;
   private final TransportServer transport;
+  private final RunJournal journal;
+  private List<String> problems = List.of();
 
   private FederationServer(
       Settings settings, RunFactory factory, Consumer<String> log, StateStore state,
@@ -186,6 +172,7 @@ public final class FederationServer implements AutoCloseable {
     this.models = new ModelStore(settings.stateDir().resolve("models"));
     this.registry = registry;
     this.transport = transport;
+    this.journal = new RunJournal(settings.stateDir(), state, models, log);
   }
 
   /**
@@ -201,7 +188,9 @@ public final class FederationServer implements AutoCloseable {
       Settings settings, RunFactory factory, Consumer<String> log) throws IOException {
     Consumer<String> out = log == null ? s -> {} : log;
     Files.createDirectories(settings.stateDir());
-    StateStore state = StateStore.open(settings.stateDir().resolve(STATE_FILE));
+    Path stateFile = settings.stateDir().resolve(STATE_FILE);
+    RunJournal.checkBeforeOpen(stateFile, new ModelStore(settings.stateDir().resolve("models")));
+    StateStore state = StateStore.open(stateFile);
     ClientRegistry registry = null;
     try {
       registry = new ClientRegistry(
@@ -212,7 +201,10 @@ public final class FederationServer implements AutoCloseable {
       TransportServer transport = TransportServer.start(registry,
           new TransportServer.Options(settings.bindAddress(), settings.port(), settings.tlsCert(),
               settings.tlsKey(), settings.maxConcurrentUploads()));
-      return new FederationServer(settings, factory, out, state, registry, transport);
+      FederationServer server =
+          new FederationServer(settings, factory, out, state, registry, transport);
+      server.problems = List.copyOf(server.journal.verify());
+      return server;
     } catch (IOException | RuntimeException e) {
       if (registry != null) {
         registry.close();
@@ -220,6 +212,14 @@ public final class FederationServer implements AutoCloseable {
       state.close();
       throw e;
     }
+  }
+
+  /**
+   * What the start-up check found wrong with the stored runs (one line each, also logged and
+   * recorded as events): recorded rounds whose model is missing.
+   */
+  public List<String> problems() {
+    return problems;
   }
 
   /** The port the server listens on. */
@@ -244,7 +244,7 @@ public final class FederationServer implements AutoCloseable {
 
   /** The metrics file of a run. */
   public Path metricsFile(String runId) {
-    return settings.stateDir().resolve("runs").resolve(runId).resolve("metrics.csv");
+    return journal.metricsFile(runId);
   }
 
   /** The run that a crash interrupted, if any. */
@@ -270,6 +270,7 @@ public final class FederationServer implements AutoCloseable {
     }
     boolean resumed = rec != null;
     if (rec == null) {
+      journal.checkNewRun(spec);
       rec = state.createRun(spec);
     }
     RunSpec run = rec.spec();
@@ -287,11 +288,7 @@ public final class FederationServer implements AutoCloseable {
       log.accept(line);
     }
     try (RunSetup setup = factory.create(run)) {
-      Parameters global = startModel(run, setup, done);
-      if (resumed && done > 0) {
-        restoreStrategyState(run, setup.strategy(), done);
-      }
-      MetricsCsv csv = rewriteCsv(run.id());
+      Parameters global = journal.begin(run, setup, done, resumed);
       Map<String, Integer> examples = new ConcurrentHashMap<>();
       RoundListener listener = listener(run, examples);
       CoordinatorSettings cs = new CoordinatorSettings(run.roundTimeout(), run.minResults(),
@@ -320,8 +317,7 @@ public final class FederationServer implements AutoCloseable {
             Thread.sleep(500);
             continue;
           }
-          saveRound(run, setup, r, examples);
-          csv.append(r);
+          journal.commit(run, setup, r, examples);
           global = r.global();
           round++;
         }
@@ -334,24 +330,6 @@ public final class FederationServer implements AutoCloseable {
     return state.run(run.id()).orElseThrow();
   }
 
-  /** The model the next round starts from: the last completed round's, or the initial one. */
-  private Parameters startModel(RunSpec run, RunSetup setup, int done) throws IOException {
-    ModelKey key = run.modelKey(done);
-    if (done == 0 && !models.rounds(run.group(), run.project()).contains(0)) {
-      Parameters initial = setup.strategy().initializeParameters(setup.initial());
-      Map<String, Object> provenance = provenance(run, setup);
-      provenance.put("round", 0);
-      models.save(key, initial, provenance);
-      return initial;
-    }
-    Parameters p = models.load(key);
-    if (!p.layout().equals(setup.initial().layout())) {
-      throw new IllegalStateException("model " + key + " in " + models.root()
-          + " does not have the layout of run '" + run.id() + "'s model");
-    }
-    return p;
-  }
-
   /**
    * Where a run's strategy state after a round is kept.
    *
@@ -360,46 +338,12 @@ public final class FederationServer implements AutoCloseable {
    * @return the file (it may not exist)
    */
   public Path strategyStateFile(String runId, int round) {
-    return strategyStates(runId).file(round);
+    return journal.strategyStateFile(runId, round);
   }
 
-  private StrategyStateFile.Series strategyStates(String runId) {
-    return new StrategyStateFile.Series(
-        settings.stateDir().resolve("strategy-state").resolve(runId), "round-");
-  }
-
-  /** Gives a resumed run's strategy the state saved after the round it resumes after, if any. */
-  private void restoreStrategyState(RunSpec run, Strategy strategy, int done) throws IOException {
-    Path file = strategyStateFile(run.id(), done);
-    if (!Files.exists(file)) {
-      return;
-    }
-    String line;
-    try {
-      StrategyStateFile.Saved saved = StrategyStateFile.read(file);
-      if (saved.round() != done) {
-        throw new IllegalArgumentException(
-            file.getFileName() + " holds the state of round " + saved.round() + ", not " + done);
-      }
-      strategy.restoreState(saved.buffers());
-      line = strategy.name() + " state " + saved.buffers().keySet() + " restored from round "
-          + done;
-    } catch (IllegalArgumentException e) {
-      line = "strategy state not restored (" + e.getMessage() + "); " + strategy.name()
-          + "'s server-side state starts again from zero";
-      state.event(EventRecord.RUN_RESUMED, run.id(), done, null, line);
-    }
-    log.accept(line);
-  }
-
-  private MetricsCsv rewriteCsv(String runId) throws IOException {
-    MetricsCsv csv = new MetricsCsv(metricsFile(runId));
-    Files.deleteIfExists(csv.file());
-    for (RoundRecord r : state.rounds(runId)) {
-      csv.append(new MetricsCsv.Row(r.round(), r.accuracy(), r.loss(), r.clientAccuracy(),
-          r.clientLoss(), r.trainLoss(), r.participants(), r.failures(), r.seconds()));
-    }
-    return csv;
+  /** The journal that commits this server's rounds and resumes its runs. */
+  RunJournal journal() {
+    return journal;
   }
 
   /** Round metrics: model bytes sent to and update bytes received from clients this round. */
@@ -414,45 +358,6 @@ public final class FederationServer implements AutoCloseable {
     m.put(BYTES_RECEIVED, (double) received);
     return new RoundResult(r.round(), r.completed(), r.global(), m, r.central(), r.clientEval(),
         r.participants(), r.failures(), r.duration());
-  }
-
-  private void saveRound(
-      RunSpec run, RunSetup setup, RoundResult r, Map<String, Integer> examples)
-      throws IOException {
-    Strategy strategy = setup.strategy();
-    Map<String, Object> provenance = provenance(run, setup);
-    provenance.put("round", r.round());
-    Map<String, Object> metrics = new LinkedHashMap<>(r.metrics());
-    metrics.put("accuracy", r.accuracy());
-    metrics.put("loss", r.loss());
-    provenance.put("metrics", metrics);
-    provenance.put("participants", r.participants());
-    Map<String, Object> manifest = models.save(run.modelKey(r.round()), r.global(), provenance);
-    Map<String, float[]> strategyState = strategy.state();
-    if (!strategyState.isEmpty()) {
-      StrategyStateFile.write(strategyStateFile(run.id(), r.round()), r.round(), strategyState);
-    }
-    state.completeRound(run, r, String.valueOf(manifest.get("sha256")), Map.copyOf(examples));
-    strategyStates(run.id()).deleteExcept(r.round());
-    log.accept(String.format(Locale.ROOT,
-        "round %d/%d done: accuracy %s, loss %s, %d results, %d failures, %.1f s; model %s",
-        r.round(), run.rounds(), fmt(r.accuracy()), fmt(r.loss()), r.participants().size(),
-        r.failures().size(), r.duration().toMillis() / 1000.0, run.modelKey(r.round())));
-  }
-
-  private static String fmt(double d) {
-    return Double.isNaN(d) ? "-" : String.format(Locale.ROOT, "%.4f", d);
-  }
-
-  private static Map<String, Object> provenance(RunSpec run, RunSetup setup) {
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("run", run.id());
-    p.put("strategy", setup.strategy().provenance());
-    p.putAll(setup.input());
-    p.put("settings", run.settings());
-    p.put("codec", run.codec());
-    p.put("rounds", run.rounds());
-    return p;
   }
 
   private void awaitClients(RunSpec run) throws InterruptedException {
@@ -506,30 +411,14 @@ public final class FederationServer implements AutoCloseable {
    * them ({@link RunSpecs#STORED}). Strategy options are {@code strategy.<name>} entries (e.g.
    * {@code strategy.mu = 0.1}).
    */
-  public static final Map<String, String> STANDARD_SETTINGS = RunSpecs.of(
-      RunSettingsBinder.bind(RunSettingsBinder.Use.SERVER, Map.of())).settings();
+  public static final Map<String, String> STANDARD_SETTINGS = StandardRuns.SETTINGS;
 
   /**
-   * Runs of a DJL model on an image data set: the data set gives the input shape and the central
-   * test set, {@link Strategies} the strategy; the spec's settings are read as {@link RunSettings}
-   * ({@link RunSpecs#settings}).
+   * Runs of a DJL model on an image data set ({@link StandardRuns}).
    *
    * @return the factory
    */
   public static RunFactory standardRuns() {
-    return spec -> {
-      RunSettings s = RunSpecs.settings(spec);
-      DataSplit split = Datasets.load(s.dataset(), s.dataPath());
-      ImageDataset test = s.testLimit() > 0 ? split.test().head(s.testLimit()) : split.test();
-      Strategy strategy = Strategies.create(s.strategy(), s.strategyOpts(),
-          s.strategySettings(spec.minClients()));
-      DjlRuntime runtime = DjlRuntime.create(s.model(), test.channels(), test.height(),
-          test.width(), test.numClasses(), s.seed(), s.threads());
-      boolean global = !Boolean.FALSE.equals(strategy.provenance().get("global_model"))
-          && !strategy.name().equals("local-only");
-      CentralEvaluator evaluator = global ? (round, g) -> runtime.evaluate(g, test, 256) : null;
-      return new RunSetup(strategy, runtime.initialParameters(), evaluator, runtime,
-          ModelProvenance.input(test));
-    };
+    return new StandardRuns();
   }
 }

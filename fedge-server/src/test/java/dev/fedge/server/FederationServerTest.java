@@ -14,8 +14,10 @@ import dev.fedge.server.state.EventRecord;
 import dev.fedge.server.state.ParticipantRecord;
 import dev.fedge.server.state.RunRecord;
 import dev.fedge.server.state.RunSpec;
+import dev.fedge.server.state.StateException;
 import dev.fedge.server.store.MetricsCsv;
 import dev.fedge.server.store.ModelKey;
+import dev.fedge.server.store.ModelStore;
 import dev.fedge.strategy.Strategies;
 import dev.fedge.strategy.StrategySettings;
 import dev.fedge.strategy.codec.Codecs;
@@ -38,6 +40,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @Timeout(120)
 class FederationServerTest {
@@ -276,6 +280,128 @@ class FederationServerTest {
           assertThrows(IllegalArgumentException.class, () -> server.run(spec("float32")));
 
       assertTrue(e.getMessage().startsWith("run 'run1' already finished in "), e.getMessage());
+    }
+  }
+
+  /** What a kill between two journal steps looks like from inside: nothing after it runs. */
+  static final class Killed extends RuntimeException {
+    Killed(RunJournal.Step step) {
+      super("killed after " + step);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(RunJournal.Step.class)
+  void killedAfterAnyCommitStep_resumeLosesNoRound_countsNoneTwice_keepsMomentum(
+      RunJournal.Step killAt) throws Exception {
+    int port;
+    try (FederationServer server =
+        FederationServer.start(settings(), factory(-1, "fedavgm"), log::add)) {
+      port = server.port();
+      server.journal().onStep((step, round) -> {
+        if (round == 2 && step == killAt) {
+          throw new Killed(step);
+        }
+      });
+      startDevice(server.port(), "a");
+      startDevice(server.port(), "b");
+      assertThrows(Killed.class, () -> server.run(spec("float32")));
+    }
+
+    FederationServer.Settings again = FederationServer.Settings.local(dir, port);
+    try (FederationServer server =
+        FederationServer.start(again, factory(-1, "fedavgm"), log::add)) {
+      int recorded = killAt.compareTo(RunJournal.Step.ROUND_RECORDED) >= 0 ? 2 : 1;
+      assertEquals(recorded, server.unfinishedRun().orElseThrow().completedRounds());
+      assertEquals(Optional.of(new ModelKey("lab", "toy", recorded)),
+          server.models().latest("lab", "toy"), "the registry serves the last recorded round");
+
+      RunRecord done = server.run(server.unfinishedRun().orElseThrow().spec());
+
+      assertEquals(3, done.completedRounds());
+      assertEquals(List.of(1, 2, 3),
+          server.state().rounds("run1").stream().map(r -> r.round()).toList());
+      assertEquals(List.of(1, 2, 3), new MetricsCsv(server.metricsFile("run1")).read().stream()
+          .map(MetricsCsv.Row::round).toList());
+      // FedAvgM's momentum went on as if the server had never stopped (see serverMomentum_...)
+      assertEquals(3.4f, server.models().load(new ModelKey("lab", "toy", 2)).values()[0], 1e-5);
+      assertEquals(6.11f, server.models().load(new ModelKey("lab", "toy", 3)).values()[0], 1e-5);
+      assertEquals(Optional.of(new ModelKey("lab", "toy", 3)), server.models().latest("lab", "toy"));
+      assertEquals(List.of(0, 1, 2, 3), server.models().rounds("lab", "toy"));
+    }
+  }
+
+  @Test
+  void emptyOrMissingStateFileBesideModels_isRefused_andNothingIsChanged() throws Exception {
+    try (FederationServer server = FederationServer.start(settings(), factory(-1), log::add)) {
+      startDevice(server.port(), "a");
+      startDevice(server.port(), "b");
+      server.run(spec("float32"));
+    }
+    Path db = dir.resolve(FederationServer.STATE_FILE);
+    Path csv = dir.resolve("runs").resolve("run1").resolve("metrics.csv");
+    String metrics = Files.readString(csv);
+    Files.write(db, new byte[0]);
+    Files.deleteIfExists(dir.resolve(FederationServer.STATE_FILE + "-wal"));
+    Files.deleteIfExists(dir.resolve(FederationServer.STATE_FILE + "-shm"));
+
+    StateException empty = assertThrows(StateException.class,
+        () -> FederationServer.start(settings(), factory(-1), log::add));
+
+    assertEquals("state file " + db + " is empty (0 bytes), but " + dir.resolve("models")
+        + " holds 4 models of 1 project(s) (lab/toy): refusing to start over without their "
+        + "record; restore the state file from a backup, or use another --state-dir (nothing was "
+        + "changed)", empty.getMessage());
+    assertEquals(0, Files.size(db));
+    assertEquals(metrics, Files.readString(csv));
+    assertEquals(List.of(0, 1, 2, 3), new ModelStore(dir.resolve("models")).rounds("lab", "toy"));
+
+    Files.delete(db);
+    StateException missing = assertThrows(StateException.class,
+        () -> FederationServer.start(settings(), factory(-1), log::add));
+    assertTrue(missing.getMessage().startsWith("state file " + db + " is missing, but "),
+        missing.getMessage());
+    assertFalse(Files.exists(db));
+  }
+
+  @Test
+  void missingModelOfTheLastRound_isReportedAtStart_andNoOlderRoundIsServed() throws Exception {
+    try (FederationServer server = FederationServer.start(settings(), factory(-1), log::add)) {
+      startDevice(server.port(), "a");
+      startDevice(server.port(), "b");
+      server.run(spec("float32"));
+    }
+    ModelStore store = new ModelStore(dir.resolve("models"));
+    Path lost = store.modelFile(new ModelKey("lab", "toy", 3));
+    Files.delete(lost);
+
+    try (FederationServer server = FederationServer.start(settings(), factory(-1), log::add)) {
+      String line = "run 'run1' recorded round 3, but model lab/toy/3 is missing (" + lost
+          + " not found); the registry will not serve an older round in its place";
+      assertEquals(List.of(line), server.problems());
+      assertTrue(log.contains(line), log::toString);
+      assertEquals(1, server.state().events(EventRecord.MODEL_MISSING).size());
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> server.models().latest("lab", "toy"));
+      assertTrue(e.getMessage().startsWith("model lab/toy/3 is missing: " + lost), e.getMessage());
+    }
+  }
+
+  @Test
+  void newRunIntoAProjectThatHoldsModels_isRefusedBeforeItIsRecorded() throws Exception {
+    try (FederationServer server = FederationServer.start(settings(), factory(-1), log::add)) {
+      startDevice(server.port(), "a");
+      startDevice(server.port(), "b");
+      server.run(spec("float32"));
+      RunSpec other = new RunSpec("run2", "lab", "toy", 3, 2, 2, Duration.ofSeconds(30),
+          "float32", Map.of("strategy", "fedavg"));
+
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> server.run(other));
+
+      assertEquals("model store project lab/toy already holds another run's models; choose "
+          + "another project", e.getMessage());
+      assertTrue(server.state().run("run2").isEmpty());
+      assertEquals(3.5f, server.models().load(new ModelKey("lab", "toy", 3)).values()[0], 1e-6);
     }
   }
 }

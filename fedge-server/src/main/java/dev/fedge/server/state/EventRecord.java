@@ -41,4 +41,7 @@ public record EventRecord(
 
   /** A run finished. */
   public static final String RUN_FINISHED = "run_finished";
+
+  /** A recorded round's model is not in the model store (found at start). */
+  public static final String MODEL_MISSING = "model_missing";
 }

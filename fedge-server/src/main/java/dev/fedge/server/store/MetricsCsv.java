@@ -4,8 +4,10 @@ import dev.fedge.server.RoundResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,6 +79,35 @@ public final class MetricsCsv {
         p.printRecord((Object[]) COLUMNS);
       }
       p.printRecord(row.cells());
+    }
+  }
+
+  /**
+   * Replaces the file's rows by these, atomically: the rows are written to a temporary file beside
+   * it, which is then renamed over it, so a crash leaves the old file or the new one.
+   *
+   * @param rows the rows, in order
+   * @throws IOException when the file cannot be written
+   */
+  public void replaceAll(List<Row> rows) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    try {
+      try (CSVPrinter p = new CSVPrinter(
+          Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), FORMAT)) {
+        p.printRecord((Object[]) COLUMNS);
+        for (Row row : rows) {
+          p.printRecord(row.cells());
+        }
+      }
+      try {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
     }
   }
 

@@ -32,6 +32,12 @@ import java.util.stream.Stream;
  *
  * <p>A model is written into a temporary folder and renamed into place, so a crash never leaves a
  * half-written round behind; saving the same round again replaces it.
+ *
+ * <p>A project's {@value #LATEST_FILE} file names the round the registry serves as its latest:
+ * the federation server writes it once a round is recorded (see {@code RunJournal}), so a round
+ * whose model is saved but not yet recorded is never served, and a recorded round whose model
+ * went missing is reported instead of quietly serving the round before. Projects without the
+ * file (written by hand, or by older fedge) serve their highest complete round.
  */
 public final class ModelStore {
 
@@ -40,6 +46,9 @@ public final class ModelStore {
 
   /** File name of the manifest in a round folder. */
   public static final String MANIFEST_FILE = "manifest.json";
+
+  /** File in a project folder that names the round served as the latest. */
+  public static final String LATEST_FILE = "latest";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -189,12 +198,84 @@ public final class ModelStore {
     return rounds;
   }
 
-  /** The latest stored round of a project, if any. */
+  /**
+   * The round a project serves as its latest: the one its {@value #LATEST_FILE} file names, else
+   * its highest complete round.
+   *
+   * @throws IllegalStateException when the named round's model or manifest is missing
+   */
   public Optional<ModelKey> latest(String group, String project) {
+    Optional<Integer> marked = marked(group, project);
+    if (marked.isPresent()) {
+      ModelKey key = new ModelKey(group, project, marked.get());
+      Optional<Path> missing = missingFile(key);
+      if (missing.isPresent()) {
+        throw new IllegalStateException("model " + key + " is missing: " + missing.get()
+            + " not found; its run recorded round " + key.round()
+            + ", so no older round is served in its place");
+      }
+      return Optional.of(key);
+    }
     List<Integer> r = rounds(group, project);
     return r.isEmpty()
         ? Optional.empty()
         : Optional.of(new ModelKey(group, project, r.get(r.size() - 1)));
+  }
+
+  /**
+   * Names a round as its project's latest (atomically: a crash leaves the old or the new one).
+   *
+   * @param key the round
+   * @throws IOException when the file cannot be written
+   */
+  public void markLatest(ModelKey key) throws IOException {
+    Path dir = root.resolve(key.group()).resolve(key.project());
+    Files.createDirectories(dir);
+    Path tmp = dir.resolve("." + LATEST_FILE + ".tmp-" + UUID.randomUUID());
+    Files.writeString(tmp, key.round() + "\n");
+    try {
+      Files.move(tmp, dir.resolve(LATEST_FILE), StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, dir.resolve(LATEST_FILE), StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** The round a project's {@value #LATEST_FILE} file names, if it has a readable one. */
+  public Optional<Integer> marked(String group, String project) {
+    Path file = root.resolve(group).resolve(project).resolve(LATEST_FILE);
+    try {
+      String text = Files.readString(file).strip();
+      return text.matches("\\d{1,9}") ? Optional.of(Integer.parseInt(text)) : Optional.empty();
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The first of a round's two files that is not there, if any. */
+  public Optional<Path> missingFile(ModelKey key) {
+    for (Path p : List.of(modelFile(key), folder(key).resolve(MANIFEST_FILE))) {
+      if (!Files.isRegularFile(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Deletes a round's folder, if there is one (the run journal's roll-back of a round that was
+   * saved but never recorded).
+   *
+   * @return true when there was one
+   */
+  public boolean delete(ModelKey key) throws IOException {
+    Path dir = folder(key);
+    if (!Files.exists(dir)) {
+      return false;
+    }
+    deleteTree(dir);
+    return true;
   }
 
   /** Every stored model, sorted by group, project, round. */
