@@ -10,6 +10,7 @@ import dev.fedge.server.settings.RunSpecs;
 import dev.fedge.server.state.RunRecord;
 import dev.fedge.server.state.RunSpec;
 import dev.fedge.server.state.StateException;
+import dev.fedge.web.ApiToken;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,6 +129,9 @@ public final class ServerCommand extends BaseCommand {
   protected int doCall() throws Exception {
     Consumer<String> log = logger(out());
     RunSpec requested = requestedSpec();
+    if (!noHttp && apiToken != null) {
+      ApiToken.of(apiToken); // checked before anything is opened or created
+    }
     FederationServer.Settings settings = new FederationServer.Settings(stateDir, bind, port,
         tlsCert, tlsKey, enrollToken, heartbeatInterval, heartbeatTimeout, maxConcurrentUploads,
         256);
@@ -151,6 +155,22 @@ public final class ServerCommand extends BaseCommand {
           ? "no --enroll-token: accepting clients from loopback addresses only"
           : "clients must present the enrollment token");
       Optional<RunRecord> unfinished = server.unfinishedRun();
+      Optional<RunRecord> complete =
+          unfinished.isPresent() ? Optional.empty() : completed(server, requested);
+      if (complete.isPresent()) {
+        RunRecord rec = complete.get();
+        log.accept("run '" + rec.id() + "' is complete (" + rec.completedRounds() + " of "
+            + rec.spec().rounds() + " rounds): nothing to run; models in "
+            + server.models().root().resolve(rec.spec().group()).resolve(rec.spec().project())
+            + ", metrics in " + server.metricsFile(rec.id())
+            + " (start another run with --run NAME)");
+        if (!exitWhenDone) {
+          web = noHttp ? null : Web.start(server, requested, this, log);
+          log.accept("serving clients and waiting for new runs (stop with Ctrl-C)");
+          stopped.await();
+        }
+        return 0;
+      }
       RunSpec spec = unfinished.map(RunRecord::spec).orElseGet(() -> freeName(server, requested));
       // fail fast, with its own exit code, when the run's data set is not there
       RunSettings runSettings = RunSpecs.settings(spec);
@@ -166,6 +186,9 @@ public final class ServerCommand extends BaseCommand {
       return 0;
     } catch (DatasetUnavailableException e) {
       throw new ExitException(ExitException.UNAVAILABLE, e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      // a run the stored state does not allow (its project holds another run's models, ...)
+      throw new ExitException(ExitException.FAILURE, e.getMessage(), e);
     } catch (StateException e) {
       throw new ExitException(ExitException.FAILURE, e.getMessage(), e);
     } finally {
@@ -201,9 +224,24 @@ public final class ServerCommand extends BaseCommand {
     return RunSpecs.of(settings);
   }
 
+  /**
+   * The finished run this command describes, if it ran already: the same name and the same
+   * settings, so that running the same command again is not an error.
+   */
+  private static Optional<RunRecord> completed(FederationServer server, RunSpec requested) {
+    return server.state().run(requested.id())
+        .filter(r -> RunRecord.FINISHED.equals(r.status()) && r.spec().equals(requested));
+  }
+
   /** The requested run, renamed {@code name-2}, {@code name-3}, ... when the name is taken. */
   private RunSpec freeName(FederationServer server, RunSpec spec) {
-    if (run != null || server.state().run(spec.id()).isEmpty()) {
+    Optional<RunRecord> taken = server.state().run(spec.id());
+    if (run != null && taken.isPresent()) {
+      throw new ExitException(ExitException.INVALID_INPUT, "run '" + run + "' already "
+          + taken.get().status() + " with other settings in " + stateDir
+          + "; choose another --run, or run the same command as before");
+    }
+    if (run != null || taken.isEmpty()) {
       return spec;
     }
     for (int i = 2; ; i++) {

@@ -1,10 +1,13 @@
 package dev.fedge.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fedge.server.state.RunRecord;
 import dev.fedge.server.state.RunSpec;
+import dev.fedge.server.state.StateStore;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -143,5 +146,72 @@ class ServerCommandTest {
     assertEquals(Duration.ofMinutes(2), ServerCommand.DurationConverter.parse("PT2M"));
     assertThrows(IllegalArgumentException.class, () -> ServerCommand.DurationConverter.parse("0s"));
     assertThrows(IllegalArgumentException.class, () -> ServerCommand.DurationConverter.parse("-1s"));
+  }
+
+  @Test
+  void shortApiToken_isRefusedBeforeTheServerListensOrCreatesItsState() {
+    CliRun r = server("--api-token", "short", "--http-port", "0");
+
+    assertEquals(ExitException.INVALID_INPUT, r.code(), r.err());
+    assertEquals("fedge: api-token must be at least 16 printable characters without spaces, got 5"
+        + " characters", r.err().strip());
+    assertFalse(r.out().contains("listening"), r.out());
+    assertFalse(Files.exists(dir.resolve("state").resolve("fedge.db")));
+  }
+
+  /** Stores the run that {@code args} describe as finished, as an earlier server would have. */
+  private void finishedEarlier(String... args) {
+    ServerCommand cmd = new ServerCommand();
+    new CommandLine(cmd).parseArgs(args);
+    RunSpec spec = cmd.requestedSpec();
+    try (StateStore state = StateStore.open(dir.resolve("state").resolve("fedge.db"))) {
+      state.createRun(spec);
+      state.setStatus(spec.id(), RunRecord.FINISHED);
+    }
+  }
+
+  @Test
+  void theSameCommandAgain_afterItsRunFinished_saysSoAndExits0() {
+    String[] args = {"--run", "nightly", "--rounds", "2", "--exit-when-done", "--http-port", "0"};
+    finishedEarlier(args);
+
+    CliRun again = server(args);
+
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("run 'nightly' is complete (0 of 2 rounds): nothing to run"),
+        again.out());
+    assertEquals("", again.err());
+  }
+
+  @Test
+  void aFinishedRunsNameWithOtherSettings_isInvalidInput_inOneLine() {
+    finishedEarlier("--run", "nightly", "--rounds", "2");
+
+    CliRun other = server("--run", "nightly", "--rounds", "3", "--exit-when-done", "--no-http");
+
+    assertEquals(ExitException.INVALID_INPUT, other.code(), other.err());
+    assertEquals(1, other.errLines(), other.err());
+    assertTrue(other.err().startsWith("fedge: run 'nightly' already finished with other settings"),
+        other.err());
+  }
+
+  @Test
+  void emptyStateFileBesideModels_isAFailureInOneLine_andNothingIsDeleted() throws Exception {
+    Path state = dir.resolve("state");
+    Path round = Files.createDirectories(state.resolve("models/default/old/1"));
+    Files.writeString(round.resolve("model.safetensors"), "x");
+    Files.writeString(round.resolve("manifest.json"), "{}");
+    Path csv = Files.createDirectories(state.resolve("runs/old")).resolve("metrics.csv");
+    Files.writeString(csv, "round,accuracy\n1,0.5\n");
+    Files.write(state.resolve("fedge.db"), new byte[0]);
+
+    CliRun r = server("--no-http", "--exit-when-done");
+
+    assertEquals(ExitException.FAILURE, r.code(), r.err());
+    assertEquals(1, r.errLines(), r.err());
+    assertTrue(r.err().startsWith("fedge: state file " + state.resolve("fedge.db")
+        + " is empty (0 bytes), but "), r.err());
+    assertEquals(0, Files.size(state.resolve("fedge.db")));
+    assertEquals("round,accuracy\n1,0.5\n", Files.readString(csv));
   }
 }
