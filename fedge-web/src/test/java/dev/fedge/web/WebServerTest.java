@@ -297,6 +297,23 @@ class WebServerTest {
   }
 
   @Test
+  void aRecordedRoundsMissingModel_isReported_notReplacedByTheRoundBefore() throws Exception {
+    store.markLatest(new ModelKey("lab", "fmnist", 2));
+    Files.delete(store.modelFile(new ModelKey("lab", "fmnist", 2)));
+
+    HttpResponse<String> latest = http.get("/api/v1/models/lab/fmnist/latest");
+    HttpResponse<String> predict =
+        http.post("/v1/models/lab.fmnist:predict", "{\"instances\": [[0.5]]}");
+
+    String missing = "model lab/fmnist/2 is missing: "
+        + store.modelFile(new ModelKey("lab", "fmnist", 2)) + " not found";
+    assertEquals(409, latest.statusCode(), latest.body());
+    assertTrue(Http.json(latest).get("error").asText().startsWith(missing), latest.body());
+    assertEquals(503, predict.statusCode(), predict.body());
+    assertTrue(Http.json(predict).get("error").asText().startsWith(missing), predict.body());
+  }
+
+  @Test
   void eventsLog() throws Exception {
     state.event(EventRecord.REJECTED, "run-a", 2, "pi-1", "upload refused: NaN in update");
 
