@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Garbage on the gRPC port (an HTTP/1.1 request, random bytes) is logged as one line naming the
@@ -52,6 +54,8 @@ class GarbageConnectionTest {
     public void close() {}
   }
 
+  @TempDir Path dir;
+  private SelfSignedCert tls;
   private final Capture capture = new Capture();
   private final Logger root = Logger.getLogger("");
 
@@ -76,9 +80,19 @@ class GarbageConnectionTest {
     assertGarbageIsOneLine(TransportTestSupport.randomBytes(4096, 7));
   }
 
+  @Test
+  void http1RequestOnTheTlsPort_logsOneLineWithTheRemoteAddress_andTlsClientsStillWork()
+      throws Exception {
+    tls = SelfSignedCert.create(dir);
+    assertGarbageIsOneLine("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    assertTrue(capture.text().contains("not a TLS handshake"), capture.text());
+  }
+
   private void assertGarbageIsOneLine(byte[] garbage) throws Exception {
-    try (TransportServer server = TransportServer.start(new TestHandler(),
-        new TransportServer.Options("127.0.0.1", 0, null, null, 2))) {
+    TransportServer.Options options = tls == null
+        ? new TransportServer.Options("127.0.0.1", 0, null, null, 2)
+        : new TransportServer.Options("127.0.0.1", 0, tls.cert(), tls.key(), 2);
+    try (TransportServer server = TransportServer.start(new TestHandler(), options)) {
       String remote;
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", server.port()));
@@ -101,7 +115,7 @@ class GarbageConnectionTest {
       // A real client's call afterwards: the server is still serving, and the garbage
       // connection's close has been logged by the time a new connection is answered.
       try (FederationClient client =
-          FederationClient.connect("127.0.0.1:" + server.port(), null)) {
+          FederationClient.connect("127.0.0.1:" + server.port(), tls == null ? null : tls.cert())) {
         Registration reg = client.register(TestHandler.TOKEN, "dev", TransportTestSupport.FACTS);
         assertEquals("c1", reg.clientId());
       }
