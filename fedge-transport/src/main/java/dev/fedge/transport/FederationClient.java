@@ -1,7 +1,6 @@
 package dev.fedge.transport;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
 import dev.fedge.api.DeviceFacts;
 import dev.fedge.api.EvaluateRes;
 import dev.fedge.api.ParameterLayout;
@@ -17,7 +16,6 @@ import dev.fedge.transport.proto.PullTaskResponse;
 import dev.fedge.transport.proto.RegisterRequest;
 import dev.fedge.transport.proto.RegisterResponse;
 import dev.fedge.transport.proto.UploadChunk;
-import dev.fedge.transport.proto.UploadResponse;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
@@ -34,8 +32,6 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +42,6 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -324,60 +319,11 @@ public final class FederationClient implements AutoCloseable {
    * tests that need to send a header that does not match the data.
    */
   void upload(UploadChunk first, byte[] data) {
-    CompletableFuture<UploadResponse> done = new CompletableFuture<>();
-    ClientResponseObserver<UploadChunk, UploadResponse> observer =
-        new ClientResponseObserver<>() {
-          private ClientCallStreamObserver<UploadChunk> requests;
-          private boolean headerSent;
-          private int offset;
-          private boolean finished;
-          private UploadResponse response;
-
-          @Override
-          public void beforeStart(ClientCallStreamObserver<UploadChunk> requests) {
-            this.requests = requests;
-            requests.setOnReadyHandler(this::pump);
-          }
-
-          private synchronized void pump() {
-            while (!finished && requests.isReady()) {
-              if (!headerSent) {
-                requests.onNext(first);
-                headerSent = true;
-              } else if (offset < data.length) {
-                int n = Math.min(FederationService.CHUNK_SIZE, data.length - offset);
-                requests.onNext(UploadChunk.newBuilder()
-                    .setData(UnsafeByteOperations.unsafeWrap(data, offset, n)).build());
-                offset += n;
-              } else {
-                finished = true;
-                requests.onCompleted();
-              }
-            }
-          }
-
-          @Override
-          public void onNext(UploadResponse value) {
-            response = value;
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            synchronized (this) {
-              finished = true;
-            }
-            done.completeExceptionally(t);
-          }
-
-          @Override
-          public void onCompleted() {
-            done.complete(response);
-          }
-        };
+    UploadSender sender = new UploadSender(first, data);
     resetBackoffIfFailing();
-    async.withDeadlineAfter(TRANSFER_CALL.toMillis(), TimeUnit.MILLISECONDS).uploadResult(observer);
+    async.withDeadlineAfter(TRANSFER_CALL.toMillis(), TimeUnit.MILLISECONDS).uploadResult(sender);
     try {
-      done.get();
+      sender.done().get();
     } catch (ExecutionException e) {
       throw translate(e.getCause());
     } catch (InterruptedException e) {

@@ -36,10 +36,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.net.SocketAddress;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -328,210 +325,27 @@ final class FederationService {
       clientId = authenticate();
     } catch (RuntimeException e) {
       reject(obs, null, "UploadResult", asFederation(e));
-      return new Ignore<>();
+      return new UploadCall.Ignore<>();
     }
-    Upload upload = new Upload(call, clientId);
+    UploadCall upload = new UploadCall(this, handler, permits, call, clientId);
     call.setOnCancelHandler(upload::cancelled);
     call.request(1);
     return upload;
   }
 
-  /** Drops messages of a call that was already refused. */
-  private static final class Ignore<T> implements StreamObserver<T> {
-    @Override
-    public void onNext(T value) {}
-
-    @Override
-    public void onError(Throwable t) {}
-
-    @Override
-    public void onCompleted() {}
-  }
-
-  /** One upload: header, permit, chunks, checks. Messages arrive one at a time (we request 1). */
-  private final class Upload implements StreamObserver<Incoming<UploadChunk>> {
-    private final ServerCallStreamObserver<UploadResponse> call;
-    private final String clientId;
-    private UploadHeader header;
-    private UploadReceiver receiver;
-    private Runnable withdraw;
-    private boolean permitHeld;
-    private boolean waitingForPermit;
-    private boolean done;
-    private byte[] buffer;
-    private int received;
-    private MessageDigest digest;
-
-    Upload(ServerCallStreamObserver<UploadResponse> call, String clientId) {
-      this.call = call;
-      this.clientId = clientId;
-    }
-
-    @Override
-    public synchronized void onNext(Incoming<UploadChunk> in) {
-      if (done) {
-        return;
-      }
-      try {
-        if (in.error() != null) {
-          throw invalid(in.error());
-        }
-        UploadChunk chunk = in.message();
-        if (header == null) {
-          onHeader(chunk);
-        } else {
-          onData(chunk);
-        }
-      } catch (RuntimeException e) {
-        fail(asFederation(e));
-      }
-    }
-
-    private void onHeader(UploadChunk chunk) {
-      if (!chunk.hasHeader()) {
-        throw invalid("the first message of an upload must be its header, got "
-            + chunk.getPartCase());
-      }
-      UploadHeader h = Protos.fromProto(chunk.getHeader());
-      if (h.totalLength() > MAX_UPLOAD_BYTES) {
-        throw new FederationException(FederationException.Code.RESOURCE_EXHAUSTED,
-            "upload for task " + h.taskId() + " announces " + h.totalLength()
-                + " bytes, more than the " + MAX_UPLOAD_BYTES + " allowed");
-      }
-      header = h;
-      receiver = handler.beginUpload(clientId, h);
-      waitingForPermit = true;
-      withdraw = permits.acquire(this::granted);
-    }
-
-    private synchronized void granted() {
-      waitingForPermit = false;
-      permitHeld = true;
-      if (done) {
-        releasePermit();
-        return;
-      }
-      try {
-        buffer = new byte[(int) header.totalLength()];
-      } catch (OutOfMemoryError e) {
-        fail(outOfMemory());
-        return;
-      }
-      digest = ModelBlob.newSha256();
-      call.request(1);
-    }
-
-    private void onData(UploadChunk chunk) {
-      if (chunk.getPartCase() != UploadChunk.PartCase.DATA) {
-        throw invalid("upload for task " + header.taskId() + ": expected data, got a second "
-            + chunk.getPartCase());
-      }
-      ByteString data = chunk.getData();
-      if ((long) received + data.size() > header.totalLength()) {
-        throw new FederationException(FederationException.Code.RESOURCE_EXHAUSTED,
-            "upload for task " + header.taskId() + " sends more than the announced "
-                + header.totalLength() + " bytes");
-      }
-      data.copyTo(buffer, received);
-      digest.update(buffer, received, data.size());
-      received += data.size();
-      call.request(1);
-    }
-
-    @Override
-    public synchronized void onCompleted() {
-      if (done) {
-        return;
-      }
-      try {
-        if (header == null) {
-          throw invalid("empty upload: no header");
-        }
-        if (buffer == null || received < header.totalLength()) {
-          throw invalid("truncated upload for task " + header.taskId() + ": received "
-              + received + " of " + header.totalLength() + " bytes");
-        }
-        byte[] actual = digest.digest();
-        if (!Arrays.equals(actual, header.sha256())) {
-          throw new FederationException(FederationException.Code.DATA_LOSS,
-              "upload for task " + header.taskId() + " is corrupted: sha256 of the bytes is "
-                  + HexFormat.of().formatHex(actual) + ", the header says "
-                  + HexFormat.of().formatHex(header.sha256()));
-        }
-        byte[] data = buffer;
-        buffer = null;
-        receiver.complete(data);
-        receiver = null;
-        done = true;
-        releasePermit();
-        call.onNext(UploadResponse.newBuilder()
-            .setTaskId(header.taskId()).setReceivedBytes(received).build());
-        call.onCompleted();
-      } catch (RuntimeException e) {
-        fail(asFederation(e));
-      } catch (OutOfMemoryError e) {
-        fail(outOfMemory());
-      }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      cancelled();
-    }
-
-    synchronized void cancelled() {
-      if (done) {
-        return;
-      }
-      done = true;
-      cleanup("upload cancelled by the client after " + received + " bytes");
-    }
-
-    private void fail(FederationException e) {
-      done = true;
-      cleanup(e.getMessage());
-      reject(call, clientId, "UploadResult", e);
-    }
-
-    private void cleanup(String reason) {
-      buffer = null;
-      if (waitingForPermit && withdraw != null) {
-        withdraw.run();
-        waitingForPermit = false;
-      }
-      releasePermit();
-      if (receiver != null) {
-        UploadReceiver r = receiver;
-        receiver = null;
-        try {
-          r.abort(reason);
-        } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "upload receiver failed to abort", e);
-        }
-      }
-    }
-
-    private void releasePermit() {
-      if (permitHeld) {
-        permitHeld = false;
-        permits.release();
-      }
-    }
-  }
-
   // ---- errors --------------------------------------------------------------------------------
 
   /** The answer when memory ran out for an upload: the client should send it again later. */
-  private static FederationException outOfMemory() {
+  static FederationException outOfMemory() {
     return new FederationException(FederationException.Code.UNAVAILABLE,
         "the server is out of memory for this upload; send it again later");
   }
 
-  private static FederationException invalid(String reason) {
+  static FederationException invalid(String reason) {
     return new FederationException(FederationException.Code.INVALID_ARGUMENT, reason);
   }
 
-  private static FederationException asFederation(Throwable e) {
+  static FederationException asFederation(Throwable e) {
     if (e instanceof FederationException f) {
       return f;
     }
@@ -542,7 +356,7 @@ final class FederationService {
     return new FederationException(FederationException.Code.INTERNAL, "internal error: " + e, e);
   }
 
-  private void reject(StreamObserver<?> obs, String clientId, String call, FederationException e) {
+  void reject(StreamObserver<?> obs, String clientId, String call, FederationException e) {
     try {
       handler.rejected(clientId, call, e);
     } catch (RuntimeException ex) {

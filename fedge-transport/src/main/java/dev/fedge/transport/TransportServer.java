@@ -5,6 +5,8 @@ import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -59,9 +61,13 @@ public final class TransportServer implements AutoCloseable {
   }
 
   private final Server server;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
 
-  private TransportServer(Server server) {
+  private TransportServer(Server server, EventLoopGroup boss, EventLoopGroup workers) {
     this.server = server;
+    this.boss = boss;
+    this.workers = workers;
   }
 
   /**
@@ -90,23 +96,37 @@ public final class TransportServer implements AutoCloseable {
       }
     }
     FederationService service = new FederationService(handler, options.maxConcurrentUploads());
+    // Own event loops, so that accepted connections pass a ConnectionGuard before gRPC's codec.
+    EventLoopGroup boss = new NioEventLoopGroup(1);
+    EventLoopGroup workers = new NioEventLoopGroup();
+    boolean tls = options.tls();
     Server server =
         NettyServerBuilder.forAddress(
                 new InetSocketAddress(options.bindAddress(), options.port()), creds)
+            .channelFactory(() -> new ConnectionGuard.GuardedServerChannel(tls))
+            .bossEventLoopGroup(boss)
+            .workerEventLoopGroup(workers)
             .addService(service.definition())
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
             .build();
+    boolean started = false;
     try {
       server.start();
+      started = true;
     } catch (IOException e) {
       throw new IOException(
           "cannot listen on " + options.bindAddress() + ":" + options.port() + ": "
               + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new IllegalArgumentException("cannot start the server with TLS: " + e.getMessage(), e);
+    } finally {
+      if (!started) {
+        boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      }
     }
-    return new TransportServer(server);
+    return new TransportServer(server, boss, workers);
   }
 
   /** The port actually bound. */
@@ -131,6 +151,9 @@ public final class TransportServer implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    } finally {
+      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
   }
 }

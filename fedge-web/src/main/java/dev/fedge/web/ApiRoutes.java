@@ -11,6 +11,8 @@ import dev.fedge.web.view.ServerView;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -191,7 +193,21 @@ final class ApiRoutes {
   }
 
   private static JsonNode body(Context ctx) {
-    byte[] bytes = ctx.bodyAsBytes();
+    Long limit = ctx.attribute(WebServer.BODY_LIMIT);
+    byte[] bytes;
+    if (limit == null) {
+      bytes = ctx.bodyAsBytes();
+    } else {
+      try (InputStream in = ctx.bodyInputStream()) {
+        bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8L, limit + 1));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the request body: " + e.getMessage(), e);
+      }
+      if (bytes.length > limit) {
+        ctx.header("Connection", "close");
+        throw HttpError.tooLarge("more than " + limit + " bytes", limit);
+      }
+    }
     if (bytes.length == 0) {
       throw new IllegalArgumentException("request body is empty: send a JSON object");
     }

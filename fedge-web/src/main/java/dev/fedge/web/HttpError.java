@@ -11,6 +11,12 @@ final class HttpError extends RuntimeException {
     this.status = status;
   }
 
+  /** The 413 for a request body of {@code size} (e.g. "52428800 bytes") over {@code limit}. */
+  static HttpError tooLarge(String size, long limit) {
+    return new HttpError(413, "request body of " + size + " is over the limit of " + limit
+        + " bytes (" + (limit >> 20) + " MiB)");
+  }
+
   int status() {
     return status;
   }

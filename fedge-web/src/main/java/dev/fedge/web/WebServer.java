@@ -57,6 +57,15 @@ public final class WebServer implements AutoCloseable {
           "favicon.svg", "image/svg+xml");
   private static final String CHART_JS = chartJsResource();
 
+  /** Context attribute holding the body limit in bytes, for the routes that read a body. */
+  static final String BODY_LIMIT = "fedge.body-limit";
+
+  /**
+   * The default body limit: 1024 images of 3x32x32 raw pixels (the largest data set's input at
+   * {@code Instances.MAX_INSTANCES}) take up to about 18 MB as JSON; twice that rounded up.
+   */
+  public static final long DEFAULT_MAX_REQUEST_BYTES = 40L << 20;
+
   private final Javalin app;
   private final Builder settings;
   private final LiveUpdates live;
@@ -89,6 +98,7 @@ public final class WebServer implements AutoCloseable {
   }
 
   private void routes() {
+    app.before(this::limitBody);
     app.before(this::authorize);
     app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
     app.get("/", this::dashboard);
@@ -131,6 +141,19 @@ public final class WebServer implements AutoCloseable {
     ctx.status(status)
         .contentType("application/json")
         .result(JsonViews.write(JsonViews.error(message == null ? "error " + status : message)));
+  }
+
+  /**
+   * Refuses a request whose announced body is over the limit before anything reads it; a body
+   * without a length (chunked) is cut off at the limit where it is read ({@link ApiRoutes}).
+   */
+  private void limitBody(Context ctx) {
+    ctx.attribute(BODY_LIMIT, settings.maxRequestBytes);
+    long length = ctx.req().getContentLengthLong();
+    if (length > settings.maxRequestBytes) {
+      ctx.header("Connection", "close");
+      throw HttpError.tooLarge(length + " bytes", settings.maxRequestBytes);
+    }
   }
 
   private void authorize(Context ctx) {
@@ -303,7 +326,7 @@ public final class WebServer implements AutoCloseable {
     private boolean openPredict;
     private boolean openMetrics;
     private Duration pollInterval = Duration.ofSeconds(1);
-    private long maxRequestBytes = 64L << 20;
+    private long maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
 
     private Builder() {}
 
@@ -373,7 +396,10 @@ public final class WebServer implements AutoCloseable {
       return this;
     }
 
-    /** Largest request body (prediction requests); 64 MiB by default. */
+    /**
+     * Largest request body (prediction requests, run starts); {@link #DEFAULT_MAX_REQUEST_BYTES}
+     * (40 MiB) by default. A larger body is answered 413 unread.
+     */
     public Builder optMaxRequestBytes(long bytes) {
       this.maxRequestBytes = bytes;
       return this;
