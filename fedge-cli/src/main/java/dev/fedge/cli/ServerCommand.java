@@ -70,7 +70,8 @@ public final class ServerCommand extends BaseCommand {
       description = "Deadline of each round, e.g. 120s, 5m (default 120s).")
   Duration roundTimeout;
 
-  @Option(names = "--run", description = "Run name (default: <dataset>-<strategy>, numbered when taken).")
+  @Option(names = "--run", description = "Run name (default: <dataset>-<strategy>, numbered when "
+      + "a run with other settings took it).")
   String run;
 
   @Option(names = "--group", description = "Model store group (default default).")
