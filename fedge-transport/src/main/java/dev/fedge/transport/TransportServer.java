@@ -7,6 +7,7 @@ import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -97,8 +98,10 @@ public final class TransportServer implements AutoCloseable {
     }
     FederationService service = new FederationService(handler, options.maxConcurrentUploads());
     // Own event loops, so that accepted connections pass a ConnectionGuard before gRPC's codec.
-    EventLoopGroup boss = new NioEventLoopGroup(1);
-    EventLoopGroup workers = new NioEventLoopGroup();
+    // Daemon threads, as gRPC's own shared loops: a server that is never closed keeps no JVM up.
+    EventLoopGroup boss =
+        new NioEventLoopGroup(1, new DefaultThreadFactory("fedge-grpc-boss", true));
+    EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("fedge-grpc", true));
     boolean tls = options.tls();
     Server server =
         NettyServerBuilder.forAddress(

@@ -88,6 +88,36 @@ class GarbageConnectionTest {
     assertTrue(capture.text().contains("not a TLS handshake"), capture.text());
   }
 
+  @Test
+  void garbageAfterAValidPreface_isLoggedByGrpcAsOneLineWithoutStackTrace() throws Exception {
+    try (TransportServer server = TransportServer.start(new TestHandler(),
+        new TransportServer.Options("127.0.0.1", 0, null, null, 2))) {
+      try (Socket s = new Socket("127.0.0.1", server.port())) {
+        OutputStream out = s.getOutputStream();
+        out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(TransportTestSupport.randomBytes(4096, 9));
+        out.flush();
+        drain(s);
+      }
+      String log = awaitMention("Transport failed");
+      assertTrue(log.contains("Transport failed: "), log);
+      assertFalse(log.contains("\tat "), "stack trace in the log:\n" + log);
+    }
+  }
+
+  private static void drain(Socket s) throws Exception {
+    s.setSoTimeout(10_000);
+    byte[] buf = new byte[8192];
+    try {
+      InputStream in = s.getInputStream();
+      while (in.read(buf) >= 0) {
+        // discard what the server answers (a GOAWAY, perhaps)
+      }
+    } catch (SocketException e) {
+      // a reset is a close too
+    }
+  }
+
   private void assertGarbageIsOneLine(byte[] garbage) throws Exception {
     TransportServer.Options options = tls == null
         ? new TransportServer.Options("127.0.0.1", 0, null, null, 2)
@@ -100,20 +130,9 @@ class GarbageConnectionTest {
         OutputStream out = s.getOutputStream();
         out.write(garbage);
         out.flush();
-        // The server closes the connection after the bad preface; read until it does.
-        InputStream in = s.getInputStream();
-        s.setSoTimeout(10_000);
-        byte[] buf = new byte[8192];
-        try {
-          while (in.read(buf) >= 0) {
-            // discard what the server answers (a GOAWAY, perhaps)
-          }
-        } catch (SocketException e) {
-          // a reset is a close too
-        }
+        drain(s); // the server closes the connection after the bad preface
       }
-      // A real client's call afterwards: the server is still serving, and the garbage
-      // connection's close has been logged by the time a new connection is answered.
+      // A real client's call afterwards: the server is still serving.
       try (FederationClient client =
           FederationClient.connect("127.0.0.1:" + server.port(), tls == null ? null : tls.cert())) {
         Registration reg = client.register(TestHandler.TOKEN, "dev", TransportTestSupport.FACTS);
@@ -128,7 +147,7 @@ class GarbageConnectionTest {
     }
   }
 
-  /** The log once it names {@code remote}, or after 10 s what it has. */
+  /** The log once it contains {@code remote}, or after 10 s what it has. */
   private String awaitMention(String remote) throws InterruptedException {
     for (int i = 0; i < 100; i++) {
       String text = capture.text();
