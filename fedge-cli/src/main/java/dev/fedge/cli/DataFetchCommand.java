@@ -5,6 +5,8 @@ import dev.fedge.data.DatasetUnavailableException;
 import dev.fedge.data.Datasets;
 import dev.fedge.data.LocatedDataset;
 import dev.fedge.data.download.ProgressBar;
+import dev.fedge.data.reid.ReidDataset;
+import dev.fedge.data.reid.ReidReaders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Parameters;
       "Find a data set on disk or download it (checksums verified), then show where its files are.",
       "Looks in <data-dir>/<name>/, then system packages (Debian's dataset-fashion-mnist), then"
           + " downloads into <data-dir>/<name>/.",
-      "Names: fashion-mnist, mnist, cifar10, cifar100, folder:<path>."
+      "Names: fashion-mnist, mnist, cifar10, cifar100, folder:<path>; veri776 and market1501"
+          + " need a manual download: fetch says where to put them and checks what it finds."
     })
 public final class DataFetchCommand extends BaseCommand {
 
@@ -49,6 +52,11 @@ public final class DataFetchCommand extends BaseCommand {
 
   @Override
   protected int doCall() throws IOException {
+    if (ReidReaders.isReid(name)) {
+      ReidDataset d = reid(name, dataDir);
+      out().println(d.summary());
+      return 0;
+    }
     Datasets.checkName(name);
     LocatedDataset found = locate(name, dataDir, mirror, offline, new ProgressBar(err()));
     out().println(name + ": " + describe(found));
@@ -79,6 +87,19 @@ public final class DataFetchCommand extends BaseCommand {
       return b.build().locate(name);
     } catch (DatasetUnavailableException e) {
       throw new ExitException(ExitException.UNAVAILABLE, e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads a re-identification data set from {@code <data-dir>/<name>/}; anything missing becomes
+   * exit code 2 with one line saying what is missing and where to put the files.
+   */
+  static ReidDataset reid(String name, Path dataDir) throws IOException {
+    Path dir = (dataDir != null ? dataDir : DatasetLocator.defaults().dataDir()).resolve(name);
+    try {
+      return ReidReaders.read(name, dir);
+    } catch (DatasetUnavailableException e) {
+      throw new ExitException(ExitException.INVALID_INPUT, e.getMessage(), e);
     }
   }
 

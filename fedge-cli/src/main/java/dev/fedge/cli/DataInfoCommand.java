@@ -6,6 +6,7 @@ import dev.fedge.data.ImageDataset;
 import dev.fedge.data.ImageFolderOptions;
 import dev.fedge.data.LocatedDataset;
 import dev.fedge.data.download.ProgressBar;
+import dev.fedge.data.reid.ReidReaders;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -48,6 +49,10 @@ public final class DataInfoCommand extends BaseCommand {
 
   @Override
   protected int doCall() throws IOException {
+    if (ReidReaders.isReid(name)) {
+      out().println(DataFetchCommand.reid(name, dataDir).summary());
+      return 0;
+    }
     Datasets.checkName(name);
     LocatedDataset found =
         DataFetchCommand.locate(name, dataDir, mirror, offline, new ProgressBar(err()));
