@@ -1,8 +1,5 @@
 package dev.fedge.server.state;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fedge.api.ClientFailure;
 import dev.fedge.api.DeviceFacts;
 import dev.fedge.api.EvaluateRes;
@@ -15,11 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,14 +38,14 @@ public final class StateStore implements AutoCloseable {
   /** Default file name inside a state directory. */
   public static final String FILE_NAME = "fedge.db";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final Path file;
   private final Connection db;
+  private final Sql sql;
 
   private StateStore(Path file, Connection db) {
     this.file = file;
     this.db = db;
+    this.sql = new Sql(file, db);
   }
 
   /**
@@ -160,12 +155,12 @@ public final class StateStore implements AutoCloseable {
       throw new IllegalArgumentException(
           "run '" + spec.id() + "' already exists in " + file);
     }
-    String now = now();
-    update("INSERT INTO runs(id, model_group, model_project, rounds, min_clients, min_results,"
+    String now = Sql.now();
+    sql.update("INSERT INTO runs(id, model_group, model_project, rounds, min_clients, min_results,"
             + " round_timeout_ms, codec, settings, status, completed_rounds, created_at,"
             + " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,0,?,?)",
         spec.id(), spec.group(), spec.project(), spec.rounds(), spec.minClients(),
-        spec.minResults(), spec.roundTimeout().toMillis(), spec.codec(), json(spec.settings()),
+        spec.minResults(), spec.roundTimeout().toMillis(), spec.codec(), Sql.json(spec.settings()),
         RunRecord.RUNNING, now, now);
     return run(spec.id()).orElseThrow();
   }
@@ -189,13 +184,13 @@ public final class StateStore implements AutoCloseable {
 
   private List<RunRecord> queryRuns(String where, Object... args) {
     List<RunRecord> out = new ArrayList<>();
-    query("SELECT id, model_group, model_project, rounds, min_clients, min_results,"
+    sql.query("SELECT id, model_group, model_project, rounds, min_clients, min_results,"
             + " round_timeout_ms, codec, settings, status, completed_rounds, created_at,"
             + " updated_at FROM runs " + where + " ORDER BY rowid",
         rs -> {
           RunSpec spec = new RunSpec(rs.getString(1), rs.getString(2), rs.getString(3),
               rs.getInt(4), rs.getInt(5), rs.getInt(6), Duration.ofMillis(rs.getLong(7)),
-              rs.getString(8), stringMap(rs.getString(9)));
+              rs.getString(8), Sql.stringMap(rs.getString(9)));
           out.add(new RunRecord(spec, rs.getString(10), rs.getInt(11), rs.getString(12),
               rs.getString(13)));
         },
@@ -211,7 +206,7 @@ public final class StateStore implements AutoCloseable {
    *     RunRecord#RUNNING}
    */
   public synchronized void setStatus(String runId, String status) {
-    int n = update("UPDATE runs SET status = ?, updated_at = ? WHERE id = ?", status, now(), runId);
+    int n = sql.update("UPDATE runs SET status = ?, updated_at = ? WHERE id = ?", status, Sql.now(), runId);
     if (n != 1) {
       throw new IllegalArgumentException("no run '" + runId + "' in " + file);
     }
@@ -233,16 +228,16 @@ public final class StateStore implements AutoCloseable {
    */
   public synchronized void completeRound(
       RunSpec spec, RoundResult r, String modelSha256, Map<String, Integer> examples) {
-    transaction(() -> {
+    sql.transaction(() -> {
       int done = completedRounds(spec.id());
       if (r.round() != done + 1) {
         throw new IllegalStateException("run '" + spec.id() + "': round " + r.round()
             + " cannot be recorded after round " + done);
       }
-      String now = now();
+      String now = Sql.now();
       double clientAcc = r.clientEval().map(EvaluateRes::accuracy).orElse(Double.NaN);
       double clientLoss = r.clientEval().map(EvaluateRes::loss).orElse(Double.NaN);
-      update("INSERT INTO rounds(run_id, round, accuracy, loss, client_accuracy, client_loss,"
+      sql.update("INSERT INTO rounds(run_id, round, accuracy, loss, client_accuracy, client_loss,"
               + " train_loss, participants, failures, seconds, model_key, model_sha256,"
               + " completed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
           spec.id(), r.round(), r.accuracy(), r.loss(), clientAcc, clientLoss,
@@ -250,20 +245,20 @@ public final class StateStore implements AutoCloseable {
           r.failures().size(), r.duration().toMillis() / 1000.0,
           spec.modelKey(r.round()).toString(), modelSha256, now);
       for (String id : r.participants()) {
-        update("INSERT OR REPLACE INTO participants(run_id, round, client_id, outcome,"
+        sql.update("INSERT OR REPLACE INTO participants(run_id, round, client_id, outcome,"
                 + " num_examples, reason) VALUES (?,?,?,?,?,NULL)",
             spec.id(), r.round(), id, ParticipantRecord.OK, examples.getOrDefault(id, 0));
       }
       for (ClientFailure f : r.failures()) {
-        update("INSERT OR REPLACE INTO participants(run_id, round, client_id, outcome,"
+        sql.update("INSERT OR REPLACE INTO participants(run_id, round, client_id, outcome,"
                 + " num_examples, reason) VALUES (?,?,?,?,NULL,?)",
             spec.id(), r.round(), f.clientId(), ParticipantRecord.FAILED, f.reason());
       }
       for (Map.Entry<String, Double> m : metrics(r).entrySet()) {
-        update("INSERT OR REPLACE INTO metrics(run_id, round, name, value) VALUES (?,?,?,?)",
+        sql.update("INSERT OR REPLACE INTO metrics(run_id, round, name, value) VALUES (?,?,?,?)",
             spec.id(), r.round(), m.getKey(), m.getValue());
       }
-      update("UPDATE runs SET completed_rounds = ?, updated_at = ? WHERE id = ?",
+      sql.update("UPDATE runs SET completed_rounds = ?, updated_at = ? WHERE id = ?",
           r.round(), now, spec.id());
       insertEvent(EventRecord.ROUND_COMPLETED, spec.id(), r.round(), null,
           String.format(java.util.Locale.ROOT,
@@ -288,7 +283,7 @@ public final class StateStore implements AutoCloseable {
 
   private int completedRounds(String runId) {
     int[] n = {-1};
-    query("SELECT completed_rounds FROM runs WHERE id = ?", rs -> n[0] = rs.getInt(1), runId);
+    sql.query("SELECT completed_rounds FROM runs WHERE id = ?", rs -> n[0] = rs.getInt(1), runId);
     if (n[0] < 0) {
       throw new IllegalArgumentException("no run '" + runId + "' in " + file);
     }
@@ -298,11 +293,11 @@ public final class StateStore implements AutoCloseable {
   /** The completed rounds of a run, in order. */
   public synchronized List<RoundRecord> rounds(String runId) {
     List<RoundRecord> out = new ArrayList<>();
-    query("SELECT run_id, round, accuracy, loss, client_accuracy, client_loss, train_loss,"
+    sql.query("SELECT run_id, round, accuracy, loss, client_accuracy, client_loss, train_loss,"
             + " participants, failures, seconds, model_key, model_sha256 FROM rounds"
             + " WHERE run_id = ? ORDER BY round",
-        rs -> out.add(new RoundRecord(rs.getString(1), rs.getInt(2), dbl(rs, 3), dbl(rs, 4),
-            dbl(rs, 5), dbl(rs, 6), dbl(rs, 7), rs.getInt(8), rs.getInt(9), rs.getDouble(10),
+        rs -> out.add(new RoundRecord(rs.getString(1), rs.getInt(2), Sql.dbl(rs, 3), Sql.dbl(rs, 4),
+            Sql.dbl(rs, 5), Sql.dbl(rs, 6), Sql.dbl(rs, 7), rs.getInt(8), rs.getInt(9), rs.getDouble(10),
             rs.getString(11), rs.getString(12))),
         runId);
     return out;
@@ -311,7 +306,7 @@ public final class StateStore implements AutoCloseable {
   /** The clients of a completed round, by client id. */
   public synchronized List<ParticipantRecord> participants(String runId, int round) {
     List<ParticipantRecord> out = new ArrayList<>();
-    query("SELECT run_id, round, client_id, outcome, num_examples, reason FROM participants"
+    sql.query("SELECT run_id, round, client_id, outcome, num_examples, reason FROM participants"
             + " WHERE run_id = ? AND round = ? ORDER BY client_id",
         rs -> out.add(new ParticipantRecord(rs.getString(1), rs.getInt(2), rs.getString(3),
             rs.getString(4), rs.getInt(5), rs.getString(6))),
@@ -322,8 +317,8 @@ public final class StateStore implements AutoCloseable {
   /** The metrics of a completed round. */
   public synchronized Map<String, Double> metrics(String runId, int round) {
     Map<String, Double> out = new LinkedHashMap<>();
-    query("SELECT name, value FROM metrics WHERE run_id = ? AND round = ? ORDER BY name",
-        rs -> out.put(rs.getString(1), dbl(rs, 2)), runId, round);
+    sql.query("SELECT name, value FROM metrics WHERE run_id = ? AND round = ? ORDER BY name",
+        rs -> out.put(rs.getString(1), Sql.dbl(rs, 2)), runId, round);
     return out;
   }
 
@@ -332,7 +327,7 @@ public final class StateStore implements AutoCloseable {
   /** Inserts or replaces a device (telemetry is kept when the record has none). */
   public synchronized void saveDevice(DeviceRecord d) {
     DeviceFacts f = d.facts();
-    update("INSERT INTO devices(id, name, os, arch, cores, memory_bytes, heap_bytes, accelerator,"
+    sql.update("INSERT INTO devices(id, name, os, arch, cores, memory_bytes, heap_bytes, accelerator,"
             + " device_class, extra, credential_sha256, revoked, remote_address, registered_at,"
             + " last_seen_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
             + " ON CONFLICT(id) DO UPDATE SET name = excluded.name, os = excluded.os,"
@@ -343,7 +338,7 @@ public final class StateStore implements AutoCloseable {
             + " revoked = excluded.revoked, remote_address = excluded.remote_address,"
             + " registered_at = excluded.registered_at, last_seen_at = excluded.last_seen_at",
         d.id(), d.name(), f.os(), f.arch(), f.cores(), f.memoryBytes(), f.heapBytes(),
-        f.accelerator(), f.deviceClass(), json(f.extra()), d.credentialSha256(),
+        f.accelerator(), f.deviceClass(), Sql.json(f.extra()), d.credentialSha256(),
         d.revoked() ? 1 : 0, d.remoteAddress(), d.registeredAt(), d.lastSeenAt());
     if (d.telemetry() != null) {
       updateTelemetry(d.id(), d.telemetry());
@@ -353,15 +348,15 @@ public final class StateStore implements AutoCloseable {
   /** Records a device's latest telemetry and when it was last seen. */
   public synchronized void updateTelemetry(String id, Telemetry t) {
     String at = Instant.ofEpochMilli(t.timestampMillis()).toString();
-    update("UPDATE devices SET cpu_temperature_c = ?, free_memory_bytes = ?, load_average = ?,"
+    sql.update("UPDATE devices SET cpu_temperature_c = ?, free_memory_bytes = ?, load_average = ?,"
             + " telemetry_at = ?, last_seen_at = ? WHERE id = ?",
         t.cpuTemperatureC(), t.freeMemoryBytes() < 0 ? null : t.freeMemoryBytes(),
-        t.loadAverage(), at, now(), id);
+        t.loadAverage(), at, Sql.now(), id);
   }
 
   /** Revokes a device (or lifts the revocation). */
   public synchronized void setRevoked(String id, boolean revoked) {
-    int n = update("UPDATE devices SET revoked = ? WHERE id = ?", revoked ? 1 : 0, id);
+    int n = sql.update("UPDATE devices SET revoked = ? WHERE id = ?", revoked ? 1 : 0, id);
     if (n != 1) {
       throw new IllegalArgumentException("no device '" + id + "' in " + file);
     }
@@ -370,20 +365,20 @@ public final class StateStore implements AutoCloseable {
   /** Every device, by id. */
   public synchronized List<DeviceRecord> devices() {
     List<DeviceRecord> out = new ArrayList<>();
-    query("SELECT id, name, os, arch, cores, memory_bytes, heap_bytes, accelerator, device_class,"
+    sql.query("SELECT id, name, os, arch, cores, memory_bytes, heap_bytes, accelerator, device_class,"
             + " extra, credential_sha256, revoked, remote_address, registered_at, last_seen_at,"
             + " cpu_temperature_c, free_memory_bytes, load_average, telemetry_at FROM devices"
             + " ORDER BY rowid",
         rs -> {
           DeviceFacts f = new DeviceFacts(rs.getString(3), rs.getString(4), rs.getInt(5),
               rs.getLong(6), rs.getLong(7), rs.getString(8), rs.getString(9),
-              stringMap(rs.getString(10)));
+              Sql.stringMap(rs.getString(10)));
           Telemetry t = null;
           String at = rs.getString(19);
           if (at != null) {
             long free = rs.getLong(17);
             boolean noFree = rs.wasNull();
-            t = new Telemetry(dbl(rs, 16), noFree ? -1 : free, dbl(rs, 18),
+            t = new Telemetry(Sql.dbl(rs, 16), noFree ? -1 : free, Sql.dbl(rs, 18),
                 Instant.parse(at).toEpochMilli());
           }
           out.add(new DeviceRecord(rs.getString(1), rs.getString(2), f, rs.getString(11),
@@ -410,8 +405,8 @@ public final class StateStore implements AutoCloseable {
 
   private void insertEvent(
       String kind, String runId, Integer round, String clientId, String message) {
-    update("INSERT INTO events(at, kind, run_id, round, client_id, message) VALUES (?,?,?,?,?,?)",
-        now(), kind, runId, round, clientId, message);
+    sql.update("INSERT INTO events(at, kind, run_id, round, client_id, message) VALUES (?,?,?,?,?,?)",
+        Sql.now(), kind, runId, round, clientId, message);
   }
 
   /** Every event, oldest first. */
@@ -426,7 +421,7 @@ public final class StateStore implements AutoCloseable {
 
   private List<EventRecord> queryEvents(String where, Object... args) {
     List<EventRecord> out = new ArrayList<>();
-    query("SELECT id, at, kind, run_id, round, client_id, message FROM events " + where
+    sql.query("SELECT id, at, kind, run_id, round, client_id, message FROM events " + where
             + " ORDER BY id",
         rs -> {
           int round = rs.getInt(5);
@@ -444,97 +439,6 @@ public final class StateStore implements AutoCloseable {
       db.close();
     } catch (SQLException e) {
       throw new StateException("cannot close state file " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  // ---- JDBC helpers ----------------------------------------------------------------------------
-
-  @FunctionalInterface
-  private interface Row {
-    void read(ResultSet rs) throws SQLException;
-  }
-
-  @FunctionalInterface
-  private interface Work {
-    void run();
-  }
-
-  private void transaction(Work work) {
-    try {
-      db.setAutoCommit(false);
-      try {
-        work.run();
-        db.commit();
-      } catch (RuntimeException e) {
-        db.rollback();
-        throw e;
-      } finally {
-        db.setAutoCommit(true);
-      }
-    } catch (SQLException e) {
-      throw new StateException("state file " + file + ": transaction failed: " + e.getMessage(),
-          e);
-    }
-  }
-
-  private int update(String sql, Object... args) {
-    try (PreparedStatement ps = db.prepareStatement(sql)) {
-      bind(ps, args);
-      return ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new StateException("state file " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private void query(String sql, Row row, Object... args) {
-    try (PreparedStatement ps = db.prepareStatement(sql)) {
-      bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          row.read(rs);
-        }
-      }
-    } catch (SQLException e) {
-      throw new StateException("state file " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
-    for (int i = 0; i < args.length; i++) {
-      Object a = args[i];
-      if (a == null || (a instanceof Double d && !Double.isFinite(d))) {
-        ps.setNull(i + 1, a instanceof Double ? Types.REAL : Types.NULL);
-      } else {
-        ps.setObject(i + 1, a);
-      }
-    }
-  }
-
-  private static double dbl(ResultSet rs, int col) throws SQLException {
-    double d = rs.getDouble(col);
-    return rs.wasNull() ? Double.NaN : d;
-  }
-
-  private static String now() {
-    return Instant.now().toString();
-  }
-
-  private static String json(Map<String, String> m) {
-    try {
-      return JSON.writeValueAsString(m);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Map<String, String> stringMap(String json) {
-    if (json == null || json.isBlank()) {
-      return Map.of();
-    }
-    try {
-      return JSON.readValue(json, new TypeReference<Map<String, String>>() {});
-    } catch (JsonProcessingException e) {
-      throw new StateException("bad JSON in the state file: " + json, e);
     }
   }
 }
