@@ -158,26 +158,23 @@ public final class ServerCommand extends BaseCommand {
       Optional<RunRecord> unfinished = server.unfinishedRun();
       Optional<RunRecord> complete =
           unfinished.isPresent() ? Optional.empty() : completed(server, requested);
+      RunRecord done;
       if (complete.isPresent()) {
-        RunRecord rec = complete.get();
-        log.accept("run '" + rec.id() + "' is complete (" + rec.completedRounds() + " of "
-            + rec.spec().rounds() + " rounds): nothing to run; models in "
-            + server.models().root().resolve(rec.spec().group()).resolve(rec.spec().project())
-            + ", metrics in " + server.metricsFile(rec.id())
-            + " (start another run with --run NAME)");
-        if (!exitWhenDone) {
-          web = noHttp ? null : Web.start(server, requested, this, log);
-          log.accept("serving clients and waiting for new runs (stop with Ctrl-C)");
-          stopped.await();
+        done = complete.get();
+        log.accept("run '" + done.id() + "' is complete (" + done.completedRounds() + " of "
+            + done.spec().rounds() + " rounds): nothing to run (start another run with --run NAME)");
+        if (!exitWhenDone && !noHttp) {
+          web = Web.start(server, requested, this, log);
         }
-        return 0;
+      } else {
+        RunSpec spec =
+            unfinished.map(RunRecord::spec).orElseGet(() -> freeName(server, requested));
+        // fail fast, with its own exit code, when the run's data set is not there
+        RunSettings runSettings = RunSpecs.settings(spec);
+        Datasets.load(runSettings.dataset(), runSettings.dataPath());
+        web = noHttp ? null : Web.start(server, requested, this, log);
+        done = web == null ? server.run(spec) : web.runToEnd(spec);
       }
-      RunSpec spec = unfinished.map(RunRecord::spec).orElseGet(() -> freeName(server, requested));
-      // fail fast, with its own exit code, when the run's data set is not there
-      RunSettings runSettings = RunSpecs.settings(spec);
-      Datasets.load(runSettings.dataset(), runSettings.dataPath());
-      web = noHttp ? null : Web.start(server, requested, this, log);
-      RunRecord done = web == null ? server.run(spec) : web.runToEnd(spec);
       log.accept("models in " + server.models().root().resolve(done.spec().group())
           .resolve(done.spec().project()) + ", metrics in " + server.metricsFile(done.id()));
       if (!exitWhenDone) {

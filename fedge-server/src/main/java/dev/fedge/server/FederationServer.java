@@ -341,6 +341,16 @@ public final class FederationServer implements AutoCloseable {
     return journal.strategyStateFile(runId, round);
   }
 
+  /**
+   * Refuses a new run whose model store project already holds models, before anything is
+   * recorded.
+   *
+   * @throws IllegalStateException naming the project
+   */
+  public void checkNewRun(RunSpec spec) {
+    journal.checkNewRun(spec);
+  }
+
   /** The journal that commits this server's rounds and resumes its runs. */
   RunJournal journal() {
     return journal;

@@ -187,7 +187,7 @@ public final class RunJournal {
    *
    * @throws IllegalStateException naming the project
    */
-  void checkNewRun(RunSpec spec) {
+  public void checkNewRun(RunSpec spec) {
     if (!models.rounds(spec.group(), spec.project()).isEmpty()) {
       throw new IllegalStateException("model store project " + spec.group() + "/"
           + spec.project() + " already holds another run's models; choose another project");
@@ -208,13 +208,13 @@ public final class RunJournal {
    * @throws IllegalStateException when the last recorded round's model is missing or does not fit
    */
   Parameters begin(RunSpec run, RunSetup setup, int done, boolean resumed) throws IOException {
-    if (resumed) {
-      rollBack(run, done);
-    } else {
+    if (!resumed) {
       keepOldMetrics(run.id());
+      return startModel(run, setup, 0);
     }
+    rollBack(run, done);
     Parameters global = startModel(run, setup, done);
-    if (resumed && done > 0) {
+    if (done > 0) {
       restoreStrategyState(run, setup.strategy(), done);
     }
     List<MetricsCsv.Row> rows = new ArrayList<>();
@@ -222,9 +222,7 @@ public final class RunJournal {
       rows.add(new MetricsCsv.Row(r.round(), r.accuracy(), r.loss(), r.clientAccuracy(),
           r.clientLoss(), r.trainLoss(), r.participants(), r.failures(), r.seconds()));
     }
-    if (resumed || !rows.isEmpty()) {
-      new MetricsCsv(metricsFile(run.id())).replaceAll(rows);
-    }
+    new MetricsCsv(metricsFile(run.id())).replaceAll(rows);
     return global;
   }
 

@@ -331,13 +331,18 @@ class FederationServerTest {
     }
   }
 
-  @Test
-  void emptyOrMissingStateFileBesideModels_isRefused_andNothingIsChanged() throws Exception {
+  /** Runs spec("float32") with two devices to its end and stops the server. */
+  private void runToTheEnd() throws Exception {
     try (FederationServer server = FederationServer.start(settings(), factory(-1), log::add)) {
       startDevice(server.port(), "a");
       startDevice(server.port(), "b");
       server.run(spec("float32"));
     }
+  }
+
+  @Test
+  void emptyOrMissingStateFileBesideModels_isRefused_andNothingIsChanged() throws Exception {
+    runToTheEnd();
     Path db = dir.resolve(FederationServer.STATE_FILE);
     Path csv = dir.resolve("runs").resolve("run1").resolve("metrics.csv");
     String metrics = Files.readString(csv);
@@ -366,11 +371,7 @@ class FederationServerTest {
 
   @Test
   void missingModelOfTheLastRound_isReportedAtStart_andNoOlderRoundIsServed() throws Exception {
-    try (FederationServer server = FederationServer.start(settings(), factory(-1), log::add)) {
-      startDevice(server.port(), "a");
-      startDevice(server.port(), "b");
-      server.run(spec("float32"));
-    }
+    runToTheEnd();
     ModelStore store = new ModelStore(dir.resolve("models"));
     Path lost = store.modelFile(new ModelKey("lab", "toy", 3));
     Files.delete(lost);

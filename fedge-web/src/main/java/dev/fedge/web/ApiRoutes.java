@@ -193,20 +193,16 @@ final class ApiRoutes {
   }
 
   private static JsonNode body(Context ctx) {
-    Long limit = ctx.attribute(WebServer.BODY_LIMIT);
+    long limit = ctx.<Long>attribute(WebServer.BODY_LIMIT); // set by WebServer's before-handler
     byte[] bytes;
-    if (limit == null) {
-      bytes = ctx.bodyAsBytes();
-    } else {
-      try (InputStream in = ctx.bodyInputStream()) {
-        bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8L, limit + 1));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read the request body: " + e.getMessage(), e);
-      }
-      if (bytes.length > limit) {
-        ctx.header("Connection", "close");
-        throw HttpError.tooLarge("more than " + limit + " bytes", limit);
-      }
+    try (InputStream in = ctx.bodyInputStream()) {
+      bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8L, limit + 1));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the request body: " + e.getMessage(), e);
+    }
+    if (bytes.length > limit) {
+      ctx.header("Connection", "close");
+      throw HttpError.tooLarge("more than " + limit + " bytes", limit);
     }
     if (bytes.length == 0) {
       throw new IllegalArgumentException("request body is empty: send a JSON object");

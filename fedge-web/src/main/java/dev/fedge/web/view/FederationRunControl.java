@@ -146,13 +146,8 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
               + existing.get().status()
               + "); choose another id");
     }
-    if (existing.isEmpty() && !server.models().rounds(spec.group(), spec.project()).isEmpty()) {
-      throw new IllegalStateException(
-          "model store project "
-              + spec.group()
-              + "/"
-              + spec.project()
-              + " already holds another run's models; choose another project");
+    if (existing.isEmpty()) {
+      server.checkNewRun(spec);
     }
     stopping = false;
     current = spec.id();
