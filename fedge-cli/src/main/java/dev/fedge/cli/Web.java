@@ -7,7 +7,7 @@ import dev.fedge.web.ApiToken;
 import dev.fedge.web.WebServer;
 import dev.fedge.web.view.DeviceStatus;
 import dev.fedge.web.view.FederationRunControl;
-import dev.fedge.web.view.SqliteServerView;
+import dev.fedge.web.view.StateDbView;
 import java.io.IOException;
 import java.util.function.Consumer;
 
@@ -19,11 +19,11 @@ import java.util.function.Consumer;
 final class Web implements AutoCloseable {
 
   private final FederationServer server;
-  private final SqliteServerView view;
+  private final StateDbView view;
   private final FederationRunControl control;
   private final WebServer web;
 
-  private Web(FederationServer server, SqliteServerView view, FederationRunControl control,
+  private Web(FederationServer server, StateDbView view, FederationRunControl control,
       WebServer web) {
     this.server = server;
     this.view = view;
@@ -35,8 +35,8 @@ final class Web implements AutoCloseable {
   static Web start(FederationServer server, RunSpec template, ServerCommand cmd,
       Consumer<String> log) throws IOException {
     ApiToken token = ApiToken.resolve(cmd.apiToken, cmd.stateDir);
-    SqliteServerView view =
-        new SqliteServerView(server.state().file(), DeviceStatus.of(server.registry()));
+    StateDbView view =
+        new StateDbView(server.state().db(), DeviceStatus.of(server.registry()));
     FederationRunControl control = new FederationRunControl(server, template, view, log);
     WebServer web;
     try {

@@ -8,6 +8,7 @@ import dev.fedge.server.settings.RunSpecs;
 import dev.fedge.server.state.EventRecord;
 import dev.fedge.server.state.RunRecord;
 import dev.fedge.server.state.RunSpec;
+import dev.fedge.server.state.StateDb;
 import dev.fedge.server.state.StateStore;
 import dev.fedge.server.store.ModelProvenance;
 import dev.fedge.server.store.ModelStore;
@@ -63,6 +64,8 @@ public final class FederationServer implements AutoCloseable {
    * @param heartbeatTimeout silence after which a client counts as gone
    * @param maxConcurrentUploads uploads assembled in memory at once
    * @param parallelism client calls in flight at once per round
+   * @param stateDb where the state database is (null: the SQLite file {@code
+   *     <stateDir>/fedge.db}); models, metrics and strategy state stay in {@code stateDir}
    */
   public record Settings(
       Path stateDir,
@@ -74,18 +77,37 @@ public final class FederationServer implements AutoCloseable {
       Duration heartbeatInterval,
       Duration heartbeatTimeout,
       int maxConcurrentUploads,
-      int parallelism) {
+      int parallelism,
+      StateDb stateDb) {
 
-    /** Validates. */
+    /** Validates, and puts the state database in {@code stateDir} when none is given. */
     public Settings {
       if (stateDir == null) {
         throw new IllegalArgumentException("state-dir must be given");
+      }
+      if (stateDb == null) {
+        stateDb = StateDb.sqlite(stateDir.resolve(STATE_FILE));
       }
       if (parallelism < 1) {
         throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
       }
       new TransportServer.Options(bindAddress, port, tlsCert, tlsKey, maxConcurrentUploads);
       new ClientRegistry.Settings(enrollToken, heartbeatInterval, heartbeatTimeout);
+    }
+
+    /** Settings with the state database in {@code <stateDir>/fedge.db}. */
+    public Settings(
+        Path stateDir, String bindAddress, int port, Path tlsCert, Path tlsKey, String enrollToken,
+        Duration heartbeatInterval, Duration heartbeatTimeout, int maxConcurrentUploads,
+        int parallelism) {
+      this(stateDir, bindAddress, port, tlsCert, tlsKey, enrollToken, heartbeatInterval,
+          heartbeatTimeout, maxConcurrentUploads, parallelism, null);
+    }
+
+    /** The same settings with the state in another database. */
+    public Settings withStateDb(StateDb db) {
+      return new Settings(stateDir, bindAddress, port, tlsCert, tlsKey, enrollToken,
+          heartbeatInterval, heartbeatTimeout, maxConcurrentUploads, parallelism, db);
     }
 
     /** Plaintext on loopback, defaults for everything else. */
@@ -188,9 +210,11 @@ public final class FederationServer implements AutoCloseable {
       Settings settings, RunFactory factory, Consumer<String> log) throws IOException {
     Consumer<String> out = log == null ? s -> {} : log;
     Files.createDirectories(settings.stateDir());
-    Path stateFile = settings.stateDir().resolve(STATE_FILE);
-    RunJournal.checkBeforeOpen(stateFile, new ModelStore(settings.stateDir().resolve("models")));
-    StateStore state = StateStore.open(stateFile);
+    RunJournal.checkBeforeOpen(
+        settings.stateDb(), new ModelStore(settings.stateDir().resolve("models")));
+    StateStore state = settings.stateDb().kind() == StateDb.Kind.SQLITE
+        ? StateStore.open(settings.stateDb().file())
+        : StateStore.open(settings.stateDb());
     ClientRegistry registry = null;
     try {
       registry = new ClientRegistry(

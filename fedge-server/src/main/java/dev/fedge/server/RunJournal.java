@@ -7,6 +7,7 @@ import dev.fedge.server.state.EventRecord;
 import dev.fedge.server.state.RoundRecord;
 import dev.fedge.server.state.RunRecord;
 import dev.fedge.server.state.RunSpec;
+import dev.fedge.server.state.StateDb;
 import dev.fedge.server.state.StateException;
 import dev.fedge.server.state.StateStore;
 import dev.fedge.server.store.MetricsCsv;
@@ -102,35 +103,36 @@ public final class RunJournal {
   }
 
   /**
-   * Refuses a state file that is missing or empty while the model store beside it holds models:
-   * opening it would start over with no record of those runs. Checked before the file is opened,
-   * so nothing is created or changed.
+   * Refuses a state database that holds nothing (a SQLite file that is missing or empty, a
+   * PostgreSQL database without fedge's tables) while the model store beside it holds models:
+   * opening it would start over with no record of those runs. Checked before the database is
+   * opened, so nothing is created or changed.
    *
-   * @param stateFile the SQLite file
+   * @param db the state database
    * @param models the model store of the same state directory
-   * @throws StateException naming the file, what was found, and what to do
+   * @throws StateException naming the database, what was found, and what to do
    */
-  static void checkBeforeOpen(Path stateFile, ModelStore models) {
-    boolean missing = !Files.exists(stateFile);
-    long size;
-    try {
-      size = missing ? 0 : Files.size(stateFile);
-    } catch (IOException e) {
-      throw new StateException("cannot read state file " + stateFile + ": " + e, e);
-    }
-    if (size > 0) {
+  static void checkBeforeOpen(StateDb db, ModelStore models) {
+    if (!db.holdsNoState()) {
       return;
     }
     List<ModelKey> stored = models.list();
     if (stored.isEmpty()) {
       return;
     }
+    String what;
+    if (db.kind() == StateDb.Kind.SQLITE) {
+      what = Files.exists(db.file()) ? " is empty (0 bytes)" : " is missing";
+    } else {
+      what = " holds no fedge tables";
+    }
     TreeSet<String> projects = new TreeSet<>();
     stored.forEach(k -> projects.add(k.group() + "/" + k.project()));
-    throw new StateException("state file " + stateFile + (missing ? " is missing" : " is empty (0 bytes)")
+    throw new StateException(db.describe() + what
         + ", but " + models.root() + " holds " + stored.size() + " models of " + projects.size()
         + " project(s) (" + String.join(", ", projects) + "): refusing to start over without "
-        + "their record; restore the state file from a backup, or use another --state-dir "
+        + "their record; restore the state " + (db.kind() == StateDb.Kind.SQLITE ? "file" : "database")
+        + " from a backup, or use another --state-dir "
         + "(nothing was changed)");
   }
 

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fedge.server.state.StateStore;
 import dev.fedge.server.store.ModelKey;
 import dev.fedge.server.store.ModelStore;
-import dev.fedge.web.view.SqliteServerView;
+import dev.fedge.web.view.StateDbView;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -28,14 +28,14 @@ class BodyLimitTest {
 
   @TempDir Path dir;
   StateStore state;
-  SqliteServerView view;
+  StateDbView view;
   WebServer server;
   Http http;
 
   @BeforeEach
   void start() throws Exception {
     state = StateStore.open(dir.resolve("state/fedge.db"));
-    view = new SqliteServerView(state.file(), (id, lastSeen) -> false);
+    view = new StateDbView(state.db(), (id, lastSeen) -> false);
     ModelStore store = new ModelStore(dir.resolve("models"));
     store.save(new ModelKey("lab", "fmnist", 1), WebServerTest.tinyModel(1), Map.of());
     server =

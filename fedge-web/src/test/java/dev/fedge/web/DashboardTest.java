@@ -7,7 +7,7 @@ import dev.fedge.api.ClientFailure;
 import dev.fedge.api.Telemetry;
 import dev.fedge.server.state.StateStore;
 import dev.fedge.server.store.ModelStore;
-import dev.fedge.web.view.SqliteServerView;
+import dev.fedge.web.view.StateDbView;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ class DashboardTest {
 
   @TempDir Path dir;
   StateStore state;
-  SqliteServerView view;
+  StateDbView view;
   StateFixture fx;
   WebServer server;
   ChromeDriver browser;
@@ -50,7 +50,7 @@ class DashboardTest {
   @BeforeEach
   void start() throws Exception {
     state = StateStore.open(dir.resolve("state/fedge.db"));
-    view = new SqliteServerView(state.file(), (id, lastSeen) -> connected.contains(id));
+    view = new StateDbView(state.db(), (id, lastSeen) -> connected.contains(id));
     fx = new StateFixture(state, view);
     long now = System.currentTimeMillis();
     fx.device("pi-kitchen", "raspberry-pi", new Telemetry(61.2, 1_200L << 20, 1.35, now));

@@ -14,7 +14,7 @@ import dev.fedge.strategy.Strategies;
 import dev.fedge.strategy.StrategySettings;
 import dev.fedge.web.view.DeviceStatus;
 import dev.fedge.web.view.FederationRunControl;
-import dev.fedge.web.view.SqliteServerView;
+import dev.fedge.web.view.StateDbView;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +49,7 @@ class FederationDashboardTest {
 
   @TempDir Path dir;
   FederationServer server;
-  SqliteServerView view;
+  StateDbView view;
   FederationRunControl control;
   WebServer web;
   ChromeDriver browser;
@@ -87,7 +87,7 @@ class FederationDashboardTest {
             4,
             8);
     server = FederationServer.start(settings, toyRuns(), log::add);
-    view = new SqliteServerView(server.state().file(), DeviceStatus.of(server.registry()));
+    view = new StateDbView(server.state().db(), DeviceStatus.of(server.registry()));
     RunSpec template =
         new RunSpec(
             "template",

@@ -7,7 +7,7 @@ import dev.fedge.server.state.RunSpec;
 import dev.fedge.server.store.ModelStore;
 import dev.fedge.web.view.DeviceStatus;
 import dev.fedge.web.view.FederationRunControl;
-import dev.fedge.web.view.SqliteServerView;
+import dev.fedge.web.view.StateDbView;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +24,7 @@ class RunsApiValidationTest {
 
   @TempDir Path dir;
   FederationServer fed;
-  SqliteServerView view;
+  StateDbView view;
   FederationRunControl control;
   WebServer web;
   Http http;
@@ -34,7 +34,7 @@ class RunsApiValidationTest {
     fed = FederationServer.start(FederationServer.Settings.local(dir, 0), spec -> {
       throw new java.io.IOException("no data in this test");
     }, null);
-    view = new SqliteServerView(fed.state().file(), DeviceStatus.of(fed.registry()));
+    view = new StateDbView(fed.state().db(), DeviceStatus.of(fed.registry()));
     RunSpec template = new RunSpec("cli-run", "lab", "cli-run", 5, 2, 1, Duration.ofSeconds(60),
         "float32", Map.of("strategy", "fedavg", "dataset", "mnist"));
     control = new FederationRunControl(fed, template, view, null);

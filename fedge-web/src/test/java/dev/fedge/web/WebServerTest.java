@@ -18,7 +18,7 @@ import dev.fedge.server.state.StateStore;
 import dev.fedge.server.store.ModelKey;
 import dev.fedge.server.store.ModelStore;
 import dev.fedge.server.store.SafeTensors;
-import dev.fedge.web.view.SqliteServerView;
+import dev.fedge.web.view.StateDbView;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -43,7 +43,7 @@ class WebServerTest {
 
   @TempDir Path dir;
   StateStore state;
-  SqliteServerView view;
+  StateDbView view;
   StateFixture fx;
   final java.util.Set<String> connected = java.util.concurrent.ConcurrentHashMap.newKeySet();
   ModelStore store;
@@ -65,7 +65,7 @@ class WebServerTest {
   @BeforeEach
   void start() throws Exception {
     state = StateStore.open(dir.resolve("state/fedge.db"));
-    view = new SqliteServerView(state.file(), (id, lastSeen) -> connected.contains(id));
+    view = new StateDbView(state.db(), (id, lastSeen) -> connected.contains(id));
     fx = new StateFixture(state, view);
     connected.add("pi-1");
     fx.device(

@@ -3,7 +3,6 @@ package dev.fedge.server.state;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,11 +21,11 @@ final class Sql {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Path file;
+  private final String where;
   private final Connection db;
 
-  Sql(Path file, Connection db) {
-    this.file = file;
+  Sql(String where, Connection db) {
+    this.where = where;
     this.db = db;
   }
 
@@ -54,7 +53,7 @@ final class Sql {
         db.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      throw new StateException("state file " + file + ": transaction failed: " + e.getMessage(),
+      throw new StateException(where + ": transaction failed: " + e.getMessage(),
           e);
     }
   }
@@ -64,7 +63,7 @@ final class Sql {
       bind(ps, args);
       return ps.executeUpdate();
     } catch (SQLException e) {
-      throw new StateException("state file " + file + ": " + e.getMessage(), e);
+      throw new StateException(where + ": " + e.getMessage(), e);
     }
   }
 
@@ -77,7 +76,7 @@ final class Sql {
         }
       }
     } catch (SQLException e) {
-      throw new StateException("state file " + file + ": " + e.getMessage(), e);
+      throw new StateException(where + ": " + e.getMessage(), e);
     }
   }
 

@@ -6,13 +6,9 @@ import dev.fedge.api.EvaluateRes;
 import dev.fedge.api.Telemetry;
 import dev.fedge.server.RoundResult;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -24,32 +20,31 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The server's state in one SQLite file, through JDBC. One connection, used by one thread at a
- * time (every method is synchronized); writes that belong together happen in one transaction.
- * The schema is {@code schema.sql} in this package.
+ * The server's state in one SQLite file (the default) or a PostgreSQL database ({@link StateDb}),
+ * through JDBC. One connection, used by one thread at a time (every method is synchronized);
+ * writes that belong together happen in one transaction. The schema is versioned: Flyway applies
+ * the migrations in {@code migration/} of this package ({@link Migrations}), the same scripts for
+ * both databases.
  *
- * <p>Errors are {@link StateException}s naming the file and what failed.
+ * <p>Errors are {@link StateException}s naming the file (or database) and what failed.
  */
 public final class StateStore implements AutoCloseable {
-
-  /** The schema version this code reads and writes. */
-  public static final int SCHEMA_VERSION = 1;
 
   /** Default file name inside a state directory. */
   public static final String FILE_NAME = "fedge.db";
 
-  private final Path file;
+  private final StateDb where;
   private final Connection db;
   private final Sql sql;
 
-  private StateStore(Path file, Connection db) {
-    this.file = file;
+  private StateStore(StateDb where, Connection db) {
+    this.where = where;
     this.db = db;
-    this.sql = new Sql(file, db);
+    this.sql = new Sql(where.describe(), db);
   }
 
   /**
-   * Opens (or creates) a state file and applies the schema.
+   * Opens (or creates) a SQLite state file and brings its schema up to date.
    *
    * @param file the SQLite file
    * @return the store
@@ -65,18 +60,38 @@ public final class StateStore implements AutoCloseable {
     } catch (IOException e) {
       throw new StateException("cannot create the folder of state file " + file + ": " + e, e);
     }
+    return open(StateDb.sqlite(file));
+  }
+
+  /**
+   * Opens a state database and brings its schema up to date.
+   *
+   * @param where the SQLite file or PostgreSQL database
+   * @return the store
+   * @throws StateException when it cannot be reached or used, or was written by a newer fedge
+   */
+  public static StateStore open(StateDb where) {
     Connection db;
     try {
-      db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      db = where.connect();
     } catch (SQLException e) {
-      throw new StateException("cannot open state file " + file + ": " + e.getMessage(), e);
+      throw new StateException("cannot open " + where.describe() + ": "
+          + StateDb.firstLine(e.getMessage()), e);
     }
-    StateStore store = new StateStore(file, db);
+    StateStore store = new StateStore(where, db);
     try {
-      store.init();
-    } catch (SQLException | IOException e) {
+      if (where.kind() == StateDb.Kind.SQLITE) {
+        try (Statement s = db.createStatement()) {
+          s.execute("PRAGMA busy_timeout = 10000");
+          s.execute("PRAGMA journal_mode = WAL");
+          s.execute("PRAGMA synchronous = FULL");
+        }
+      }
+      Migrations.apply(where);
+    } catch (SQLException e) {
       store.close();
-      throw new StateException("state file " + file + " is not usable: " + e.getMessage(), e);
+      throw new StateException(where.describe() + " is not usable: "
+          + StateDb.firstLine(e.getMessage()), e);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -84,61 +99,14 @@ public final class StateStore implements AutoCloseable {
     return store;
   }
 
-  private void init() throws SQLException, IOException {
-    try (Statement s = db.createStatement()) {
-      s.execute("PRAGMA busy_timeout = 10000");
-      s.execute("PRAGMA journal_mode = WAL");
-      s.execute("PRAGMA synchronous = FULL");
-    }
-    String schema;
-    try (InputStream in = StateStore.class.getResourceAsStream("schema.sql")) {
-      if (in == null) {
-        throw new IOException("schema.sql is missing from the classpath");
-      }
-      schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    db.setAutoCommit(false);
-    try (Statement s = db.createStatement()) {
-      for (String stmt : statements(schema)) {
-        s.execute(stmt);
-      }
-      try (ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
-        int version = rs.next() ? rs.getInt(1) : 0;
-        if (version == 0) {
-          s.execute("INSERT INTO schema_version(version) VALUES (" + SCHEMA_VERSION + ")");
-        } else if (version > SCHEMA_VERSION) {
-          throw new StateException("state file " + file + " has schema version " + version
-              + ", this fedge reads version " + SCHEMA_VERSION + "; use a newer fedge");
-        }
-      }
-      db.commit();
-    } catch (SQLException | RuntimeException e) {
-      db.rollback();
-      throw e;
-    } finally {
-      db.setAutoCommit(true);
-    }
-  }
-
-  /** The statements of a SQL script: comments dropped, split at ';' ending a line. */
-  static List<String> statements(String script) {
-    StringBuilder sb = new StringBuilder();
-    for (String line : script.split("\n")) {
-      int c = line.indexOf("--");
-      sb.append(c >= 0 ? line.substring(0, c) : line).append('\n');
-    }
-    List<String> out = new ArrayList<>();
-    for (String s : sb.toString().split(";\\s*\n")) {
-      if (!s.isBlank()) {
-        out.add(s.strip());
-      }
-    }
-    return out;
-  }
-
-  /** The file. */
+  /** The SQLite file, or null when the state is in PostgreSQL. */
   public Path file() {
-    return file;
+    return where.file();
+  }
+
+  /** Where the state is. */
+  public StateDb db() {
+    return where;
   }
 
   // ---- runs ------------------------------------------------------------------------------------
@@ -153,7 +121,7 @@ public final class StateStore implements AutoCloseable {
   public synchronized RunRecord createRun(RunSpec spec) {
     if (run(spec.id()).isPresent()) {
       throw new IllegalArgumentException(
-          "run '" + spec.id() + "' already exists in " + file);
+          "run '" + spec.id() + "' already exists in " + where.display());
     }
     String now = Sql.now();
     sql.update("INSERT INTO runs(id, model_group, model_project, rounds, min_clients, min_results,"
@@ -208,7 +176,7 @@ public final class StateStore implements AutoCloseable {
   public synchronized void setStatus(String runId, String status) {
     int n = sql.update("UPDATE runs SET status = ?, updated_at = ? WHERE id = ?", status, Sql.now(), runId);
     if (n != 1) {
-      throw new IllegalArgumentException("no run '" + runId + "' in " + file);
+      throw new IllegalArgumentException("no run '" + runId + "' in " + where.display());
     }
   }
 
@@ -245,17 +213,18 @@ public final class StateStore implements AutoCloseable {
           r.failures().size(), r.duration().toMillis() / 1000.0,
           spec.modelKey(r.round()).toString(), modelSha256, now);
       for (String id : r.participants()) {
-        sql.update("INSERT OR REPLACE INTO participants(run_id, round, client_id, outcome,"
-                + " num_examples, reason) VALUES (?,?,?,?,?,NULL)",
+        sql.update("INSERT INTO participants(run_id, round, client_id, outcome,"
+                + " num_examples, reason) VALUES (?,?,?,?,?,NULL)" + PARTICIPANT_UPSERT,
             spec.id(), r.round(), id, ParticipantRecord.OK, examples.getOrDefault(id, 0));
       }
       for (ClientFailure f : r.failures()) {
-        sql.update("INSERT OR REPLACE INTO participants(run_id, round, client_id, outcome,"
-                + " num_examples, reason) VALUES (?,?,?,?,NULL,?)",
+        sql.update("INSERT INTO participants(run_id, round, client_id, outcome,"
+                + " num_examples, reason) VALUES (?,?,?,?,NULL,?)" + PARTICIPANT_UPSERT,
             spec.id(), r.round(), f.clientId(), ParticipantRecord.FAILED, f.reason());
       }
       for (Map.Entry<String, Double> m : metrics(r).entrySet()) {
-        sql.update("INSERT OR REPLACE INTO metrics(run_id, round, name, value) VALUES (?,?,?,?)",
+        sql.update("INSERT INTO metrics(run_id, round, name, value) VALUES (?,?,?,?)"
+                + " ON CONFLICT(run_id, round, name) DO UPDATE SET value = excluded.value",
             spec.id(), r.round(), m.getKey(), m.getValue());
       }
       sql.update("UPDATE runs SET completed_rounds = ?, updated_at = ? WHERE id = ?",
@@ -267,6 +236,10 @@ public final class StateStore implements AutoCloseable {
               r.duration().toMillis() / 1000.0));
     });
   }
+
+  private static final String PARTICIPANT_UPSERT =
+      " ON CONFLICT(run_id, round, client_id) DO UPDATE SET outcome = excluded.outcome,"
+          + " num_examples = excluded.num_examples, reason = excluded.reason";
 
   private static Map<String, Double> metrics(RoundResult r) {
     Map<String, Double> m = new LinkedHashMap<>(r.metrics());
@@ -285,7 +258,7 @@ public final class StateStore implements AutoCloseable {
     int[] n = {-1};
     sql.query("SELECT completed_rounds FROM runs WHERE id = ?", rs -> n[0] = rs.getInt(1), runId);
     if (n[0] < 0) {
-      throw new IllegalArgumentException("no run '" + runId + "' in " + file);
+      throw new IllegalArgumentException("no run '" + runId + "' in " + where.display());
     }
     return n[0];
   }
@@ -358,7 +331,7 @@ public final class StateStore implements AutoCloseable {
   public synchronized void setRevoked(String id, boolean revoked) {
     int n = sql.update("UPDATE devices SET revoked = ? WHERE id = ?", revoked ? 1 : 0, id);
     if (n != 1) {
-      throw new IllegalArgumentException("no device '" + id + "' in " + file);
+      throw new IllegalArgumentException("no device '" + id + "' in " + where.display());
     }
   }
 
@@ -438,7 +411,7 @@ public final class StateStore implements AutoCloseable {
     try {
       db.close();
     } catch (SQLException e) {
-      throw new StateException("cannot close state file " + file + ": " + e.getMessage(), e);
+      throw new StateException("cannot close " + where.describe() + ": " + e.getMessage(), e);
     }
   }
 }

@@ -14,8 +14,13 @@ import dev.fedge.api.Parameters;
 import dev.fedge.api.Telemetry;
 import dev.fedge.api.TensorSpec;
 import dev.fedge.server.RoundResult;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +28,18 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The state store against a SQLite file; {@link PostgresStateStoreTest} runs the same tests
+ * against PostgreSQL.
+ */
 class StateStoreTest {
 
   @TempDir Path dir;
+
+  /** The store of this test: the same state every time it is opened within one test. */
+  StateStore open() throws Exception {
+    return StateStore.open(dir.resolve("state/fedge.db"));
+  }
 
   static RunSpec spec(String id) {
     return new RunSpec(id, "lab", "fmnist", 3, 2, 1, Duration.ofSeconds(30), "float16",
@@ -41,14 +55,13 @@ class StateStoreTest {
   }
 
   @Test
-  void runs_andCompletedRounds_surviveReopening() {
-    Path file = dir.resolve("state/fedge.db");
-    try (StateStore s = StateStore.open(file)) {
+  void runs_andCompletedRounds_surviveReopening() throws Exception {
+    try (StateStore s = open()) {
       s.createRun(spec("run1"));
       s.completeRound(spec("run1"), round(1, 0.5), "abc", Map.of("c1", 300, "c2", 200));
     }
 
-    try (StateStore s = StateStore.open(file)) {
+    try (StateStore s = open()) {
       RunRecord run = s.unfinishedRun().orElseThrow();
       assertEquals(spec("run1"), run.spec());
       assertEquals(1, run.completedRounds());
@@ -75,8 +88,8 @@ class StateStoreTest {
   }
 
   @Test
-  void completeRound_outOfOrderOrTwice_isRefusedAndChangesNothing() {
-    try (StateStore s = StateStore.open(dir.resolve("fedge.db"))) {
+  void completeRound_outOfOrderOrTwice_isRefusedAndChangesNothing() throws Exception {
+    try (StateStore s = open()) {
       s.createRun(spec("run1"));
       s.completeRound(spec("run1"), round(1, 0.5), "a", Map.of());
 
@@ -94,8 +107,8 @@ class StateStoreTest {
   }
 
   @Test
-  void finishedRun_isNoLongerUnfinished_andDuplicateRunIsRefused() {
-    try (StateStore s = StateStore.open(dir.resolve("fedge.db"))) {
+  void finishedRun_isNoLongerUnfinished_andDuplicateRunIsRefused() throws Exception {
+    try (StateStore s = open()) {
       s.createRun(spec("run1"));
 
       s.setStatus("run1", RunRecord.FINISHED);
@@ -109,10 +122,10 @@ class StateStoreTest {
   }
 
   @Test
-  void devices_keepFactsCredentialHashAndTelemetry() {
+  void devices_keepFactsCredentialHashAndTelemetry() throws Exception {
     DeviceFacts facts = new DeviceFacts("Linux 6.1", "aarch64", 4, 8L << 30, 1L << 30,
         "none", "raspberry-pi", Map.of("model", "Raspberry Pi 4 Model B"));
-    try (StateStore s = StateStore.open(dir.resolve("fedge.db"))) {
+    try (StateStore s = open()) {
       s.saveDevice(new DeviceRecord("c1", "pi-1", facts, "hash1", false, "/10.0.0.5:4242",
           "2026-01-01T00:00:00Z", null, null));
       s.updateTelemetry("c1", new Telemetry(Double.NaN, 123456789L, 0.5, 1_700_000_000_000L));
@@ -132,8 +145,8 @@ class StateStoreTest {
   }
 
   @Test
-  void events_keepKindRunRoundClientAndMessage() {
-    try (StateStore s = StateStore.open(dir.resolve("fedge.db"))) {
+  void events_keepKindRunRoundClientAndMessage() throws Exception {
+    try (StateStore s = open()) {
       s.event(EventRecord.REJECTED, "run1", 2, "c3", "UploadResult: NaN at index 4");
       s.event(EventRecord.REGISTERED, null, null, "c4", "c4 registered");
 
@@ -159,17 +172,95 @@ class StateStoreTest {
   }
 
   @Test
-  void statements_dropCommentsAndSplitAtSemicolons() {
-    List<String> s = StateStore.statements("-- a comment\nCREATE TABLE a (x TEXT); -- c\n"
-        + "CREATE TABLE b (\n  y TEXT -- the y\n);\n");
+  void open_databaseOfANewerFedge_isRefusedAndLeftAsItWas() throws Exception {
+    StateDb db;
+    try (StateStore s = open()) {
+      s.createRun(spec("run1"));
+      db = s.db();
+    }
+    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+      st.execute("INSERT INTO flyway_schema_history(installed_rank, version, description, type,"
+          + " script, checksum, installed_by, installed_on, execution_time, success) VALUES"
+          + " (99, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 0, 'x',"
+          + " CURRENT_TIMESTAMP, 0, " + (db.kind() == StateDb.Kind.SQLITE ? "1" : "true") + ")");
+    }
 
-    assertEquals(2, s.size());
-    assertEquals("CREATE TABLE a (x TEXT)", s.get(0));
-    assertTrue(s.get(1).startsWith("CREATE TABLE b ("));
+    StateException e = assertThrows(StateException.class, this::open);
+
+    assertTrue(e.getMessage().contains("has schema version 99 (from the future), written by a"
+        + " newer fedge; this one knows up to version 2"), e.getMessage());
+    assertTrue(e.getMessage().startsWith(db.describe()), e.getMessage());
+    try (Connection c = db.connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM runs")) {
+      assertTrue(rs.next());
+      assertEquals(1, rs.getInt(1));
+    }
   }
 
   @Test
-  void runSpec_validates() {
+  void open_stateFileOfTheUnversionedSchema_isBaselinedAndKeepsItsRows() throws Exception {
+    Path file = dir.resolve("old/fedge.db");
+    Files.createDirectories(file.getParent());
+    String legacy;
+    try (var in = StateStoreTest.class.getResourceAsStream("legacy-schema.sql")) {
+      legacy = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement st = c.createStatement()) {
+      for (String stmt : legacy.replaceAll("--[^\n]*", "").split(";\\s*\n")) {
+        if (!stmt.isBlank()) {
+          st.execute(stmt);
+        }
+      }
+      st.execute("INSERT INTO schema_version(version) VALUES (1)");
+      st.execute("INSERT INTO runs(id, model_group, model_project, rounds, min_clients,"
+          + " min_results, round_timeout_ms, codec, settings, status, completed_rounds,"
+          + " created_at, updated_at) VALUES ('old', 'lab', 'fmnist', 3, 2, 1, 30000, 'float16',"
+          + " '{\"strategy\":\"fedavg\"}', 'running', 0, '2026-01-01T00:00:00Z',"
+          + " '2026-01-01T00:00:00Z')");
+    }
+
+    try (StateStore s = StateStore.open(file)) {
+      assertEquals(Map.of("strategy", "fedavg"), s.run("old").orElseThrow().spec().settings());
+      s.completeRound(s.run("old").orElseThrow().spec(), round(1, 0.5), "abc", Map.of());
+      assertEquals(1, s.rounds("old").size());
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement st = c.createStatement()) {
+      try (ResultSet rs = st.executeQuery("SELECT version, description FROM flyway_schema_history"
+          + " ORDER BY installed_rank")) {
+        List<String> applied = new java.util.ArrayList<>();
+        while (rs.next()) {
+          applied.add(rs.getString(1) + " " + rs.getString(2));
+        }
+        assertEquals(List.of("1 fedge schema before versioned migrations",
+            "2 drop schema version"), applied);
+      }
+      try (ResultSet rs = st.executeQuery(
+          "SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_version'")) {
+        assertEquals(0, rs.getInt(1));
+      }
+    }
+  }
+
+  @Test
+  void open_unversionedSchemaOfANewerVersion_isRefused() throws Exception {
+    Path file = dir.resolve("old/fedge.db");
+    Files.createDirectories(file.getParent());
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)");
+      st.execute("INSERT INTO schema_version(version) VALUES (3)");
+    }
+
+    StateException e = assertThrows(StateException.class, () -> StateStore.open(file));
+
+    assertEquals("state file " + file + " has schema version 3, this fedge reads version 1 and"
+        + " later migrations; use a newer fedge", e.getMessage());
+  }
+
+  @Test
+  void runSpec_validates() throws Exception {
     IllegalArgumentException codec = assertThrows(IllegalArgumentException.class,
         () -> new RunSpec("r", "g", "p", 1, 1, 1, Duration.ofSeconds(1), "bf16", Map.of()));
     IllegalArgumentException results = assertThrows(IllegalArgumentException.class,

@@ -23,7 +23,7 @@ import dev.fedge.server.store.ModelStore;
 import dev.fedge.web.ApiToken;
 import dev.fedge.web.WebServer;
 import dev.fedge.web.view.DeviceStatus;
-import dev.fedge.web.view.SqliteServerView;
+import dev.fedge.web.view.StateDbView;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,7 +52,7 @@ class PredictionTest {
   static Parameters round2;
   static ModelStore store;
   static StateStore state;
-  static SqliteServerView view;
+  static StateDbView view;
   static WebServer open;
   static WebServer closed;
   static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -90,7 +90,7 @@ class PredictionTest {
     store = new ModelStore(dir.resolve("models"));
     store.save(new ModelKey("lab", "fmnist", 1), round1, provenance());
     state = StateStore.open(dir.resolve("fedge.db"));
-    view = new SqliteServerView(state.file(), DeviceStatus.seenWithin(Duration.ofSeconds(10)));
+    view = new StateDbView(state.db(), DeviceStatus.seenWithin(Duration.ofSeconds(10)));
     open =
         WebServer.builder()
             .setView(view)

@@ -24,7 +24,7 @@ class FederationRunControlTest {
 
   @TempDir Path dir;
   FederationServer server;
-  SqliteServerView view;
+  StateDbView view;
   FederationRunControl control;
 
   @BeforeEach
@@ -36,7 +36,7 @@ class FederationRunControlTest {
               throw new java.io.IOException("no data in this test");
             },
             null);
-    view = new SqliteServerView(server.state().file(), DeviceStatus.of(server.registry()));
+    view = new StateDbView(server.state().db(), DeviceStatus.of(server.registry()));
     RunSpec template =
         new RunSpec(
             "cli-run",

@@ -7,10 +7,8 @@ import dev.fedge.api.DeviceFacts;
 import dev.fedge.api.Telemetry;
 import dev.fedge.server.FederationServer;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.fedge.server.state.StateDb;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,39 +22,40 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.sqlite.SQLiteConfig;
 
 /**
- * A {@link ServerView} that reads the server's SQLite state file (the tables of fedge-server's
- * {@code schema.sql}: runs, rounds, participants, metrics, devices, events) over its own read-only
- * JDBC connection, so the dashboard never waits on the server's writes (the file is in WAL mode).
+ * A {@link ServerView} that reads the server's state (a SQLite file or a PostgreSQL database, the
+ * tables of fedge-server's state migrations: runs, rounds, participants, metrics, devices, events)
+ * over its own read-only JDBC connection, so the dashboard never waits on the server's writes (a
+ * SQLite file is in WAL mode).
  * Whether a device is online, and its freshest telemetry, come from a {@link DeviceStatus}.
  *
  * <p>Thread-safe: calls are serialised on the one connection. A missing state file reads as an
- * empty server.
+ * empty server, and so do
+ * tables the server has not created yet.
  */
-public final class SqliteServerView implements ServerView, AutoCloseable {
+public final class StateDbView implements ServerView, AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Path file;
+  private final StateDb where;
   private final DeviceStatus status;
   private Connection db;
 
   /**
-   * A view on a state file.
+   * A view on the server's state.
    *
-   * @param file the SQLite state file (e.g. {@code <state-dir>/fedge.db})
+   * @param where the state (e.g. the server's {@code StateStore.db()})
    * @param status says which devices are online
    */
-  public SqliteServerView(Path file, DeviceStatus status) {
-    this.file = file;
+  public StateDbView(StateDb where, DeviceStatus status) {
+    this.where = where;
     this.status = status;
   }
 
-  /** The state file. */
-  public Path file() {
-    return file;
+  /** Where the state is. */
+  public StateDb db() {
+    return where;
   }
 
   @FunctionalInterface
@@ -83,24 +82,19 @@ public final class SqliteServerView implements ServerView, AutoCloseable {
         return out;
       }
     } catch (SQLException e) {
-      if (e.getMessage() != null && e.getMessage().contains("no such table")) {
+      if (where.missingTable(e)) {
         return new ArrayList<>(); // the server has not created its schema yet
       }
-      throw new IllegalStateException("state file " + file + ": " + e.getMessage(), e);
+      throw new IllegalStateException(where.describe() + ": " + e.getMessage(), e);
     }
   }
 
   private Connection connection() throws SQLException {
     if (db == null) {
-      if (!Files.exists(file)) {
+      if (where.absent()) {
         return null;
       }
-      SQLiteConfig config = new SQLiteConfig();
-      config.setReadOnly(true);
-      config.setBusyTimeout(10_000);
-      db =
-          DriverManager.getConnection(
-              "jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
+      db = where.connectReadOnly();
     }
     return db;
   }
@@ -197,13 +191,13 @@ public final class SqliteServerView implements ServerView, AutoCloseable {
   /** {@inheritDoc} */
   @Override
   public List<RunInfo> runs() {
-    return query(RUN_COLUMNS + "ORDER BY rowid DESC", SqliteServerView::run);
+    return query(RUN_COLUMNS + "ORDER BY rowid DESC", StateDbView::run);
   }
 
   /** {@inheritDoc} */
   @Override
   public Optional<RunInfo> run(String runId) {
-    return query(RUN_COLUMNS + "WHERE id = ?", SqliteServerView::run, runId).stream().findFirst();
+    return query(RUN_COLUMNS + "WHERE id = ?", StateDbView::run, runId).stream().findFirst();
   }
 
   private record Part(int round, String clientId, boolean ok, String reason) {}
@@ -283,7 +277,7 @@ public final class SqliteServerView implements ServerView, AutoCloseable {
   public List<EventInfo> events(long afterId, int limit) {
     return query(
         EVENT_COLUMNS + "WHERE id > ? ORDER BY id LIMIT ?",
-        SqliteServerView::event,
+        StateDbView::event,
         afterId,
         limit);
   }
@@ -292,7 +286,7 @@ public final class SqliteServerView implements ServerView, AutoCloseable {
   @Override
   public List<EventInfo> recentEvents(int limit) {
     List<EventInfo> e =
-        query(EVENT_COLUMNS + "ORDER BY id DESC LIMIT ?", SqliteServerView::event, limit);
+        query(EVENT_COLUMNS + "ORDER BY id DESC LIMIT ?", StateDbView::event, limit);
     java.util.Collections.reverse(e);
     return e;
   }
