@@ -9,6 +9,7 @@ import dev.fedge.server.settings.RunSettingsBinder;
 import dev.fedge.server.settings.RunSpecs;
 import dev.fedge.server.state.RunRecord;
 import dev.fedge.server.state.RunSpec;
+import dev.fedge.server.state.StateDb;
 import dev.fedge.server.state.StateException;
 import dev.fedge.web.ApiToken;
 import java.io.PrintWriter;
@@ -55,6 +56,12 @@ public final class ServerCommand extends BaseCommand {
   @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "fedge-server",
       description = "State: SQLite file, models/, runs/ (default ./${DEFAULT-VALUE}).")
   Path stateDir;
+
+  @Option(names = "--state-db", paramLabel = "URL",
+      description = "State database instead of DIR/fedge.db: postgresql://user[:password]@host"
+          + "[:port]/database (password also from PGPASSWORD) or a SQLite file; models and"
+          + " runs stay in --state-dir.")
+  String stateDb;
 
   @Option(names = "--min-clients", description = "Clients to wait for before each round (default 2).")
   Integer minClients;
@@ -133,9 +140,15 @@ public final class ServerCommand extends BaseCommand {
     if (!noHttp && apiToken != null) {
       ApiToken.of(apiToken); // checked before anything is opened or created
     }
+    StateDb db;
+    try {
+      db = stateDb == null ? null : StateDb.parse(stateDb);
+    } catch (IllegalArgumentException e) {
+      throw new ExitException(ExitException.INVALID_INPUT, e.getMessage(), e);
+    }
     FederationServer.Settings settings = new FederationServer.Settings(stateDir, bind, port,
         tlsCert, tlsKey, enrollToken, heartbeatInterval, heartbeatTimeout, maxConcurrentUploads,
-        256);
+        256, db);
     FederationServer server;
     try {
       server = FederationServer.start(settings, FederationServer.standardRuns(), log);
@@ -151,7 +164,8 @@ public final class ServerCommand extends BaseCommand {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       log.accept("fedge server listening on " + bind + ":" + server.port()
-          + (tlsCert != null ? " (TLS)" : " (plaintext)") + "; state in " + stateDir);
+          + (tlsCert != null ? " (TLS)" : " (plaintext)") + "; state in " + stateDir
+          + (stateDb != null ? " and " + server.state().db().display() : ""));
       log.accept(enrollToken == null || enrollToken.isBlank()
           ? "no --enroll-token: accepting clients from loopback addresses only"
           : "clients must present the enrollment token");

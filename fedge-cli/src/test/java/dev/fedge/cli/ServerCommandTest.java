@@ -159,6 +159,27 @@ class ServerCommandTest {
     assertFalse(Files.exists(dir.resolve("state").resolve("fedge.db")));
   }
 
+  @Test
+  void unknownStateDb_isInvalidInput_inOneLine_beforeAnythingIsCreated() {
+    CliRun r = server("--state-db", "mysql://db.lab/fedge", "--no-http");
+
+    assertEquals(ExitException.INVALID_INPUT, r.code(), r.err());
+    assertEquals("fedge: --state-db mysql://db.lab/fedge: unknown database (use"
+        + " postgresql://user@host:port/database or a SQLite file path)", r.err().strip());
+    assertFalse(Files.exists(dir.resolve("state")));
+  }
+
+  @Test
+  void unreachablePostgres_isAFailureInOneLine_namingIt() {
+    CliRun r = server("--state-db", "postgresql://fedge:secret@127.0.0.1:1/fedge", "--no-http");
+
+    assertEquals(ExitException.FAILURE, r.code(), r.err());
+    assertEquals(1, r.errLines(), r.err());
+    assertTrue(r.err().startsWith("fedge: cannot reach state database"
+        + " postgresql://fedge@127.0.0.1:1/fedge: "), r.err());
+    assertFalse(r.err().contains("secret"), "the password is never printed: " + r.err());
+  }
+
   /** Stores the run that {@code args} describe as finished, as an earlier server would have. */
   private void finishedEarlier(String... args) {
     ServerCommand cmd = new ServerCommand();

@@ -44,6 +44,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 @Timeout(120)
+/**
+ * The federation server with a SQLite state file; {@link PostgresFederationServerTest} runs the
+ * same tests with the state in PostgreSQL.
+ */
 class FederationServerTest {
 
   static final ParameterLayout LAYOUT = ParameterLayout.of(
@@ -131,7 +135,12 @@ class FederationServerTest {
   }
 
   private FederationServer.Settings settings() {
-    return FederationServer.Settings.local(dir, 0);
+    return settings(0);
+  }
+
+  /** The server's settings on a port; {@link PostgresFederationServerTest} puts its state in PostgreSQL. */
+  FederationServer.Settings settings(int port) {
+    return FederationServer.Settings.local(dir, port);
   }
 
   @Test
@@ -189,7 +198,7 @@ class FederationServerTest {
       server.models().save(new ModelKey("lab", "toy", 3), new Parameters(LAYOUT, stale), Map.of());
     }
 
-    FederationServer.Settings again = FederationServer.Settings.local(dir, port);
+    FederationServer.Settings again = settings(port);
     try (FederationServer server = FederationServer.start(again, factory(-1), log::add)) {
       RunRecord unfinished = server.unfinishedRun().orElseThrow();
       assertEquals(2, unfinished.completedRounds());
@@ -232,7 +241,7 @@ class FederationServerTest {
     assertTrue(Files.exists(stateFile(2)));
     assertFalse(Files.exists(stateFile(1)), "older rounds are deleted");
 
-    FederationServer.Settings again = FederationServer.Settings.local(dir, port);
+    FederationServer.Settings again = settings(port);
     try (FederationServer server =
         FederationServer.start(again, factory(-1, "fedavgm"), log::add)) {
       server.run(server.unfinishedRun().orElseThrow().spec());
@@ -253,7 +262,7 @@ class FederationServerTest {
     int port = crashInRound3("fedavgm");
     Files.writeString(stateFile(2), "not safetensors");
 
-    FederationServer.Settings again = FederationServer.Settings.local(dir, port);
+    FederationServer.Settings again = settings(port);
     try (FederationServer server =
         FederationServer.start(again, factory(-1, "fedavgm"), log::add)) {
       server.run(server.unfinishedRun().orElseThrow().spec());
@@ -308,7 +317,7 @@ class FederationServerTest {
       assertThrows(Killed.class, () -> server.run(spec("float32")));
     }
 
-    FederationServer.Settings again = FederationServer.Settings.local(dir, port);
+    FederationServer.Settings again = settings(port);
     try (FederationServer server =
         FederationServer.start(again, factory(-1, "fedavgm"), log::add)) {
       int recorded = killAt.compareTo(RunJournal.Step.ROUND_RECORDED) >= 0 ? 2 : 1;
@@ -332,7 +341,7 @@ class FederationServerTest {
   }
 
   /** Runs spec("float32") with two devices to its end and stops the server. */
-  private void runToTheEnd() throws Exception {
+  void runToTheEnd() throws Exception {
     try (FederationServer server = FederationServer.start(settings(), factory(-1), log::add)) {
       startDevice(server.port(), "a");
       startDevice(server.port(), "b");
