@@ -64,7 +64,18 @@ final class FedgeProcess implements AutoCloseable {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Fedge.class.getName());
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    return start(name, logDir, new ProcessBuilder(cmd));
+  }
+
+  /**
+   * Starts a command that runs {@code fedge} some other way (e.g. under emulation).
+   *
+   * @param name for messages and the log file
+   * @param logDir where {@code <name>.log} goes
+   * @param builder the command, its environment and folder
+   */
+  static FedgeProcess start(String name, Path logDir, ProcessBuilder builder) throws IOException {
+    Process p = builder.redirectErrorStream(true).start();
     int n = 1;
     Path log = logDir.resolve(name + ".log");
     while (Files.exists(log)) {
