@@ -6,6 +6,7 @@ import dev.fedge.client.DjlTrainers;
 import dev.fedge.client.EdgeAgent;
 import dev.fedge.client.LocalData;
 import dev.fedge.data.DatasetUnavailableException;
+import dev.fedge.ml.TrainingDevice;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,6 +77,11 @@ public final class ClientCommand extends BaseCommand {
       description = "PyTorch threads (default: one per core).")
   int threads;
 
+  @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu",
+      description = "Where to train: auto (a usable GPU, else the CPU), cpu, or gpu (refused in"
+          + " one line when no GPU can be used; default ${DEFAULT-VALUE}).")
+  String device;
+
   @Option(names = "--backoff-max", defaultValue = "10s",
       converter = ServerCommand.DurationConverter.class,
       description = "Longest wait between reconnection attempts (default ${DEFAULT-VALUE}).")
@@ -86,6 +92,12 @@ public final class ClientCommand extends BaseCommand {
     Consumer<String> log = ServerCommand.logger(out());
     if (threads < 0) {
       throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+    }
+    TrainingDevice where;
+    try {
+      where = TrainingDevice.choose(TrainingDevice.Choice.parse(device));
+    } catch (TrainingDevice.Unavailable e) {
+      throw new ExitException(ExitException.UNAVAILABLE, e.getMessage(), e);
     }
     Path dataFolder = dataDir != null ? dataDir
         : Path.of(System.getProperty(dev.fedge.data.DatasetLocator.DATA_DIR_PROPERTY, "data"));
@@ -101,8 +113,10 @@ public final class ClientCommand extends BaseCommand {
       throw new ExitException(ExitException.UNAVAILABLE, e.getMessage(), e);
     }
     log.accept("data: " + data.description());
+    log.accept(where.describe());
     try (DjlTrainers trainers = new DjlTrainers(data, seed, threads);
-        EdgeAgent agent = new EdgeAgent(settings, trainers, new DeviceProbe(), log)) {
+        EdgeAgent agent = new EdgeAgent(settings, trainers,
+            new DeviceProbe().with("trains_on", where.device() + " (" + where.note() + ")"), log)) {
       Thread hook = new Thread(agent::stop, "fedge-client-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       try {

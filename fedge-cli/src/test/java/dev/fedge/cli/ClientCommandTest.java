@@ -12,6 +12,23 @@ class ClientCommandTest {
   @TempDir Path dir;
 
   @Test
+  void deviceGpu_withoutAGpu_isUnavailable_inOneLine() {
+    CliRun r = CliRun.of("client", "--server", "127.0.0.1:1", "--device", "gpu");
+
+    assertEquals(ExitException.UNAVAILABLE, r.code(), r.err());
+    assertEquals("fedge: --device gpu: no CUDA GPU on this machine; training needs --device cpu"
+        + " (or auto) here (see docs/DEVICES.md)", r.err().strip());
+  }
+
+  @Test
+  void unknownDevice_isInvalidInput() {
+    CliRun r = CliRun.of("client", "--server", "127.0.0.1:1", "--device", "tpu");
+
+    assertEquals(ExitException.INVALID_INPUT, r.code(), r.err());
+    assertEquals("fedge: --device: unknown device 'tpu' (known: auto, cpu, gpu)", r.err().strip());
+  }
+
+  @Test
   void missingServer_isInvalidInput() {
     CliRun r = CliRun.of("client");
 

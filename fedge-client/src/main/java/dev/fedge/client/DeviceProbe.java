@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 public class DeviceProbe {
 
   private final Path root;
+  private final Map<String, String> added;
 
   /** A probe of this machine. */
   public DeviceProbe() {
@@ -42,7 +43,26 @@ public class DeviceProbe {
    * @param root the file system root
    */
   public DeviceProbe(Path root) {
+    this(root, Map.of());
+  }
+
+  private DeviceProbe(Path root, Map<String, String> added) {
     this.root = root;
+    this.added = added;
+  }
+
+  /**
+   * The same probe with one more fact in {@link DeviceFacts#extra}, e.g. {@code trains_on}: where
+   * this client really trains, which the hardware alone does not say.
+   *
+   * @param key the fact
+   * @param value its value
+   * @return the probe
+   */
+  public DeviceProbe with(String key, String value) {
+    Map<String, String> more = new LinkedHashMap<>(added);
+    more.put(key, value);
+    return new DeviceProbe(root, Map.copyOf(more));
   }
 
   /** The device's facts, detected now. */
@@ -58,6 +78,7 @@ public class DeviceProbe {
     tegra.ifPresent(t -> extra.put("tegra", t.strip()));
     cpuModel().ifPresent(c -> extra.put("cpu", c));
     extra.put("java", System.getProperty("java.version", "?"));
+    extra.putAll(added);
     List<String> gpus = nvidiaGpus();
     int cudaCount = djlGpuCount();
     String accelerator = accelerator(gpus, cudaCount, tegra.isPresent(), osName, arch);

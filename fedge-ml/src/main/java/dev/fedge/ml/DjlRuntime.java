@@ -1,5 +1,6 @@
 package dev.fedge.ml;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -61,7 +62,8 @@ public final class DjlRuntime implements AutoCloseable {
     this.seed = seed;
     this.threads = threads;
     this.engine = startEngine(threads);
-    this.root = engine.newBaseManager();
+    // the CPU: the model lives in Java-owned direct buffers (TrainingDevice says why)
+    this.root = engine.newBaseManager(Device.cpu());
     this.model = new TensorSet(root, network.layout(), true);
     this.initial = network.initialize(seed);
     this.checks = new InputChecks(network);
