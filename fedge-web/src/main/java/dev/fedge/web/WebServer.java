@@ -90,6 +90,7 @@ public final class WebServer implements AutoCloseable {
             });
     new ApiRoutes(b.view, b.control, b.store, live).register(app);
     new PredictRoutes(serving, metrics).register(app);
+    new InferenceV2Routes(serving, metrics).register(app);
     routes();
   }
 
@@ -159,10 +160,11 @@ public final class WebServer implements AutoCloseable {
 
   private void authorize(Context ctx) {
     String path = ctx.path();
-    if (path.equals("/healthz") || path.startsWith("/assets/") || path.equals("/")) {
+    if (path.equals("/healthz") || path.startsWith("/assets/") || path.equals("/")
+        || path.startsWith("/v2/health/")) {
       return; // the dashboard page checks the cookie itself, to show the login form
     }
-    if (path.startsWith("/v1/") && settings.openPredict) {
+    if ((path.startsWith("/v1/") || path.startsWith("/v2/")) && settings.openPredict) {
       return;
     }
     if (path.equals("/metrics") && settings.openMetrics) {

@@ -30,6 +30,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -323,6 +324,102 @@ class PredictionTest {
     HttpResponse<String> withToken =
         post(closed, "/v1/models/lab.fmnist:predict", body("hw"), TOKEN);
 
+    assertEquals(401, anonymous.statusCode());
+    assertEquals(200, withToken.statusCode());
+  }
+
+  /** An Open Inference Protocol request, as a KServe V2 client sends it: one flat UINT8 tensor. */
+  static ObjectNode v2Body(String id) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("id", id);
+    ObjectNode in = body.putArray("inputs").addObject();
+    in.put("name", "input");
+    in.put("datatype", "UINT8");
+    in.putArray("shape").add(test.size()).add(1).add(28).add(28);
+    ArrayNode data = in.putArray("data");
+    for (int i = 0; i < test.size(); i++) {
+      for (int p = 0; p < 28 * 28; p++) {
+        data.add(test.rawPixel(i, p));
+      }
+    }
+    return body;
+  }
+
+  @Test
+  void v2InferAnswersWhatV1Answers_forTheSameImages() throws Exception {
+    HttpResponse<String> v1 = post(open, "/v1/models/lab.fmnist.1:predict", body("hw"), null);
+    HttpResponse<String> v2 = post(open, "/v2/models/lab.fmnist.1/infer", v2Body("req-7"), null);
+
+    assertEquals(200, v2.statusCode(), v2.body());
+    JsonNode r = JSON.readTree(v2.body());
+    assertEquals("lab.fmnist.1", r.get("model_name").asText());
+    assertEquals("1", r.get("model_version").asText());
+    assertEquals("req-7", r.get("id").asText());
+    JsonNode out = r.get("outputs").get(0);
+    assertEquals("probabilities", out.get("name").asText());
+    assertEquals("FP32", out.get("datatype").asText());
+    assertEquals(List.of(test.size(), 10),
+        List.of(out.get("shape").get(0).asInt(), out.get("shape").get(1).asInt()));
+    JsonNode predictions = JSON.readTree(v1.body()).get("predictions");
+    JsonNode data = out.get("data");
+    assertEquals(test.size() * 10, data.size());
+    for (int i = 0; i < test.size(); i++) {
+      for (int k = 0; k < 10; k++) {
+        assertEquals(predictions.get(i).get(k).floatValue(), data.get(i * 10 + k).floatValue(),
+            "image " + i + " class " + k + ": V2 gives exactly what V1 gives");
+      }
+    }
+  }
+
+  @Test
+  void v2MetadataReadinessAndHealth_asAKserveClientReadsThem() throws Exception {
+    JsonNode meta = JSON.readTree(get(open, "/v2/models/lab.fmnist").body());
+    HttpResponse<String> ready = get(open, "/v2/models/lab.fmnist/ready");
+    HttpResponse<String> missing = get(open, "/v2/models/lab.nothing");
+    HttpResponse<String> health = get(closed, "/v2/health/ready");
+    HttpResponse<String> live = get(closed, "/v2/health/live");
+
+    assertEquals("lab.fmnist", meta.get("name").asText());
+    assertEquals("UINT8", meta.get("inputs").get(0).get("datatype").asText());
+    assertEquals("[-1,1,28,28]", meta.get("inputs").get(0).get("shape").toString());
+    assertEquals("[-1,10]", meta.get("outputs").get(0).get("shape").toString());
+    assertEquals(200, ready.statusCode());
+    assertTrue(JSON.readTree(ready.body()).get("ready").asBoolean());
+    assertEquals(404, missing.statusCode());
+    assertTrue(error(missing).startsWith("no model named 'lab.nothing'"), missing.body());
+    assertEquals(200, health.statusCode(), "health needs no token");
+    assertTrue(JSON.readTree(health.body()).get("ready").asBoolean());
+    assertEquals(200, live.statusCode());
+  }
+
+  @Test
+  void v2BadTensors_areA400SayingWhatIsWrong_andInferNeedsTheToken() throws Exception {
+    ObjectNode count = v2Body("a");
+    ((ArrayNode) count.get("inputs").get(0).get("data")).remove(0);
+    ObjectNode bytes = v2Body("b");
+    ((ObjectNode) bytes.get("inputs").get(0)).put("datatype", "BYTES");
+    ObjectNode pixel = v2Body("c");
+    ((ArrayNode) pixel.get("inputs").get(0).get("data")).set(3, JSON.getNodeFactory().numberNode(300));
+
+    HttpResponse<String> short1 = post(open, "/v2/models/lab.fmnist/infer", count, null);
+    HttpResponse<String> text = post(open, "/v2/models/lab.fmnist/infer", bytes, null);
+    HttpResponse<String> big = post(open, "/v2/models/lab.fmnist/infer", pixel, null);
+    HttpResponse<String> none = post(open, "/v2/models/lab.fmnist/infer", "{\"instances\": []}",
+        null);
+    HttpResponse<String> anonymous = post(closed, "/v2/models/lab.fmnist/infer", v2Body("d"), null);
+    HttpResponse<String> withToken = post(closed, "/v2/models/lab.fmnist/infer", v2Body("e"),
+        TOKEN);
+
+    assertEquals(400, short1.statusCode());
+    assertEquals("inputs[0].data has " + (test.size() * 784 - 1) + " values, shape ["
+        + test.size() + ",1,28,28] needs " + test.size() * 784, error(short1));
+    assertEquals(400, text.statusCode());
+    assertEquals("inputs[0].datatype must be a numeric type such as UINT8 or FP32, got 'BYTES'",
+        error(text));
+    assertEquals(400, big.statusCode());
+    assertTrue(error(big).startsWith("instances[0][0][0][3]: expected a raw pixel value"),
+        error(big));
+    assertEquals(400, none.statusCode());
     assertEquals(401, anonymous.statusCode());
     assertEquals(200, withToken.statusCode());
   }
