@@ -42,6 +42,7 @@ final class Web implements AutoCloseable {
     try {
       web = WebServer.builder().setView(view).setModelStore(server.models()).setToken(token)
           .optRunControl(control).optHost(cmd.bind).optPort(cmd.httpPort)
+          .optEvents((kind, message) -> server.state().event(kind, null, null, null, message))
           .optOpenPredict(cmd.openPredict).start();
     } catch (RuntimeException e) {
       control.close();

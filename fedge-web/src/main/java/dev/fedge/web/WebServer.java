@@ -1,18 +1,17 @@
 package dev.fedge.web;
 
+import dev.fedge.server.store.ModelAliases;
 import dev.fedge.server.store.ModelStore;
 import dev.fedge.web.metrics.WebMetrics;
 import dev.fedge.web.predict.DjlPredictor;
 import dev.fedge.web.predict.ModelServing;
 import dev.fedge.web.predict.Predictor;
+import dev.fedge.web.view.EventSink;
 import dev.fedge.web.view.RunControl;
 import dev.fedge.web.view.ServerView;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +19,6 @@ import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,14 +47,6 @@ public final class WebServer implements AutoCloseable {
   public static final String COOKIE = "fedge_token";
 
   private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
-  private static final String RESOURCES = "/dev/fedge/web/dashboard/";
-  private static final Map<String, String> ASSETS =
-      Map.of(
-          "app.js", "text/javascript; charset=utf-8",
-          "app.css", "text/css; charset=utf-8",
-          "favicon.svg", "image/svg+xml");
-  private static final String CHART_JS = chartJsResource();
-
   /** Context attribute holding the body limit in bytes, for the routes that read a body. */
   static final String BODY_LIMIT = "fedge.body-limit";
 
@@ -88,6 +78,7 @@ public final class WebServer implements AutoCloseable {
               config.http.maxRequestSize = b.maxRequestBytes;
               config.http.defaultContentType = "application/json";
             });
+    new AliasRoutes(new ModelAliases(b.store), b.events).register(app);
     new ApiRoutes(b.view, b.control, b.store, live).register(app);
     new PredictRoutes(serving, metrics).register(app);
     new InferenceV2Routes(serving, metrics).register(app);
@@ -104,7 +95,7 @@ public final class WebServer implements AutoCloseable {
     app.before(this::authorize);
     app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
     app.get("/", this::dashboard);
-    app.get("/assets/{file}", this::asset);
+    app.get("/assets/{file}", Pages::asset);
     app.get(
         "/metrics",
         ctx ->
@@ -203,74 +194,14 @@ public final class WebServer implements AutoCloseable {
         ctx.redirect("/");
         return;
       }
-      page(ctx.status(401), "login.html", "That token is not this server's API token.");
+      Pages.page(ctx.status(401), "login.html", "That token is not this server's API token.");
       return;
     }
     if (!authenticated(ctx)) {
-      page(ctx.status(401), "login.html", "");
+      Pages.page(ctx.status(401), "login.html", "");
       return;
     }
-    page(ctx, "index.html", "");
-  }
-
-  private static void page(Context ctx, String name, String message) {
-    String html = resourceText(RESOURCES + name).replace("{{message}}", escape(message));
-    ctx.contentType("text/html; charset=utf-8").header("Cache-Control", "no-store").result(html);
-  }
-
-  private void asset(Context ctx) {
-    String file = ctx.pathParam("file");
-    String resource;
-    String type;
-    if (file.equals("chart.umd.js") && CHART_JS != null) {
-      resource = CHART_JS;
-      type = "text/javascript; charset=utf-8";
-    } else if (ASSETS.containsKey(file)) {
-      resource = RESOURCES + file;
-      type = ASSETS.get(file);
-    } else {
-      throw new HttpError(404, "no such asset: " + file);
-    }
-    InputStream in = WebServer.class.getResourceAsStream(resource);
-    if (in == null) {
-      throw new HttpError(404, "asset missing from the class path: " + resource);
-    }
-    ctx.contentType(type).header("Cache-Control", "no-cache").result(in);
-  }
-
-  /** Where chart.js lies in its WebJar, found from the WebJar's own version. */
-  private static String chartJsResource() {
-    String props = "/META-INF/maven/org.webjars.npm/chart.js/pom.properties";
-    try (InputStream in = WebServer.class.getResourceAsStream(props)) {
-      if (in == null) {
-        return null;
-      }
-      Properties p = new Properties();
-      p.load(in);
-      return "/META-INF/resources/webjars/chart.js/"
-          + p.getProperty("version")
-          + "/dist/chart.umd.js";
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  static String resourceText(String resource) {
-    try (InputStream in = WebServer.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + resource);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String escape(String s) {
-    return s.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\"", "&quot;");
+    Pages.page(ctx, "index.html", "");
   }
 
   private WebServer startServer() {
@@ -322,6 +253,7 @@ public final class WebServer implements AutoCloseable {
     private ModelStore store;
     private ApiToken token;
     private RunControl control;
+    private EventSink events = EventSink.NONE;
     private WebMetrics metrics;
     private Predictor predictor;
     private String host = "0.0.0.0";
@@ -354,6 +286,12 @@ public final class WebServer implements AutoCloseable {
     /** What starts and stops runs; without it those endpoints answer 501. */
     public Builder optRunControl(RunControl control) {
       this.control = control;
+      return this;
+    }
+
+    /** Where the API records what it changed (alias changes); nowhere by default. */
+    public Builder optEvents(EventSink events) {
+      this.events = events == null ? EventSink.NONE : events;
       return this;
     }
 

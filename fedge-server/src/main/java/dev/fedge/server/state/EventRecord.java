@@ -44,4 +44,7 @@ public record EventRecord(
 
   /** A recorded round's model is not in the model store (found at start). */
   public static final String MODEL_MISSING = "model_missing";
+
+  /** A model alias was set, rolled back or removed (through the API). */
+  public static final String ALIAS_CHANGED = "alias_changed";
 }

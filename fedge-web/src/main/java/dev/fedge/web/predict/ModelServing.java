@@ -3,6 +3,7 @@ package dev.fedge.web.predict;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fedge.api.Parameters;
 import dev.fedge.data.ImageDataset;
+import dev.fedge.server.store.ModelAliases;
 import dev.fedge.server.store.ModelKey;
 import dev.fedge.server.store.ModelStore;
 import java.io.IOException;
@@ -41,6 +42,7 @@ public final class ModelServing implements AutoCloseable {
   private record Cached(Served served, FileTime modified) {}
 
   private final ModelStore store;
+  private final ModelAliases aliases;
   private final Predictor predictor;
   private final Map<ModelKey, Cached> cache = new LinkedHashMap<>(8, 0.75f, true);
 
@@ -52,6 +54,7 @@ public final class ModelServing implements AutoCloseable {
    */
   public ModelServing(ModelStore store, Predictor predictor) {
     this.store = store;
+    this.aliases = new ModelAliases(store);
     this.predictor = predictor;
   }
 
@@ -63,7 +66,8 @@ public final class ModelServing implements AutoCloseable {
   /**
    * Resolves a model name to a stored round.
    *
-   * @param name {@code group.project} or {@code group.project.round}; group and project may
+   * @param name {@code group.project}, {@code group.project.round} or {@code group.project.alias}
+   *     (an alias set through the API, e.g. {@code production}); group and project may
    *     themselves hold dots, then the split that names a stored project wins
    * @return the round
    * @throws NoSuchElementException when no stored model has that name
@@ -88,6 +92,14 @@ public final class ModelServing implements AutoCloseable {
     if (!pinned.isEmpty()) {
       return pinned.get(0);
     }
+    if (tail.matches("[a-z][a-z0-9_-]{0,31}")) {
+      for (String[] gp : splits(name.substring(0, last))) {
+        Optional<ModelKey> aliased = aliases.get(gp[0], gp[1], tail);
+        if (aliased.isPresent()) {
+          return aliased.get();
+        }
+      }
+    }
     for (String[] gp : splits(name)) {
       Optional<ModelKey> latest = store.latest(gp[0], gp[1]);
       if (latest.isPresent()) {
@@ -98,7 +110,7 @@ public final class ModelServing implements AutoCloseable {
         "no model named '"
             + name
             + "' in the registry (names are "
-            + "group.project for the latest round or group.project.round)");
+            + "group.project for the latest round, group.project.round or group.project.alias)");
   }
 
   private static List<String[]> splits(String s) {

@@ -17,6 +17,7 @@ import dev.fedge.data.DataSplit;
 import dev.fedge.data.Datasets;
 import dev.fedge.data.ImageDataset;
 import dev.fedge.ml.DjlRuntime;
+import dev.fedge.server.state.EventRecord;
 import dev.fedge.server.state.StateStore;
 import dev.fedge.server.store.ModelKey;
 import dev.fedge.server.store.ModelStore;
@@ -422,6 +423,78 @@ class PredictionTest {
     assertEquals(400, none.statusCode());
     assertEquals(401, anonymous.statusCode());
     assertEquals(200, withToken.statusCode());
+  }
+
+  static HttpResponse<String> send(WebServer server, String method, String path, String body)
+      throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", "application/json")
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aliases_setMovedRolledBackAndRemoved_predictionFollows_andEachChangeIsAnEvent()
+      throws Exception {
+    store.save(new ModelKey("lab", "aliased", 1), round1, provenance());
+    store.save(new ModelKey("lab", "aliased", 2), round2, provenance());
+    String base = "/api/v1/models/lab/aliased/aliases";
+    int before = state.events(EventRecord.ALIAS_CHANGED).size();
+    try (WebServer web = WebServer.builder().setView(view).setModelStore(store)
+        .setToken(ApiToken.of(TOKEN)).optHost("127.0.0.1").optPort(0)
+        .optEvents((kind, message) -> state.event(kind, null, null, null, message)).start()) {
+      HttpResponse<String> set = send(web, "PUT", base + "/production", "{\"round\": 1}");
+      HttpResponse<String> moved = send(web, "PUT", base + "/production", "{\"round\": 2}");
+      HttpResponse<String> onTwo = post(web, "/v1/models/lab.aliased.production:predict",
+          body("hw"), TOKEN);
+      HttpResponse<String> listed = send(web, "GET", base, null);
+      HttpResponse<String> back = send(web, "POST", base + "/production/rollback", null);
+      HttpResponse<String> onOne = post(web, "/v1/models/lab.aliased.production:predict",
+          body("hw"), TOKEN);
+      HttpResponse<String> again = send(web, "POST", base + "/production/rollback", null);
+      HttpResponse<String> unknownRound = send(web, "PUT", base + "/staging", "{\"round\": 9}");
+      HttpResponse<String> badName = send(web, "PUT", base + "/Prod!", "{\"round\": 1}");
+      HttpResponse<String> latest = send(web, "PUT", base + "/latest", "{\"round\": 1}");
+      HttpResponse<String> removed = send(web, "DELETE", base + "/production", null);
+      HttpResponse<String> gone = post(web, "/v1/models/lab.aliased.production:predict",
+          body("hw"), TOKEN);
+
+      assertEquals(200, set.statusCode(), set.body());
+      assertEquals("{\"alias\":\"production\",\"round\":1,\"previous\":null}", set.body());
+      assertEquals("{\"alias\":\"production\",\"round\":2,\"previous\":1}", moved.body());
+      assertEquals("lab.aliased.2", onTwo.headers().firstValue("X-Fedge-Model").orElseThrow());
+      assertMatches(runtime.predict(round2, test, 12),
+          JSON.readTree(onTwo.body()).get("predictions"));
+      assertEquals("{\"production\":2}", listed.body());
+      assertEquals("{\"alias\":\"production\",\"round\":1,\"previous\":2}", back.body());
+      assertEquals("lab.aliased.1", onOne.headers().firstValue("X-Fedge-Model").orElseThrow());
+      assertMatches(runtime.predict(round1, test, 12),
+          JSON.readTree(onOne.body()).get("predictions"));
+      assertEquals(409, again.statusCode());
+      assertEquals("alias 'production' of lab/aliased has named only round 1: nothing to roll"
+          + " back to", error(again));
+      assertEquals(404, unknownRound.statusCode());
+      assertTrue(error(unknownRound).startsWith("no model lab/aliased/9 in the registry"),
+          unknownRound.body());
+      assertEquals(400, badName.statusCode());
+      assertEquals(400, latest.statusCode());
+      assertEquals(200, removed.statusCode());
+      assertEquals(404, gone.statusCode(), "a removed alias names nothing");
+      List<String> events = state.events(EventRecord.ALIAS_CHANGED).stream()
+          .skip(before).map(EventRecord::message).toList();
+      assertEquals(List.of("alias 'production' of lab/aliased set to round 1",
+          "alias 'production' of lab/aliased moved from round 1 to round 2",
+          "alias 'production' of lab/aliased rolled back from round 2 to round 1",
+          "alias 'production' of lab/aliased removed (it named round 1)"), events);
+    } finally {
+      try (var files = java.nio.file.Files.walk(store.root().resolve("lab/aliased"))) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
   }
 
   static String error(HttpResponse<String> r) throws Exception {
