@@ -3,13 +3,14 @@ package dev.fedge.ml;
 import java.util.List;
 
 /**
- * The registry of models by name: {@code cnn} ({@link Cnn}) and {@code resnet18} ({@link
- * ResNet18}).
+ * The registry of models by name: {@code cnn} ({@link Cnn}), {@code resnet18} ({@link ResNet18}),
+ * {@code mobilenetv2} with {@code mobilenetv2-x<width>} for width-scaled versions ({@link
+ * MobileNetV2}) and {@code efficientnet-b0} ({@link EfficientNetB0}).
  */
 public final class Models {
 
   /** Names of the known models. */
-  public static final List<String> NAMES = List.of("cnn", "resnet18");
+  public static final List<String> NAMES = List.of("cnn", "resnet18", "mobilenetv2", "efficientnet-b0");
 
   private Models() {}
 
@@ -31,10 +32,27 @@ public final class Models {
     return switch (name) {
       case "cnn" -> new Cnn(channels, height, width, numClasses);
       case "resnet18" -> new ResNet18(channels, height, width, numClasses);
-      default ->
-          throw new IllegalArgumentException(
-              "model: unknown model '" + name + "' (known: " + String.join(", ", NAMES) + ")");
+      case "mobilenetv2" -> new MobileNetV2(channels, height, width, numClasses, 1.0);
+      case "efficientnet-b0" -> new EfficientNetB0(channels, height, width, numClasses);
+      default -> {
+        if (name.startsWith("mobilenetv2-x")) {
+          yield new MobileNetV2(channels, height, width, numClasses, width(name));
+        }
+        throw new IllegalArgumentException(
+              "model: unknown model '" + name + "' (known: " + String.join(", ", NAMES)
+                  + ", mobilenetv2-x<width> such as mobilenetv2-x0.5)");
+      }
     };
+  }
+
+  private static double width(String name) {
+    String w = name.substring("mobilenetv2-x".length());
+    try {
+      return Double.parseDouble(w);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("model: '" + name + "' needs a width multiplier after"
+          + " -x, e.g. mobilenetv2-x0.5");
+    }
   }
 
   static void checkShape(String model, int channels, int height, int width, int numClasses) {

@@ -26,6 +26,28 @@ final class Ops {
         .singletonOrThrow();
   }
 
+  /** Grouped 2-D convolution ({@code groups} = channels: depthwise); {@code bias} may be null. */
+  static NDArray conv(NDArray x, NDArray weight, NDArray bias, int stride, int pad, int groups) {
+    return Conv2d.conv2d(
+            x, weight, bias, new Shape(stride, stride), new Shape(pad, pad), ONE, groups)
+        .singletonOrThrow();
+  }
+
+  /** min(max(x, 0), 6). */
+  static NDArray relu6(NDArray x) {
+    return Activation.relu6(x);
+  }
+
+  /** x * sigmoid(x) (SiLU, swish with beta 1). */
+  static NDArray silu(NDArray x) {
+    return x.mul(Activation.sigmoid(x));
+  }
+
+  /** The logistic function. */
+  static NDArray sigmoid(NDArray x) {
+    return Activation.sigmoid(x);
+  }
+
   /** Dense layer {@code x W^T + b} with PyTorch's weight order {@code [out, in]}. */
   static NDArray dense(NDArray x, NDArray weight, NDArray bias) {
     return Linear.linear(x, weight, bias).singletonOrThrow();
