@@ -34,7 +34,7 @@ public final class BenchTrainCommand extends BaseCommand {
   @Option(
       names = "--model",
       defaultValue = "cnn",
-      description = "Model: cnn or resnet18 (default ${DEFAULT-VALUE}).")
+      description = "Model: cnn, resnet18, mobilenetv2[-x<width>] or efficientnet-b0 (default ${DEFAULT-VALUE}).")
   String model;
 
   @Option(
