@@ -39,7 +39,7 @@ public final class DjlTrainers implements TrainerFactory {
     if (trainer != null && wanted.equals(layout)) {
       return trainer;
     }
-    for (String name : Models.NAMES) {
+    for (String name : Models.CANDIDATES) {
       Network net;
       try {
         net = Models.create(name, data.train().channels(), data.train().height(),

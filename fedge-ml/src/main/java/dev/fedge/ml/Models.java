@@ -12,7 +12,40 @@ public final class Models {
   /** Names of the known models. */
   public static final List<String> NAMES = List.of("cnn", "resnet18", "mobilenetv2", "efficientnet-b0");
 
+  /**
+   * The names a device tries when it matches a server's layout to a model: {@link #NAMES} and the
+   * usual MobileNetV2 widths.
+   */
+  public static final List<String> CANDIDATES = List.of("cnn", "resnet18", "mobilenetv2",
+      "mobilenetv2-x0.75", "mobilenetv2-x0.5", "mobilenetv2-x0.35", "mobilenetv2-x0.25",
+      "efficientnet-b0");
+
   private Models() {}
+
+  /**
+   * Whether a name is a model: one of {@link #NAMES}, or {@code mobilenetv2-x<width>} with a
+   * width in (0, 4].
+   *
+   * @param name the name
+   * @return true when {@link #create} knows it
+   */
+  public static boolean isKnown(String name) {
+    if (name == null) {
+      return false;
+    }
+    if (NAMES.contains(name)) {
+      return true;
+    }
+    if (name.startsWith("mobilenetv2-x")) {
+      try {
+        double w = width(name);
+        return w > 0 && w <= 4;
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    }
+    return false;
+  }
 
   /**
    * Defines a model for an input shape and number of classes.

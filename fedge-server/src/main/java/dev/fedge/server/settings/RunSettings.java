@@ -104,9 +104,10 @@ public record RunSettings(
     strategyOpts = strategyOpts == null ? Map.of() : Map.copyOf(strategyOpts);
     clientSpeeds = clientSpeeds == null ? List.of(1.0) : List.copyOf(clientSpeeds);
     Datasets.checkName(dataset);
-    if (!Models.NAMES.contains(model)) {
+    if (!Models.isKnown(model)) {
       throw new IllegalArgumentException(
-          "model: unknown model '" + model + "' (known: " + String.join(", ", Models.NAMES) + ")");
+          "model: unknown model '" + model + "' (known: " + String.join(", ", Models.NAMES)
+              + ", mobilenetv2-x<width>)");
     }
     codec = Codecs.byName(codec).name();
     if (clientSpeeds.isEmpty()) {

@@ -174,7 +174,7 @@ public final class Simulation {
     running = strategy;
     Partitioner partitioner = Partitioner.parse(config.partition());
     Datasets.checkName(config.dataset());
-    if (!Models.NAMES.contains(config.model())) {
+    if (!Models.isKnown(config.model())) {
       throw new IllegalArgumentException("unknown model '" + config.model() + "'; known models: "
           + String.join(", ", Models.NAMES));
     }
