@@ -57,7 +57,7 @@ public final class DjlTrainers implements TrainerFactory {
       }
     }
     throw new IllegalArgumentException("the server's model (" + wanted.count() + " tensors, "
-        + wanted.totalSize() + " values) is none of " + Models.NAMES + " for this device's "
+        + wanted.totalSize() + " values) is none of " + Models.CANDIDATES + " for this device's "
         + data.train().channels() + "x" + data.train().height() + "x" + data.train().width()
         + " images with " + data.train().numClasses() + " classes");
   }
