@@ -62,6 +62,10 @@ final class Catalog {
 
   static final String DEBIAN_FASHION_MNIST = "/usr/share/datasets/fashion-mnist";
 
+  /** Data sets that a Debian package holds, and its name. */
+  static final Map<String, String> DEBIAN_PACKAGES =
+      Map.of("fashion-mnist", "dataset-fashion-mnist");
+
   private static final List<String> IDX_FILES =
       List.of(
           "train-images-idx3-ubyte",

@@ -4,6 +4,7 @@ import dev.fedge.data.download.ChecksumException;
 import dev.fedge.data.download.Checksums;
 import dev.fedge.data.download.DownloadProgress;
 import dev.fedge.data.download.Downloader;
+import dev.fedge.data.download.PackageInstaller;
 import dev.fedge.data.download.TarGz;
 import java.io.IOException;
 import java.net.URI;
@@ -24,7 +25,10 @@ import java.util.stream.Stream;
  * <dataDir>/<name>/} first (default {@code ./data}), then where a system package installs them
  * (Debian's {@code /usr/share/datasets/fashion-mnist/}), then downloads from the official source
  * into {@code <dataDir>/<name>/}, verifying each file's checksum. With no network the download
- * fails fast and the exception's one line says where to put the files.
+ * fails fast; then, for a data set that a Debian package holds ({@code dataset-fashion-mnist}), the
+ * package is installed with apt-get when the machine allows it ({@link
+ * dev.fedge.data.download.AptInstaller}, saying so in one line); otherwise the exception's one
+ * line says where to put the files.
  *
  * <p>Download sources can be replaced: system property {@code fedge.data.mirror} (a base URL
  * holding {@code <name>/<file>}), or {@link Builder#optBaseUrl} per data set.
@@ -50,6 +54,8 @@ public final class DatasetLocator {
   private final Map<String, String> checksums;
   private final Duration connectTimeout;
   private final DownloadProgress progress;
+  private final PackageInstaller packages;
+  private final Map<String, Path> systemDirOverrides;
 
   private DatasetLocator(Builder b) {
     this.dataDir = b.dataDir;
@@ -60,6 +66,8 @@ public final class DatasetLocator {
     this.checksums = Map.copyOf(b.checksums);
     this.connectTimeout = b.connectTimeout;
     this.progress = b.progress;
+    this.packages = b.packages;
+    this.systemDirOverrides = Map.copyOf(b.systemDirOverrides);
   }
 
   /** A builder with the defaults. */
@@ -98,8 +106,8 @@ public final class DatasetLocator {
       return found;
     }
     if (useSystemDirs) {
-      for (String sys : e.systemDirs()) {
-        found = findIn(e, Path.of(sys), LocatedDataset.Origin.SYSTEM);
+      for (Path sys : systemDirs(e)) {
+        found = findIn(e, sys, LocatedDataset.Origin.SYSTEM);
         if (found.isPresent()) {
           return found;
         }
@@ -150,6 +158,10 @@ public final class DatasetLocator {
       throw new DatasetUnavailableException(
           name + ": download failed: " + ex.getMessage() + ": " + hint, ex);
     } catch (IOException ex) {
+      Optional<LocatedDataset> installed = installPackage(e);
+      if (installed.isPresent()) {
+        return installed.get();
+      }
       throw new DatasetUnavailableException(
           name + ": not found in " + own + " and download failed (no network? "
               + firstFailure(ex) + "): " + hint, ex);
@@ -163,6 +175,28 @@ public final class DatasetLocator {
                 () -> new DataFormatException(
                     own.toString(), "downloaded, but the expected files are not there: " + hint));
     return new LocatedDataset(got.name(), got.dir(), got.files(), LocatedDataset.Origin.DOWNLOADED);
+  }
+
+  /** Installs the set's system package when there is one and the machine allows it. */
+  private Optional<LocatedDataset> installPackage(Catalog.Entry e) {
+    String pkg = Catalog.DEBIAN_PACKAGES.get(e.name());
+    if (pkg == null || !useSystemDirs
+        || !packages.install(pkg, e.name() + ": download failed")) {
+      return Optional.empty();
+    }
+    for (Path sys : systemDirs(e)) {
+      Optional<LocatedDataset> found = findIn(e, sys, LocatedDataset.Origin.SYSTEM);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private List<Path> systemDirs(Catalog.Entry e) {
+    Path override = systemDirOverrides.get(e.name());
+    return override != null
+        ? List.of(override) : e.systemDirs().stream().map(Path::of).toList();
   }
 
   private List<URI> urls(Catalog.Entry e, Catalog.Remote r) {
@@ -299,8 +333,27 @@ public final class DatasetLocator {
     private final Map<String, String> checksums = new HashMap<>();
     private Duration connectTimeout = Duration.ofSeconds(5);
     private DownloadProgress progress = DownloadProgress.none();
+    private PackageInstaller packages;
+    private final Map<String, Path> systemDirOverrides = new HashMap<>();
 
     private Builder() {}
+
+    /**
+     * Who installs a data set's system package when its download fails (default: {@link
+     * dev.fedge.data.download.AptInstaller#system()}; {@link PackageInstaller#none()} never
+     * installs). Used only with system folders on ({@link #optSystemDirs}) and downloads on.
+     */
+    public Builder optPackageInstaller(PackageInstaller installer) {
+      this.packages = installer;
+      return this;
+    }
+
+    /** Where the system package of data set {@code name} puts its files (default Debian's). */
+    public Builder optSystemDir(String name, Path dir) {
+      Catalog.entry(name);
+      systemDirOverrides.put(name, dir);
+      return this;
+    }
 
     /** The data folder (default {@code ./data}, or system property {@code fedge.data.dir}). */
     public Builder optDataDir(Path dir) {
@@ -365,6 +418,9 @@ public final class DatasetLocator {
 
     /** The locator. */
     public DatasetLocator build() {
+      if (packages == null) {
+        packages = dev.fedge.data.download.AptInstaller.system();
+      }
       return new DatasetLocator(this);
     }
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.fedge.data.download.Checksums;
 import dev.fedge.data.download.DownloadProgress;
+import dev.fedge.data.download.PackageInstaller;
 import dev.fedge.data.download.TarWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -169,6 +170,77 @@ class DatasetLocatorTest {
         e.getMessage());
     assertFalse(e.getMessage().contains("\n"));
     assertEquals(List.of(), filesUnder(dataDir));
+  }
+
+  @Test
+  void fashionMnistThatCannotBeDownloadedComesFromItsSystemPackage() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    Path sys = work.resolve("usr-share-datasets-fashion-mnist");
+    List<String> installed = new ArrayList<>();
+    DatasetLocator locator = DatasetLocator.builder().optDataDir(dataDir)
+        .optMirror("http://127.0.0.1:" + closedPort)
+        .optSystemDir("fashion-mnist", sys)
+        .optPackageInstaller((pkg, why) -> {
+          installed.add(pkg + " for " + why);
+          try {
+            IdxFiles.writeSet(sys, 5, 3, true); // what the package puts there
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          return true;
+        })
+        .build();
+
+    LocatedDataset found = locator.locate("fashion-mnist");
+
+    assertEquals(List.of("dataset-fashion-mnist for fashion-mnist: download failed"), installed);
+    assertEquals(LocatedDataset.Origin.SYSTEM, found.origin());
+    assertEquals(sys, found.dir());
+    assertEquals(3, Datasets.read(found, ImageFolderOptions.DEFAULTS).test().size());
+    assertEquals(List.of(), filesUnder(dataDir));
+  }
+
+  @Test
+  void fashionMnistWithNoDownloadAndNoPackageSaysWhereToPutTheFiles() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    Path own = dataDir.resolve("fashion-mnist");
+    DatasetLocator locator = DatasetLocator.builder().optDataDir(dataDir)
+        .optMirror("http://127.0.0.1:" + closedPort)
+        .optSystemDir("fashion-mnist", work.resolve("none"))
+        .optPackageInstaller(PackageInstaller.none())
+        .build();
+
+    DatasetUnavailableException e =
+        assertThrows(DatasetUnavailableException.class, () -> locator.locate("fashion-mnist"));
+
+    assertTrue(e.getMessage().startsWith(
+        "fashion-mnist: not found in " + own + " and download failed (no network? "),
+        e.getMessage());
+    assertTrue(e.getMessage().endsWith("t10k-labels-idx1-ubyte.gz in " + own
+        + "/ (or apt install dataset-fashion-mnist)"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"));
+  }
+
+  @Test
+  void noPackageIsInstalledWhenSystemFoldersAreOff() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    List<String> installed = new ArrayList<>();
+    DatasetLocator locator = DatasetLocator.builder().optDataDir(dataDir)
+        .optMirror("http://127.0.0.1:" + closedPort).optSystemDirs(false)
+        .optPackageInstaller((pkg, why) -> installed.add(pkg))
+        .build();
+
+    assertThrows(DatasetUnavailableException.class, () -> locator.locate("fashion-mnist"));
+    assertEquals(List.of(), installed);
   }
 
   @Test
