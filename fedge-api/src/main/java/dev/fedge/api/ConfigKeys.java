@@ -40,6 +40,12 @@ public final class ConfigKeys {
   public static final String NTD_BETA = "ntd_beta";
 
   /**
+   * Label smoothing of the cross-entropy, in [0, 1): the target puts {@code 1 - eps} on the true
+   * class and spreads {@code eps} evenly over all classes (default 0; re-ID models use 0.1).
+   */
+  public static final String LABEL_SMOOTHING = "label_smoothing";
+
+  /**
    * Regular expression over tensor names: matching tensors stay on each client and are not taken
    * from the global model (FedPav's partial averaging, personalised heads; {@code ".*"} for
    * local-only training).

@@ -13,7 +13,7 @@ import dev.fedge.api.ParameterLayout;
  * <p>Tensors: {@code conv1.weight, conv1.bias, conv2.weight, conv2.bias, fc1.weight, fc1.bias,
  * head.weight, head.bias}, initialised as PyTorch does by default.
  */
-public final class Cnn implements Network {
+public final class Cnn implements Backbone {
 
   private final int channels;
   private final int height;
@@ -93,10 +93,21 @@ public final class Cnn implements Network {
   /** {@inheritDoc} */
   @Override
   public NDArray forward(NDArray[] p, NDArray x) {
+    return Ops.dense(features(p, x), p[6], p[7]);
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public int featureSize() {
+    return 512;
+  }
+
+  /** The ReLU output of {@code fc1}. */
+  @Override
+  public NDArray features(NDArray[] p, NDArray x) {
     NDArray h = Ops.maxPool(Ops.relu(Ops.conv(x, p[0], p[1], 1, 2)), 2);
     h = Ops.maxPool(Ops.relu(Ops.conv(h, p[2], p[3], 1, 2)), 2);
     h = h.reshape(h.getShape().get(0), -1);
-    h = Ops.relu(Ops.dense(h, p[4], p[5]));
-    return Ops.dense(h, p[6], p[7]);
+    return Ops.relu(Ops.dense(h, p[4], p[5]));
   }
 }

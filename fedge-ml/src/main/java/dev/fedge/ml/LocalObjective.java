@@ -47,7 +47,7 @@ final class LocalObjective {
    */
   static LocalObjective from(TrainSettings s) {
     List<ObjectiveTerm> terms = new ArrayList<>();
-    terms.add(new CrossEntropy());
+    terms.add(new CrossEntropy(s.labelSmoothing()));
     switch (s.objective()) {
       case CE -> { }
       case FEDPROX -> terms.add(new ProximalTerm(s.proximalMu()));

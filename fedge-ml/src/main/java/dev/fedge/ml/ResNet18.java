@@ -21,7 +21,7 @@ import java.util.List;
  * layer1.0.conv1.weight, layer1.0.gn1.weight, ..., layer2.0.shortcut.conv.weight,
  * layer2.0.shortcut.gn.weight, ..., head.weight, head.bias}.
  */
-public final class ResNet18 implements Network {
+public final class ResNet18 implements Backbone {
 
   /** Number of groups of every group normalisation. */
   public static final int GROUPS = 2;
@@ -151,6 +151,18 @@ public final class ResNet18 implements Network {
   /** {@inheritDoc} */
   @Override
   public NDArray forward(NDArray[] p, NDArray x) {
+    return Ops.dense(features(p, x), p[headW], p[headB]);
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public int featureSize() {
+    return 512;
+  }
+
+  /** The globally average-pooled output of the last block. */
+  @Override
+  public NDArray features(NDArray[] p, NDArray x) {
     NDArray h = Ops.conv(x, p[stem], null, 1, 1);
     h = Ops.relu(Ops.groupNorm(h, p[stemGnW], p[stemGnB], GROUPS));
     for (Block b : blocks) {
@@ -165,6 +177,6 @@ public final class ResNet18 implements Network {
       }
       h = Ops.relu(o.add(shortcut));
     }
-    return Ops.dense(Ops.globalAvgPool(h), p[headW], p[headB]);
+    return Ops.globalAvgPool(h);
   }
 }

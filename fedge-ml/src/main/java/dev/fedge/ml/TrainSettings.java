@@ -20,6 +20,7 @@ import java.util.regex.PatternSyntaxException;
  * @param ntdTau FedNTD's temperature, > 0
  * @param ntdBeta FedNTD's weight, >= 0
  * @param localLayers tensors that stay on the client, if any
+ * @param labelSmoothing label smoothing of the cross-entropy, in [0, 1)
  */
 public record TrainSettings(
     int epochs,
@@ -31,7 +32,8 @@ public record TrainSettings(
     double proximalMu,
     double ntdTau,
     double ntdBeta,
-    Optional<Pattern> localLayers) {
+    Optional<Pattern> localLayers,
+    double labelSmoothing) {
 
   /** Default local epochs. */
   public static final int DEFAULT_EPOCHS = 1;
@@ -60,6 +62,11 @@ public record TrainSettings(
         proximalMu);
     check(ntdTau > 0 && Double.isFinite(ntdTau), ConfigKeys.NTD_TAU, "must be > 0", ntdTau);
     check(ntdBeta >= 0 && Double.isFinite(ntdBeta), ConfigKeys.NTD_BETA, "must be >= 0", ntdBeta);
+    check(
+        labelSmoothing >= 0 && labelSmoothing < 1,
+        ConfigKeys.LABEL_SMOOTHING,
+        "must be in [0, 1)",
+        labelSmoothing);
     if (objective == null) {
       throw new IllegalArgumentException("config 'objective': must not be null");
     }
@@ -120,6 +127,7 @@ public record TrainSettings(
         objective == Objective.FEDPROX ? mu : 0,
         c.getDouble(ConfigKeys.NTD_TAU, 1),
         c.getDouble(ConfigKeys.NTD_BETA, 1),
-        local);
+        local,
+        c.getDouble(ConfigKeys.LABEL_SMOOTHING, 0));
   }
 }

@@ -108,6 +108,41 @@ class ObjectiveTermsTest {
   }
 
   @Test
+  void labelSmoothedCrossEntropyMatchesItsFormula() {
+    SplittableRandom rnd = new SplittableRandom(7);
+    float[] z = new float[N * CLASSES];
+    for (int i = 0; i < z.length; i++) {
+      z[i] = (float) rnd.nextGaussian() * 3;
+    }
+    NDArray logits = manager.create(z, new Shape(N, CLASSES));
+
+    float loss = new CrossEntropy(0.1).loss(step(logits, set(false))).getFloat();
+    float plain = new CrossEntropy().loss(step(logits, set(false))).getFloat();
+
+    // target q = 0.9 on the true class + 0.1/K on every class; loss = -sum_k q_k log p_k
+    double expected = 0;
+    for (int r = 0; r < N; r++) {
+      double sum = 0;
+      for (int c = 0; c < CLASSES; c++) {
+        sum += Math.exp(z[r * CLASSES + c]);
+      }
+      for (int c = 0; c < CLASSES; c++) {
+        double q = 0.1 / CLASSES + (c == labels[r] ? 0.9 : 0);
+        expected -= q * (z[r * CLASSES + c] - Math.log(sum));
+      }
+    }
+    expected /= N;
+    assertEquals(expected, loss, 1e-5);
+    assertTrue(Math.abs(loss - plain) > 1e-4, "smoothing changes the loss");
+    assertThrows(IllegalArgumentException.class, () -> new CrossEntropy(1.0));
+    assertEquals(
+        0.1, TrainSettings.from(Config.of("label_smoothing", 0.1)).labelSmoothing(), 0);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> TrainSettings.from(Config.of("label_smoothing", -0.5)));
+  }
+
+  @Test
   void crossEntropyWithoutStepsReportsZero() {
     Map<String, Double> m = new HashMap<>();
     new CrossEntropy().metrics(0, null, null, m);
