@@ -24,7 +24,14 @@ final class BenchChildren {
   static Process spawn(String heap, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx" + heap);
+    if (!heap.equals("auto")) {
+      cmd.add("-Xmx" + heap);
+    }
+    String extra = System.getenv(args.contains("server") ? "FEDGE_BENCH_SERVER_OPTS"
+        : "FEDGE_BENCH_CLIENT_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Fedge.class.getName());

@@ -37,7 +37,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -119,14 +118,16 @@ class BadUploadProcessTest {
     return out;
   }
 
-  private static UploadHeader header(Task task, Layout layout, long length, byte[] sha) {
+  private static UploadHeader header(Task task, Layout layout, long length, int crc) {
     return UploadHeader.newBuilder().setTaskId(task.getTaskId()).setNumExamples(10)
-        .setTotalLength(length).setSha256(ByteString.copyFrom(sha)).setCodec("float32")
+        .setTotalLength(length).setCrc32C(crc).setCodec("float32")
         .setLayout(layout).build();
   }
 
-  private static byte[] sha256(byte[] data) throws Exception {
-    return MessageDigest.getInstance("SHA-256").digest(data);
+  private static int crc32c(byte[] data) {
+    java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+    c.update(data);
+    return (int) c.getValue();
   }
 
   private byte[] download(String credential, Task task) throws IOException {
@@ -177,7 +178,7 @@ class BadUploadProcessTest {
     Layout layout = task.getLayout();
     byte[] model = download(cred, task);
     assertEquals(task.getModelLength(), model.length);
-    byte[] sha = sha256(model);
+    int sha = crc32c(model);
 
     // refusals that leave the task open (the client may send again)
     assertStatus(Status.Code.INVALID_ARGUMENT, "malformed UploadChunk message",
@@ -203,7 +204,7 @@ class BadUploadProcessTest {
     nan.putFloat(4 * 10, Float.NaN);
     byte[] nanBytes = nan.array();
     assertStatus(Status.Code.INVALID_ARGUMENT, "non-finite value (NaN) at index 10",
-        upload(cred, chunks(header(task, layout, model.length, sha256(nanBytes)), nanBytes)));
+        upload(cred, chunks(header(task, layout, model.length, crc32c(nanBytes)), nanBytes)));
 
     Task t2 = pull(cred);
     Layout wrong = layout.toBuilder().setTensors(0, TensorSpec.newBuilder()
@@ -214,12 +215,12 @@ class BadUploadProcessTest {
     Task t3 = pull(cred);
     byte[] big = new byte[model.length * 3];
     assertStatus(Status.Code.RESOURCE_EXHAUSTED, "larger than allowed",
-        upload(cred, chunks(header(t3, layout, big.length, sha256(big)), big)));
+        upload(cred, chunks(header(t3, layout, big.length, crc32c(big)), big)));
 
     Task t4 = pull(cred);
     byte[] small = java.util.Arrays.copyOf(model, model.length - 4);
     assertStatus(Status.Code.INVALID_ARGUMENT, "does not match the model",
-        upload(cred, chunks(header(t4, layout, small.length, sha256(small)), small)));
+        upload(cred, chunks(header(t4, layout, small.length, crc32c(small)), small)));
 
     // a good upload (the model sent back unchanged), then the same again
     Task t5 = pull(cred);

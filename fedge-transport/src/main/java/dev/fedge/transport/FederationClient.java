@@ -309,7 +309,7 @@ public final class FederationClient implements AutoCloseable {
       boolean delta,
       byte[] data) {
     UploadHeader header =
-        new UploadHeader(taskId, numExamples, metrics, data.length, ModelBlob.sha256(data), codec,
+        new UploadHeader(taskId, numExamples, metrics, data.length, UploadHeader.crc32c(data), codec,
             layout, delta);
     upload(UploadChunk.newBuilder().setHeader(Protos.toProto(header)).build(), data);
   }

@@ -158,7 +158,7 @@ final class Protos {
         .setNumExamples(h.numExamples())
         .putAllMetrics(h.metrics())
         .setTotalLength(h.totalLength())
-        .setSha256(ByteString.copyFrom(h.sha256()))
+        .setCrc32C(h.crc32c())
         .setCodec(h.codec())
         .setLayout(toProto(h.layout()))
         .setDelta(h.delta())
@@ -174,7 +174,7 @@ final class Protos {
         h.getNumExamples(),
         h.getMetricsMap(),
         h.getTotalLength(),
-        h.getSha256().toByteArray(),
+        h.getCrc32C(),
         h.getCodec(),
         fromProto(h.getLayout()),
         h.getDelta());

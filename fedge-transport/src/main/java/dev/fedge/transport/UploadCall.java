@@ -10,9 +10,7 @@ import dev.fedge.transport.proto.UploadChunk;
 import dev.fedge.transport.proto.UploadResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.security.MessageDigest;
-import java.util.Arrays;
-import java.util.HexFormat;
+import java.util.zip.CRC32C;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -49,7 +47,7 @@ final class UploadCall implements StreamObserver<Incoming<UploadChunk>> {
   private boolean done;
   private byte[] buffer;
   private int received;
-  private MessageDigest digest;
+  private CRC32C digest;
 
   UploadCall(FederationService service, FederationHandler handler, UploadPermits permits,
       ServerCallStreamObserver<UploadResponse> call, String clientId) {
@@ -105,12 +103,12 @@ final class UploadCall implements StreamObserver<Incoming<UploadChunk>> {
       return;
     }
     try {
-      buffer = new byte[(int) header.totalLength()];
+      buffer = permits.buffer((int) header.totalLength());
     } catch (OutOfMemoryError e) {
       fail(outOfMemory());
       return;
     }
-    digest = ModelBlob.newSha256();
+    digest = new CRC32C();
     call.request(1);
   }
 
@@ -144,16 +142,20 @@ final class UploadCall implements StreamObserver<Incoming<UploadChunk>> {
         throw invalid("truncated upload for task " + header.taskId() + ": received "
             + received + " of " + header.totalLength() + " bytes");
       }
-      byte[] actual = digest.digest();
-      if (!Arrays.equals(actual, header.sha256())) {
+      int actual = (int) digest.getValue();
+      if (actual != header.crc32c()) {
         throw new FederationException(FederationException.Code.DATA_LOSS,
-            "upload for task " + header.taskId() + " is corrupted: sha256 of the bytes is "
-                + HexFormat.of().formatHex(actual) + ", the header says "
-                + HexFormat.of().formatHex(header.sha256()));
+            "upload for task " + header.taskId() + " is corrupted: crc32c of the bytes is "
+                + String.format("%08x", actual) + ", the header says "
+                + String.format("%08x", header.crc32c()));
       }
       byte[] data = buffer;
       buffer = null;
-      receiver.complete(data);
+      try {
+        receiver.complete(data);
+      } finally {
+        permits.recycle(data); // complete() has decoded what it keeps; the array is reused
+      }
       receiver = null;
       done = true;
       releasePermit();
@@ -187,6 +189,9 @@ final class UploadCall implements StreamObserver<Incoming<UploadChunk>> {
   }
 
   private void cleanup(String reason) {
+    if (buffer != null) {
+      permits.recycle(buffer);
+    }
     buffer = null;
     if (waitingForPermit && withdraw != null) {
       withdraw.run();

@@ -2,14 +2,15 @@ package dev.fedge.transport;
 
 /**
  * Where the bytes of one accepted upload go. The transport has already checked that exactly
- * {@code totalLength} bytes arrived and that their SHA-256 matches the header.
+ * {@code totalLength} bytes arrived and that their CRC32C matches the header.
  */
 public interface UploadReceiver {
 
   /**
    * Takes the complete, checksummed bytes of the upload.
    *
-   * @param data the encoded result, owned by the receiver
+   * @param data the encoded result, valid only during this call: the transport reuses the array
+   *     for a later upload once it returns, so keep a decoded copy, not the array
    * @throws FederationException to reject the upload (e.g. NaN values); the reason goes back to
    *     the client
    */

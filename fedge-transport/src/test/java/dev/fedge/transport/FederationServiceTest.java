@@ -217,6 +217,21 @@ class FederationServiceTest {
   }
 
   @Test
+  void uploadResult_uploadsOfOneLength_reuseOneBuffer_andEachArrivesIntact() throws Exception {
+    byte[] first = TransportTestSupport.randomBytes(FederationService.CHUNK_SIZE + 7, 5);
+    byte[] second = TransportTestSupport.randomBytes(FederationService.CHUNK_SIZE + 7, 6);
+    try (FederationClient client = support.registered()) {
+      client.uploadResult("t1", 1, Map.of(), "float32", TransportTestSupport.LAYOUT, false, first);
+      client.uploadResult("t2", 1, Map.of(), "float32", TransportTestSupport.LAYOUT, false,
+          second);
+
+      assertArrayEquals(first, support.handler.uploads.get("t1").get(1, TimeUnit.SECONDS));
+      assertArrayEquals(second, support.handler.uploads.get("t2").get(1, TimeUnit.SECONDS));
+      assertEquals(1, support.service.permits().pooled()); // the second upload took the first's
+    }
+  }
+
+  @Test
   void uploadResult_secondUploadForSameTask_isRefusedByHandler() {
     byte[] bytes = TransportTestSupport.randomBytes(100, 5);
     try (FederationClient client = support.registered()) {
@@ -237,7 +252,7 @@ class FederationServiceTest {
   void uploadResult_truncated_isInvalidAndAborted() {
     byte[] bytes = TransportTestSupport.randomBytes(5000, 6);
     try (FederationClient client = support.registered()) {
-      UploadChunk header = header("t1", 6000, ModelBlob.sha256(bytes));
+      UploadChunk header = header("t1", 6000, UploadHeader.crc32c(bytes));
 
       FederationException e =
           assertThrows(FederationException.class, () -> client.upload(header, bytes));
@@ -255,7 +270,7 @@ class FederationServiceTest {
   void uploadResult_moreBytesThanAnnounced_isResourceExhausted() {
     byte[] bytes = TransportTestSupport.randomBytes(5000, 7);
     try (FederationClient client = support.registered()) {
-      UploadChunk header = header("t1", 4000, ModelBlob.sha256(bytes));
+      UploadChunk header = header("t1", 4000, UploadHeader.crc32c(bytes));
 
       FederationException e =
           assertThrows(FederationException.class, () -> client.upload(header, bytes));
@@ -269,7 +284,7 @@ class FederationServiceTest {
   @Test
   void uploadResult_hugeAnnouncedLength_isRefusedBeforeReading() {
     try (FederationClient client = support.registered()) {
-      UploadChunk header = header("t1", 1L << 40, new byte[32]);
+      UploadChunk header = header("t1", 1L << 40, 0);
 
       FederationException e =
           assertThrows(FederationException.class, () -> client.upload(header, new byte[10]));
@@ -284,14 +299,14 @@ class FederationServiceTest {
   @Test
   void uploadResult_corruptedBytes_isDataLoss() {
     byte[] bytes = TransportTestSupport.randomBytes(5000, 8);
-    byte[] sha = ModelBlob.sha256(bytes);
+    int crc = UploadHeader.crc32c(bytes);
     bytes[4000] ^= 1;
     try (FederationClient client = support.registered()) {
       FederationException e = assertThrows(FederationException.class,
-          () -> client.upload(header("t1", 5000, sha), bytes));
+          () -> client.upload(header("t1", 5000, crc), bytes));
 
       assertEquals(FederationException.Code.DATA_LOSS, e.code());
-      assertTrue(e.getMessage().startsWith("upload for task t1 is corrupted: sha256 of the bytes"),
+      assertTrue(e.getMessage().startsWith("upload for task t1 is corrupted: crc32c of the bytes is "),
           e.getMessage());
     }
   }
@@ -313,7 +328,7 @@ class FederationServiceTest {
   void uploadResult_headerWithBadLayout_isInvalid() {
     try (FederationClient client = support.registered()) {
       UploadChunk header = UploadChunk.newBuilder().setHeader(
-          Protos.toProto(new UploadHeader("t1", 1, Map.of(), 4, new byte[32], "float32",
+          Protos.toProto(new UploadHeader("t1", 1, Map.of(), 4, 0, "float32",
               TransportTestSupport.LAYOUT, false)).toBuilder()
               .setLayout(dev.fedge.transport.proto.Layout.newBuilder().addTensors(
                   dev.fedge.transport.proto.TensorSpec.newBuilder().setName("w").addShape(0))))
@@ -470,9 +485,9 @@ class FederationServiceTest {
     }
   }
 
-  private static UploadChunk header(String taskId, long length, byte[] sha) {
+  private static UploadChunk header(String taskId, long length, int crc) {
     return UploadChunk.newBuilder().setHeader(Protos.toProto(new UploadHeader(
-        taskId, 1, Map.of(), length, sha, "float32",
+        taskId, 1, Map.of(), length, crc, "float32",
         ParameterLayout.of(new TensorSpec("w", new int[] {2})), false))).build();
   }
 }

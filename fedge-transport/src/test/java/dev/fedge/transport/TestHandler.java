@@ -121,7 +121,7 @@ final class TestHandler implements FederationHandler {
     return new UploadReceiver() {
       @Override
       public void complete(byte[] data) {
-        f.complete(data);
+        f.complete(data.clone()); // the transport reuses the array afterwards
       }
 
       @Override

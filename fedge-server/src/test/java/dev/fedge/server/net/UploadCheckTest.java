@@ -34,7 +34,7 @@ class UploadCheckTest {
 
   private static UploadHeader header(String codec, boolean delta, ParameterLayout layout,
       long length) {
-    return new UploadHeader("t-1", 10, Map.of(), length, new byte[32], codec, layout, delta);
+    return new UploadHeader("t-1", 10, Map.of(), length, 0, codec, layout, delta);
   }
 
   private static Parameters params(float base) {
