@@ -64,11 +64,11 @@ class ModelServingTest {
 
     assertEquals(
         "no model named 'lab.fmnist.2' in the registry (names are group.project for the"
-            + " latest round or group.project.round)",
+            + " latest round, group.project.round or group.project.alias)",
         round.getMessage());
     assertEquals(
         "no model named 'lab.other' in the registry (names are group.project for the"
-            + " latest round or group.project.round)",
+            + " latest round, group.project.round or group.project.alias)",
         project.getMessage());
     assertEquals(
         "model name must be group.project or group.project.round, got 'fmnist'",
