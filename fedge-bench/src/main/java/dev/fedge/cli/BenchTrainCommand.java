@@ -121,7 +121,7 @@ public final class BenchTrainCommand extends BaseCommand {
       out.printf(
           Locale.ROOT,
           "fedge bench train: model %s (%,d parameters), %s: %,d images %dx%dx%d, PyTorch"
-              + " threads %d, allocator %s, %d cores, Java %s%n",
+              + " threads %d, allocator %s, %d cores, Java %s%nOpenMP waiting: %s%n",
           model,
           rt.layout().totalSize(),
           dataset,
@@ -132,7 +132,8 @@ public final class BenchTrainCommand extends BaseCommand {
           DjlRuntime.effectiveThreads(),
           TrainBenchmark.allocator(),
           Runtime.getRuntime().availableProcessors(),
-          System.getProperty("java.version"));
+          System.getProperty("java.version"),
+          DjlRuntime.openMpWaiting());
       out.println();
       out.printf(
           Locale.ROOT,

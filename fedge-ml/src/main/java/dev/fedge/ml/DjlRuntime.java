@@ -107,7 +107,7 @@ public final class DjlRuntime implements AutoCloseable {
    */
   private static synchronized Engine startEngine(int threads) {
     if (!engineStarted) {
-      OpenMp.preferPassiveWaiting();
+      OpenMp.chooseWaiting(threads);
       if (threads > 0) {
         setIfAbsent("ai.djl.pytorch.num_threads", threads);
         setIfAbsent("ai.djl.pytorch.num_interop_threads", threads);
@@ -159,6 +159,15 @@ public final class DjlRuntime implements AutoCloseable {
     } catch (LinkageError | RuntimeException e) {
       return 0;
     }
+  }
+
+  /**
+   * How OpenMP's threads wait in this process, chosen when the engine started from the cores and the
+   * load then, e.g. {@code "PASSIVE (2 threads, 2 cores, load 1.30: cores shared)"}; null before.
+   */
+  public static String openMpWaiting() {
+    OpenMp.Choice c = OpenMp.chosen();
+    return c == null ? null : c.policy() + " (" + c.reason() + ")";
   }
 
   /** PyTorch's intra-op threads now in effect. */
