@@ -60,8 +60,18 @@ public final class SimulateCommand extends BaseCommand {
           + "the run's virtual clock: a speed-1 device trains 1,000 images a virtual second.")
   String clientSpeeds;
 
+  @Option(names = "--workers", paramLabel = "N",
+      description = "Train the clients in N worker processes (default: one per core, at most the "
+          + "clients of a round, when a round trains 20,000 images or more; 1: in this process). "
+          + "The same seed gives the same results for any N with the same PyTorch threads per "
+          + "process; --threads is shared among them.")
+  Integer workers;
+
   @Override
   protected int doCall() throws IOException {
+    if (workers != null && workers < 1) {
+      throw new IllegalArgumentException("--workers must be >= 1, got " + workers);
+    }
     Map<String, Object> settings = settings();
     SimulationConfig cfg = SimulationConfig.fromMap(settings);
     Path folder = RunFolders.free(cfg.out(), settings.containsKey("out") || overwrite);
@@ -75,7 +85,9 @@ public final class SimulateCommand extends BaseCommand {
     }
     RunFolders.create(folder);
     SimulationReport report = new Simulation(cfg,
-        new ConsoleProgress(out(), err(), cfg.heterogeneous())).run();
+        new ConsoleProgress(out(), err(), cfg.heterogeneous()))
+        .workers(workers != null ? workers : 0)
+        .run();
     out().println(report.summary());
     out().flush();
     return 0;

@@ -234,11 +234,15 @@ public final class Coordinator implements RoundLoop {
       List<ClientFailure> failures)
       throws InterruptedException {
     CompletionService<R> completion = new ExecutorCompletionService<>(executor);
-    Map<Future<R>, String> pending = new IdentityHashMap<>();
-    for (ClientInstruction<T> ins : instructions) {
+    Map<Future<R>, Integer> pending = new IdentityHashMap<>();
+    for (int k = 0; k < instructions.size(); k++) {
+      ClientInstruction<T> ins = instructions.get(k);
       Callable<R> task = () -> call.call(ins);
-      pending.put(completion.submit(task), ins.client().id());
+      pending.put(completion.submit(task), k);
     }
+    // in order: outcomes that arrive early wait here for those before them
+    Object[] early = new Object[instructions.size()];
+    int[] next = {0};
     long deadline = System.nanoTime() + settings.roundTimeout().toNanos();
     try {
       while (!pending.isEmpty()) {
@@ -247,26 +251,57 @@ public final class Coordinator implements RoundLoop {
         if (done == null) {
           break;
         }
-        String clientId = pending.remove(done);
+        int k = pending.remove(done);
+        Object outcome;
         try {
           R result = done.get();
-          if (result == null) {
-            fail(round, failures, clientId, "no result");
-          } else {
-            sink.accept(clientId, result);
-          }
+          outcome = result == null ? new Failed("no result") : result;
         } catch (ExecutionException e) {
-          fail(round, failures, clientId, reason(e.getCause()));
-        } catch (IllegalArgumentException e) {
-          // the strategy rejected the update (wrong layout, NaN, ...): the aggregate is untouched
-          fail(round, failures, clientId, e.getMessage());
+          outcome = new Failed(reason(e.getCause()));
+        }
+        if (!settings.inOrder()) {
+          deliver(round, instructions.get(k).client().id(), outcome, sink, failures);
+          continue;
+        }
+        early[k] = outcome;
+        while (next[0] < early.length && early[next[0]] != null) {
+          deliver(round, instructions.get(next[0]).client().id(), early[next[0]], sink, failures);
+          early[next[0]++] = null;
         }
       }
     } finally {
-      for (Map.Entry<Future<R>, String> p : pending.entrySet()) {
-        p.getKey().cancel(true);
-        fail(round, failures, p.getValue(), "timeout after " + settings.roundTimeout());
+      List<Integer> late = new ArrayList<>(pending.values());
+      for (Future<R> f : pending.keySet()) {
+        f.cancel(true);
       }
+      for (int k = 0; k < early.length; k++) {
+        if (early[k] != null) {
+          deliver(round, instructions.get(k).client().id(), early[k], sink, failures);
+        }
+      }
+      java.util.Collections.sort(late);
+      for (int k : late) {
+        fail(round, failures, instructions.get(k).client().id(),
+            "timeout after " + settings.roundTimeout());
+      }
+    }
+  }
+
+  /** A call's failure, waiting for its turn like a result. */
+  private record Failed(String reason) {}
+
+  @SuppressWarnings("unchecked")
+  private <R> void deliver(int round, String clientId, Object outcome, ResultSink<R> sink,
+      List<ClientFailure> failures) {
+    if (outcome instanceof Failed f) {
+      fail(round, failures, clientId, f.reason());
+      return;
+    }
+    try {
+      sink.accept(clientId, (R) outcome);
+    } catch (IllegalArgumentException e) {
+      // the strategy rejected the update (wrong layout, NaN, ...): the aggregate is untouched
+      fail(round, failures, clientId, e.getMessage());
     }
   }
 

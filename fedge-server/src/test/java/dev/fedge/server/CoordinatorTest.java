@@ -158,4 +158,46 @@ class CoordinatorTest {
       assertTrue(r.central().isEmpty());
     }
   }
+
+  /** Three clients: "first" answers after the other two; "second" fails. */
+  private static List<ClientProxy> slowFirst() {
+    CountDownLatch othersDone = new CountDownLatch(2);
+    return List.of(
+        new FnClient("first", 1, g -> {
+          try {
+            othersDone.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return new float[] {1, 1};
+        }),
+        new FnClient("second", 1, g -> {
+          othersDone.countDown();
+          return null;
+        }),
+        new FnClient("third", 1, g -> {
+          othersDone.countDown();
+          return new float[] {3, 3};
+        }));
+  }
+
+  @Test
+  void inOrder_resultsAreFoldedInTheClientsOrderWhateverOrderTheyArriveIn() throws Exception {
+    // "first" finishes last; folded as they arrive, the participants would be [second, third,
+    // first]; in order they are the instruction order, failures included in their turn
+    List<String> inOrder = new ArrayList<>();
+    List<String> asArrived = new ArrayList<>();
+    try (Coordinator ordered = coordinator(slowFirst(), CoordinatorSettings.simulation(3), inOrder);
+        Coordinator arriving = coordinator(slowFirst(),
+            new CoordinatorSettings(Duration.ofDays(1), 1, 3), asArrived)) {
+
+      RoundResult r = ordered.runRound(1, Parameters.zeros(LAYOUT));
+      arriving.runRound(1, Parameters.zeros(LAYOUT));
+
+      assertEquals(List.of("first", "third"), r.participants());
+      assertArrayEquals(new float[] {2, 2}, r.global().values(), 1e-6f);
+      assertEquals(List.of("ok first", "failed second: device unplugged", "ok third"), inOrder);
+      assertEquals("ok first", asArrived.get(2), asArrived.toString());
+    }
+  }
 }

@@ -61,6 +61,7 @@ public final class Simulation {
   private UnaryOperator<Strategy> strategyWrapper = UnaryOperator.identity();
   private Map<String, float[]> startState = Map.of();
   private volatile Strategy running;
+  private int workers = 1;
 
   /** Hears every finished round, after its row is in {@code metrics.csv} (e.g. to checkpoint). */
   @FunctionalInterface
@@ -152,6 +153,45 @@ public final class Simulation {
     return this;
   }
 
+  /**
+   * Trains the clients in {@code n} worker processes ({@link SimWorker}) instead of in this one;
+   * 1 (the default) trains them here, one after another; 0 chooses ({@link #autoWorkers}).
+   * Asynchronous strategies (their virtual clock calls one client at a time) always train here.
+   * The results are the same for any {@code n} with the same PyTorch threads per process: updates
+   * are folded in the clients' order. The {@code threads} setting is the simulation's total; each
+   * worker gets its share (at least 1).
+   *
+   * @param n worker processes (>= 0)
+   * @return this
+   */
+  public Simulation workers(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("workers: must be >= 0, got " + n);
+    }
+    this.workers = n;
+    return this;
+  }
+
+  /** Training images per round below which workers do not pay for their start (a few seconds). */
+  static final long WORKER_MIN_IMAGES = 20_000;
+
+  /**
+   * The worker processes to use when not told: one per core, no more than the clients trained at
+   * once; 1 on a single core or for a round of fewer than {@value #WORKER_MIN_IMAGES} training
+   * images (starting a worker JVM with its engine and data costs seconds).
+   *
+   * @param cores usable cores
+   * @param clientsPerRound clients trained in a round
+   * @param imagesPerRound images trained in a round, all clients and local epochs together
+   * @return workers (>= 1)
+   */
+  static int autoWorkers(int cores, int clientsPerRound, long imagesPerRound) {
+    if (imagesPerRound < WORKER_MIN_IMAGES) {
+      return 1;
+    }
+    return Math.max(1, Math.min(cores, clientsPerRound));
+  }
+
   /** Creates the strategy, validating its options (so bad options fail before any work). */
   static Strategy strategy(SimulationConfig c) {
     int perRound = (int) Math.max(1, Math.ceil(c.fraction() * c.clients()));
@@ -208,19 +248,40 @@ public final class Simulation {
 
     List<MetricsCsv.Row> rows = new ArrayList<>();
     List<TimePoint> timeline = new ArrayList<>();
+    int perRound = (int) Math.max(1, Math.ceil(config.fraction() * config.clients()));
+    int nWorkers = strategy instanceof AsyncStrategy ? 1
+        : Math.min(config.clients(), workers > 0 ? workers
+            : autoWorkers(Runtime.getRuntime().availableProcessors(), perRound,
+                Math.round(train.size() * config.fraction()) * config.localEpochs()));
+    int threads = nWorkers == 1 ? config.threads()
+        : Math.max(1, (config.threads() > 0 ? config.threads()
+            : Runtime.getRuntime().availableProcessors()) / nWorkers);
+    WorkerPool pool = null;
     try (DjlRuntime runtime = DjlRuntime.create(config.model(), train.channels(), train.height(),
-        train.width(), train.numClasses(), config.seed(), config.threads())) {
+        train.width(), train.numClasses(), config.seed(), threads)) {
       progress.info(String.format(Locale.ROOT, "model: %s, %,d parameters; strategy: %s %s",
           config.model(), runtime.layout().totalSize(), strategy.name(),
           config.strategyOptions().isEmpty() ? "" : config.strategyOptions()));
       ImageDataset clientTest = test.head(Math.max(1, config.clientTestLimit()));
+      if (nWorkers > 1) {
+        List<int[]> indices = new ArrayList<>();
+        for (int i = 0; i < config.clients(); i++) {
+          indices.add(partition.indices(i));
+        }
+        pool = WorkerPool.start(nWorkers, new WorkerPool.Setup(config.dataset(), config.dataDir(),
+            config.trainLimit(), config.testLimit(), config.clientTestLimit(), config.model(),
+            config.seed(), threads), indices, runtime.layout());
+        progress.info(String.format(Locale.ROOT, "training in %d worker processes, %d PyTorch "
+            + "thread%s each", nWorkers, threads, threads == 1 ? "" : "s"));
+      }
       List<ClientProxy> clients = new ArrayList<>();
       Map<String, Double> taskSeconds = new HashMap<>();
       for (int i = 0; i < config.clients(); i++) {
         ImageDataset local = train.subset(
             train.name() + "/client-" + i, partition.indices(i));
         String id = String.format(Locale.ROOT, "client-%03d", i);
-        clients.add(new InProcessClient(id, runtime.trainer(local, clientTest, i)));
+        clients.add(pool != null ? pool.client(i, id)
+            : new InProcessClient(id, runtime.trainer(local, clientTest, i)));
         taskSeconds.put(id, config.taskSeconds(i, local.size()));
       }
       // virtual time: an asynchronous strategy's clock, or the sum of the synchronous rounds'
@@ -264,7 +325,8 @@ public final class Simulation {
       }
       Parameters global = strategy.initializeParameters(
           startModel != null ? startModel : runtime.initialParameters());
-      try (RoundLoop coordinator = RoundLoop.create(strategy, CoordinatorSettings.simulation(),
+      try (RoundLoop coordinator = RoundLoop.create(strategy, pool != null
+          ? CoordinatorSettings.simulation(nWorkers) : CoordinatorSettings.simulation(),
           ClientPool.of(clients),
           globalModel ? (round, g) -> runtime.evaluate(g, test, 256) : null, listener, clock)) {
         for (int round = firstRound; round <= config.rounds(); round++) {
@@ -294,6 +356,10 @@ public final class Simulation {
       }
       ModelStore.writeFolder(folder, new ModelKey("sim", safe(config.name()), config.rounds()),
           global, provenance);
+    } finally {
+      if (pool != null) {
+        pool.close();
+      }
     }
     plot(rows, folder.resolve("accuracy.svg"));
     writeTimeline(timeline, folder);
