@@ -38,10 +38,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 /**
- * A whole federation in one process: loads the data set, partitions it across simulated clients,
+ * A whole federation on one machine: loads the data set, partitions it across simulated clients,
  * and runs the real round loop ({@link RoundLoop}) over in-process clients that share one DJL
- * runtime (DJL allows one gradient collector per JVM, so they train one after another). Writes the
- * run folder:
+ * runtime (DJL allows one gradient collector per JVM, so they train one after another), or over
+ * clients trained in worker processes ({@link #workers(int)}, {@link WorkerPool}). Writes the run
+ * folder:
  * {@code config.yaml}, {@code partition.json}, {@code metrics.csv}, {@code accuracy.svg}, and the
  * final model as {@code model.safetensors} with {@code manifest.json}.
  */
