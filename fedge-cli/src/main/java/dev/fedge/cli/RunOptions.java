@@ -27,7 +27,7 @@ public final class RunOptions {
   @Option(names = "--fraction", description = "Fraction of the clients sampled each round (default 1.0).")
   Double fraction;
 
-  @Option(names = "--rounds", description = "Rounds (default: simulate 5, server 3).")
+  @Option(names = "--rounds", description = "Rounds (default: simulate 4, server 3).")
   Integer rounds;
 
   @Option(names = "--seed", description = "Seed of everything random (default 42).")

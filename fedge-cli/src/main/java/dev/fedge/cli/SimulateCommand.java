@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Run a whole federation in one process, reproducible by seed.",
-      "With no options: Fashion-MNIST, cnn, 10 IID clients, FedAvg, 5 rounds of 2 local epochs."
+      "With no options: Fashion-MNIST, cnn, 10 IID clients, FedAvg, 4 rounds of 2 local epochs."
     })
 public final class SimulateCommand extends BaseCommand {
 

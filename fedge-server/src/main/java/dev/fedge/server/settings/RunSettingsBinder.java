@@ -53,7 +53,7 @@ public final class RunSettingsBinder {
     SIMULATE(List.of("name", "dataset", "model", "strategy", OPTS, "clients", "fraction", "rounds",
         "local-epochs", "batch-size", "lr", "momentum", "weight-decay", "partition", "seed",
         "threads", "out", "data-dir", "fraction-evaluate", "test-limit", "client-test-limit",
-        "train-limit", "client-speeds"), 5, 2, 2, 1),
+        "train-limit", "client-speeds"), 4, 2, 2, 1),
     /** {@code fedge server}'s run. */
     SERVER(List.of("name", "group", "project", "rounds", "min-clients", "min-results",
         "round-timeout", "codec", "strategy", OPTS, "dataset", "model", "data-dir", "seed",

@@ -28,7 +28,7 @@ class RunSettingsTest {
     RunSettings sim = RunSettingsBinder.bind(Use.SIMULATE, Map.of());
     RunSettings server = RunSettingsBinder.bind(Use.SERVER, Map.of());
 
-    assertEquals(5, sim.rounds());
+    assertEquals(4, sim.rounds());
     assertEquals(2, sim.localEpochs());
     assertEquals("fashion-mnist-fedavg-iid-s42", sim.name());
     assertEquals(Path.of("runs", sim.name()), sim.outDir());
