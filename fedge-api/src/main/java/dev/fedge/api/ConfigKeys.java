@@ -27,6 +27,12 @@ public final class ConfigKeys {
   /** L2 weight decay (double, default 0). */
   public static final String WEIGHT_DECAY = "weight_decay";
 
+  /**
+   * Most local optimiser steps of a fit, all epochs together (deadline-sized local work); absent
+   * or 0: no limit beyond the epochs.
+   */
+  public static final String MAX_STEPS = "max_steps";
+
   /** Local objective: {@code "ce"} (default), {@code "fedprox"} or {@code "fedntd"}. */
   public static final String OBJECTIVE = "objective";
 

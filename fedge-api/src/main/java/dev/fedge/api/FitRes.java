@@ -17,6 +17,12 @@ public record FitRes(Parameters parameters, int numExamples, Map<String, Double>
   /** Number of local optimizer steps taken (used by FedNova). */
   public static final String NUM_STEPS = "num_steps";
 
+  /** Seconds the local training took (wall clock on the device), for its measured speed. */
+  public static final String TRAIN_SECONDS = "train_seconds";
+
+  /** Training images the local training went through (every step's batch, all epochs). */
+  public static final String TRAIN_IMAGES = "train_images";
+
   /** Validates and copies. */
   public FitRes {
     if (parameters == null) {

@@ -31,7 +31,11 @@ import java.util.regex.Pattern;
  * again. Evaluation with {@code personal=true} also uses the kept tensors. This serves FedPav's
  * partial averaging and local-only training.
  *
- * <p>Fit metrics: {@code loss} (mean cross-entropy of the steps), {@code num_steps}, and with
+ * <p>With {@code max_steps} (deadline-sized local work) training stops after that many steps,
+ * whatever the epochs.
+ *
+ * <p>Fit metrics: {@code loss} (mean cross-entropy of the steps), {@code num_steps}, {@code
+ * train_images} and {@code train_seconds} (the device's measured speed), and with
  * FedNTD {@code ntd_loss} (mean not-true KL divergence), with FedProx {@code proximal_term} ({@code
  * mu/2 * ||w - w_global||^2} of the returned model).
  */
@@ -109,6 +113,8 @@ public final class DjlLocalTrainer implements LocalTrainer {
       metrics.put(FitRes.LOSS, terms.remove(FitRes.LOSS));
     }
     metrics.put(FitRes.NUM_STEPS, (double) r.steps());
+    metrics.put(FitRes.TRAIN_IMAGES, (double) r.images());
+    metrics.put(FitRes.TRAIN_SECONDS, r.seconds());
     metrics.putAll(terms);
     return new FitRes(new Parameters(layout(), r.values()), train.size(), metrics);
   }

@@ -266,7 +266,8 @@ public final class DjlRuntime implements AutoCloseable {
    * @param metrics the objective's fit metrics, in term order
    * @param steps the number of steps
    */
-  record TrainResult(float[] values, Map<String, Double> metrics, int steps) {}
+  record TrainResult(float[] values, Map<String, Double> metrics, int steps, long images,
+      double seconds) {}
 
   /**
    * Trains from the given values with SGD on a data set; the objective gives each step's loss.
@@ -283,7 +284,7 @@ public final class DjlRuntime implements AutoCloseable {
     checks.data(data, "fit");
     int size = data.size();
     if (size == 0) {
-      return new TrainResult(start.clone(), objective.metrics(0, start, start), 0);
+      return new TrainResult(start.clone(), objective.metrics(0, start, start), 0, 0, 0);
     }
     float lr = (float) s.lr();
     int[] order = new int[size];
@@ -292,7 +293,10 @@ public final class DjlRuntime implements AutoCloseable {
     }
     SplittableRandom rnd = new SplittableRandom(shuffleSeed);
     int steps = 0;
+    long images = 0;
+    int maxSteps = s.maxSteps() > 0 ? s.maxSteps() : Integer.MAX_VALUE;
     COMPUTE.lock();
+    long t0 = System.nanoTime();
     try {
       ensureOpen();
       model.load(start);
@@ -301,9 +305,9 @@ public final class DjlRuntime implements AutoCloseable {
       SgdStep sgd = SgdStep.create(s, objective.closedForm(), start, this::buffer);
       NDArray[] params = model.arrays();
       try (GradientCollector collector = engine.newGradientCollector()) {
-        for (int epoch = 0; epoch < s.epochs(); epoch++) {
+        for (int epoch = 0; epoch < s.epochs() && steps < maxSteps; epoch++) {
           shuffle(order, rnd);
-          for (int from = 0; from < size; from += batch.capacity()) {
+          for (int from = 0; from < size && steps < maxSteps; from += batch.capacity()) {
             int n = Math.min(batch.capacity(), size - from);
             batch.fill(data, order, from, n);
             try (NDManager step = root.newSubManager()) {
@@ -317,11 +321,13 @@ public final class DjlRuntime implements AutoCloseable {
               sgd.apply(params);
             }
             steps++;
+            images += n;
           }
         }
       }
       float[] trained = model.toFlat();
-      return new TrainResult(trained, objective.metrics(steps, start, trained), steps);
+      return new TrainResult(trained, objective.metrics(steps, start, trained), steps, images,
+          (System.nanoTime() - t0) / 1e9);
     } finally {
       COMPUTE.unlock();
     }

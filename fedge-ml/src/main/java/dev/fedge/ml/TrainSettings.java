@@ -21,6 +21,7 @@ import java.util.regex.PatternSyntaxException;
  * @param ntdBeta FedNTD's weight, >= 0
  * @param localLayers tensors that stay on the client, if any
  * @param labelSmoothing label smoothing of the cross-entropy, in [0, 1)
+ * @param maxSteps most optimiser steps, all epochs together; 0: no limit beyond the epochs
  */
 public record TrainSettings(
     int epochs,
@@ -33,7 +34,8 @@ public record TrainSettings(
     double ntdTau,
     double ntdBeta,
     Optional<Pattern> localLayers,
-    double labelSmoothing) {
+    double labelSmoothing,
+    int maxSteps) {
 
   /** Default local epochs. */
   public static final int DEFAULT_EPOCHS = 1;
@@ -67,6 +69,7 @@ public record TrainSettings(
         ConfigKeys.LABEL_SMOOTHING,
         "must be in [0, 1)",
         labelSmoothing);
+    check(maxSteps >= 0, ConfigKeys.MAX_STEPS, "must be >= 0", maxSteps);
     if (objective == null) {
       throw new IllegalArgumentException("config 'objective': must not be null");
     }
@@ -128,6 +131,7 @@ public record TrainSettings(
         c.getDouble(ConfigKeys.NTD_TAU, 1),
         c.getDouble(ConfigKeys.NTD_BETA, 1),
         local,
-        c.getDouble(ConfigKeys.LABEL_SMOOTHING, 0));
+        c.getDouble(ConfigKeys.LABEL_SMOOTHING, 0),
+        c.getInt(ConfigKeys.MAX_STEPS, 0));
   }
 }

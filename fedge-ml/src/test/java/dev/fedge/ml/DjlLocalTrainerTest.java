@@ -61,6 +61,26 @@ class DjlLocalTrainerTest {
   }
 
   @Test
+  void maxSteps_stopsTrainingAfterThatManySteps_andReportsImagesAndSeconds() {
+    LocalTrainer trainer = runtime.trainer(train, test, 0);
+    Parameters init = runtime.initialParameters();
+
+    FitRes capped = trainer.fit(new FitIns(init, base().with("local_epochs", 3)
+        .with("max_steps", 5)));
+    FitRes overEpochs = trainer.fit(new FitIns(init, base().with("max_steps", 100)));
+    FitRes full = trainer.fit(new FitIns(init, base()));
+
+    assertEquals(5, capped.metric("num_steps", -1));
+    assertEquals(5 * 32, capped.metric("train_images", -1));
+    assertTrue(capped.metric("train_seconds", -1) > 0, capped.metrics().toString());
+    assertEquals(13, overEpochs.metric("num_steps", -1)); // the epochs bound it: ceil(400 / 32)
+    assertEquals(400, overEpochs.metric("train_images", -1));
+    assertArrayEquals(full.parameters().values(), overEpochs.parameters().values());
+    assertFalse(Arrays.equals(full.parameters().values(), capped.parameters().values()));
+    assertEquals(400, capped.numExamples());
+  }
+
+  @Test
   void sameSeedGivesTheSameResultAndMomentumDoesNotCarryOverRounds() {
     LocalTrainer trainer = runtime.trainer(train, test, 3);
     FitIns ins = new FitIns(runtime.initialParameters(), base().with("momentum", 0.9));

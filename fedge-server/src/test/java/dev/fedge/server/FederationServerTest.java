@@ -68,6 +68,11 @@ class FederationServerTest {
 
   /** A device that returns the global model plus one, over the real protocol. */
   private void startDevice(int port, String name) {
+    startDevice(port, name, Map.of("loss", 1.0));
+  }
+
+  /** As {@link #startDevice(int, String)}, reporting these fit metrics. */
+  private void startDevice(int port, String name, Map<String, Double> metrics) {
     Thread t = new Thread(() -> {
       DeviceFacts facts = DeviceFacts.unknown();
       try (FederationClient c = FederationClient.connect("127.0.0.1:" + port, null)) {
@@ -89,7 +94,7 @@ class FederationServerTest {
             WireCodec codec = Codecs.byName(s.codec());
             byte[] data = s.delta() ? codec.encode(new Parameters(s.layout(), diff))
                 : codec.encode(new Parameters(s.layout(), v));
-            c.uploadResult(s.taskId(), 10, Map.of("loss", 1.0), s.codec(), s.layout(), s.delta(),
+            c.uploadResult(s.taskId(), 10, metrics, s.codec(), s.layout(), s.delta(),
                 data);
           } catch (FederationException e) {
             if (e.code() == FederationException.Code.UNAUTHENTICATED) {
@@ -164,6 +169,30 @@ class FederationServerTest {
           .map(ParticipantRecord::clientId).toList());
       assertEquals(3, server.state().events(EventRecord.ROUND_COMPLETED).size());
       assertTrue(log.stream().anyMatch(l -> l.startsWith("round 2/3 started: c1, c2")), log::toString);
+    }
+  }
+
+  @Test
+  void fitTiming_becomesEachDevicesMeasuredSpeed_savedInStateAndKeptOverARestart()
+      throws Exception {
+    try (FederationServer server = FederationServer.start(settings(), factory(-1), log::add)) {
+      startDevice(server.port(), "fast", Map.of("num_steps", 20.0, "train_images", 640.0,
+          "train_seconds", 2.0));
+      startDevice(server.port(), "slow", Map.of("num_steps", 20.0, "train_images", 640.0,
+          "train_seconds", 8.0));
+
+      server.run(spec("float32"));
+
+      var speeds = server.state().speeds();
+      assertEquals(320.0, speeds.get("c1").imagesPerSecond(), 1e-9); // the same every task
+      assertEquals(10.0, speeds.get("c1").stepsPerSecond(), 1e-9);
+      assertEquals(80.0, speeds.get("c2").imagesPerSecond(), 1e-9);
+      assertEquals(3, speeds.get("c1").tasks());
+      assertEquals(3, speeds.get("c2").tasks());
+    }
+    stopDevices();
+    try (FederationServer again = FederationServer.start(settings(), factory(-1), log::add)) {
+      assertEquals(80.0, again.registry().client("c2").orElseThrow().speed().imagesPerSecond(), 1e-9);
     }
   }
 

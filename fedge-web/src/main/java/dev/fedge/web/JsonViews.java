@@ -38,6 +38,12 @@ final class JsonViews {
     m.put("online", d.online());
     m.put("lastSeen", time(d.lastSeen()));
     m.put("rounds", d.rounds());
+    m.put("memoryBytes", f.memoryBytes());
+    Map<String, Object> speed = new LinkedHashMap<>();
+    speed.put("imagesPerSecond", num(d.speed().imagesPerSecond()));
+    speed.put("stepsPerSecond", num(d.speed().stepsPerSecond()));
+    speed.put("tasks", d.speed().tasks());
+    m.put("speed", speed);
     Map<String, Object> facts = new LinkedHashMap<>();
     facts.put("os", f.os());
     facts.put("arch", f.arch());

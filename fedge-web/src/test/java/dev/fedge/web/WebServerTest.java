@@ -150,6 +150,22 @@ class WebServerTest {
   }
 
   @Test
+  void devices_showTheirMemoryAndMeasuredSpeed() throws Exception {
+    state.updateSpeed("pi-1", new dev.fedge.server.state.DeviceSpeed(95.5, 3.0, 4));
+
+    JsonNode devices = Http.json(http.get("/api/v1/devices"));
+
+    JsonNode pi = devices.get(0);
+    assertEquals(4L << 30, pi.get("memoryBytes").asLong());
+    assertEquals(95.5, pi.get("speed").get("imagesPerSecond").asDouble());
+    assertEquals(3.0, pi.get("speed").get("stepsPerSecond").asDouble());
+    assertEquals(4, pi.get("speed").get("tasks").asInt());
+    JsonNode laptop = devices.get(1);
+    assertTrue(laptop.get("speed").get("imagesPerSecond").isNull(), "not measured: null");
+    assertEquals(0, laptop.get("speed").get("tasks").asInt());
+  }
+
+  @Test
   void runsAndRoundsWithParticipantsFailuresMetricsAndDuration() throws Exception {
     JsonNode runs = Http.json(http.get("/api/v1/runs"));
     JsonNode run = Http.json(http.get("/api/v1/runs/run-a"));

@@ -4,6 +4,7 @@ import dev.fedge.api.ClientProxy;
 import dev.fedge.api.DeviceFacts;
 import dev.fedge.api.Telemetry;
 import dev.fedge.server.state.DeviceRecord;
+import dev.fedge.server.state.DeviceSpeed;
 import dev.fedge.server.state.StateStore;
 import dev.fedge.transport.FederationException;
 import dev.fedge.transport.FederationException.Code;
@@ -61,9 +62,11 @@ final class DeviceDirectory {
     this.state = state;
     this.tasks = tasks;
     if (state != null) {
+      Map<String, DeviceSpeed> speeds = state.speeds();
       for (DeviceRecord d : state.devices()) {
         int seq = seqOf(d.id());
         RemoteClient c = new RemoteClient(tasks, d.id(), seq, d.name(), d.facts());
+        c.speed(speeds.getOrDefault(d.id(), DeviceSpeed.UNKNOWN));
         c.credentialSha256(d.credentialSha256());
         c.revoked(d.revoked());
         add(c);
@@ -81,6 +84,9 @@ final class DeviceDirectory {
   }
 
   private void add(RemoteClient c) {
+    if (state != null) {
+      c.onSpeed(d -> state.updateSpeed(d.id(), d.speed()));
+    }
     byId.put(c.id(), c);
     byName.put(c.name(), c);
     if (c.credentialSha256() != null) {

@@ -9,6 +9,7 @@ import dev.fedge.api.EvaluateRes;
 import dev.fedge.api.FitIns;
 import dev.fedge.api.FitRes;
 import dev.fedge.api.Telemetry;
+import dev.fedge.server.state.DeviceSpeed;
 import dev.fedge.transport.TaskSpec;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A device on the network, as the coordinator sees it: {@link #fit} and {@link #evaluate} post a
@@ -41,6 +43,8 @@ public final class RemoteClient implements ClientProxy {
   private volatile long lastSeenNanos;
   private volatile boolean heardFrom;
   private volatile SocketAddress remote;
+  private volatile DeviceSpeed speed = DeviceSpeed.UNKNOWN;
+  private volatile Consumer<RemoteClient> speedSink = c -> {};
   private long telemetrySavedNanos;
   private final Map<String, Task> open = new LinkedHashMap<>();
   private CompletableFuture<Optional<TaskSpec>> waiter;
@@ -91,6 +95,20 @@ public final class RemoteClient implements ClientProxy {
       return true;
     }
     return false;
+  }
+
+  /** The device's measured training speed ({@link DeviceSpeed#UNKNOWN} before its first fit). */
+  public DeviceSpeed speed() {
+    return speed;
+  }
+
+  void speed(DeviceSpeed s) {
+    this.speed = s;
+  }
+
+  /** Who hears each new measured speed (to save it). */
+  void onSpeed(Consumer<RemoteClient> sink) {
+    this.speedSink = sink;
   }
 
   String credentialSha256() {
@@ -219,8 +237,17 @@ public final class RemoteClient implements ClientProxy {
 
   @Override
   public FitRes fit(FitIns ins) throws ClientException {
-    return (FitRes) await(table.post(this, TaskSpec.Kind.FIT, ins.parameters(), ins.config(),
-        ins.config().getInt(ConfigKeys.ROUND, 0)));
+    FitRes res = (FitRes) await(table.post(this, TaskSpec.Kind.FIT, ins.parameters(),
+        ins.config(), ins.config().getInt(ConfigKeys.ROUND, 0)));
+    DeviceSpeed next;
+    synchronized (this) {
+      next = speed.observe(res);
+      speed = next;
+    }
+    if (next.measured()) {
+      speedSink.accept(this);
+    }
+    return res;
   }
 
   @Override

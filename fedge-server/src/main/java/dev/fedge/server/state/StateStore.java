@@ -327,6 +327,22 @@ public final class StateStore implements AutoCloseable {
         t.loadAverage(), at, Sql.now(), id);
   }
 
+  /** Records a device's measured training speed. */
+  public synchronized void updateSpeed(String id, DeviceSpeed v) {
+    sql.update("UPDATE devices SET train_images_per_s = ?, train_steps_per_s = ?, speed_tasks = ?"
+        + " WHERE id = ?", v.measured() ? v.imagesPerSecond() : null,
+        v.measured() ? v.stepsPerSecond() : null, v.tasks(), id);
+  }
+
+  /** The measured speeds of the devices that have one, by id. */
+  public synchronized Map<String, DeviceSpeed> speeds() {
+    Map<String, DeviceSpeed> out = new LinkedHashMap<>();
+    sql.query("SELECT id, train_images_per_s, train_steps_per_s, speed_tasks FROM devices"
+        + " WHERE speed_tasks > 0", rs -> out.put(rs.getString(1),
+            new DeviceSpeed(Sql.dbl(rs, 2), Sql.dbl(rs, 3), rs.getLong(4))));
+    return out;
+  }
+
   /** Revokes a device (or lifts the revocation). */
   public synchronized void setRevoked(String id, boolean revoked) {
     int n = sql.update("UPDATE devices SET revoked = ? WHERE id = ?", revoked ? 1 : 0, id);

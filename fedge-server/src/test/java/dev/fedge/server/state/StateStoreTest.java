@@ -122,6 +122,21 @@ class StateStoreTest {
   }
 
   @Test
+  void deviceSpeed_isKeptBesideTheDevice_andSurvivesItsReRegistration() throws Exception {
+    DeviceFacts facts = DeviceFacts.unknown();
+    try (StateStore s = open()) {
+      s.saveDevice(new DeviceRecord("c1", "pi-1", facts, "h1", false, "a", "t", null, null));
+      s.saveDevice(new DeviceRecord("c2", "pi-2", facts, "h2", false, "a", "t", null, null));
+      assertTrue(s.speeds().isEmpty());
+
+      s.updateSpeed("c2", new DeviceSpeed(412.5, 12.75, 3));
+      s.saveDevice(new DeviceRecord("c2", "pi-2", facts, "h3", false, "b", "t2", null, null));
+
+      assertEquals(Map.of("c2", new DeviceSpeed(412.5, 12.75, 3)), s.speeds());
+    }
+  }
+
+  @Test
   void devices_keepFactsCredentialHashAndTelemetry() throws Exception {
     DeviceFacts facts = new DeviceFacts("Linux 6.1", "aarch64", 4, 8L << 30, 1L << 30,
         "none", "raspberry-pi", Map.of("model", "Raspberry Pi 4 Model B"));
@@ -188,7 +203,7 @@ class StateStoreTest {
     StateException e = assertThrows(StateException.class, this::open);
 
     assertTrue(e.getMessage().contains("has schema version 99 (from the future), written by a"
-        + " newer fedge; this one knows up to version 2"), e.getMessage());
+        + " newer fedge; this one knows up to version 4"), e.getMessage());
     assertTrue(e.getMessage().startsWith(db.describe()), e.getMessage());
     try (Connection c = db.connect(); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM runs")) {
@@ -234,7 +249,7 @@ class StateStoreTest {
           applied.add(rs.getString(1) + " " + rs.getString(2));
         }
         assertEquals(List.of("1 fedge schema before versioned migrations",
-            "2 drop schema version"), applied);
+            "2 drop schema version", "4 device speed"), applied);
       }
       try (ResultSet rs = st.executeQuery(
           "SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_version'")) {

@@ -2,6 +2,7 @@ package dev.fedge.web.view;
 
 import dev.fedge.api.DeviceFacts;
 import dev.fedge.api.Telemetry;
+import dev.fedge.server.state.DeviceSpeed;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -15,6 +16,7 @@ import java.util.Optional;
  * @param lastSeen when the server last heard from it, or null when never
  * @param telemetry its last health reading, if any
  * @param rounds number of rounds it delivered a result in
+ * @param speed its measured training speed ({@link DeviceSpeed#UNKNOWN} before its first fit)
  */
 public record DeviceInfo(
     String id,
@@ -23,7 +25,14 @@ public record DeviceInfo(
     boolean online,
     Instant lastSeen,
     Optional<Telemetry> telemetry,
-    int rounds) {
+    int rounds,
+    DeviceSpeed speed) {
+
+  /** A device whose speed was not measured yet. */
+  public DeviceInfo(String id, String name, DeviceFacts facts, boolean online, Instant lastSeen,
+      Optional<Telemetry> telemetry, int rounds) {
+    this(id, name, facts, online, lastSeen, telemetry, rounds, DeviceSpeed.UNKNOWN);
+  }
 
   /** Validates. */
   public DeviceInfo {
@@ -40,6 +49,7 @@ public record DeviceInfo(
     if (rounds < 0) {
       throw new IllegalArgumentException("device '" + id + "': rounds must be >= 0, got " + rounds);
     }
+    speed = speed == null ? DeviceSpeed.UNKNOWN : speed;
   }
 
   /** The device class, e.g. {@code raspberry-pi}. */

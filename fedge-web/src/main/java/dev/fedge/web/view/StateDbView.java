@@ -7,6 +7,7 @@ import dev.fedge.api.DeviceFacts;
 import dev.fedge.api.Telemetry;
 import dev.fedge.server.FederationServer;
 import java.io.IOException;
+import dev.fedge.server.state.DeviceSpeed;
 import dev.fedge.server.state.StateDb;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -109,6 +110,15 @@ public final class StateDbView implements ServerView, AutoCloseable {
             rs -> new Object[] {rs.getString(1), rs.getInt(2)})) {
       rounds.put((String) r[0], (Integer) r[1]);
     }
+    Map<String, DeviceSpeed> speeds = new HashMap<>();
+    for (Object[] r :
+        query(
+            "SELECT id, train_images_per_s, train_steps_per_s, speed_tasks FROM devices"
+                + " WHERE speed_tasks > 0",
+            rs -> new Object[] {rs.getString(1), new DeviceSpeed(dbl(rs, 2), dbl(rs, 3),
+                rs.getLong(4))})) {
+      speeds.put((String) r[0], (DeviceSpeed) r[1]);
+    }
     List<DeviceInfo> devices =
         query(
             "SELECT d.id, d.name, d.os, d.arch, d.cores, d.memory_bytes, d.heap_bytes,"
@@ -155,7 +165,8 @@ public final class StateDbView implements ServerView, AutoCloseable {
                   online,
                   lastSeen,
                   telemetry,
-                  rounds.getOrDefault(id, 0));
+                  rounds.getOrDefault(id, 0),
+                  speeds.getOrDefault(id, DeviceSpeed.UNKNOWN));
             });
     devices.sort(Comparator.comparing((DeviceInfo d) -> !d.online()).thenComparing(DeviceInfo::id));
     return devices;

@@ -72,6 +72,8 @@ function renderDevices() {
       el('td', {}, d['class']),
       el('td', { class: 'muted' }, [f.os, f.arch].filter(Boolean).join(' · ') + (f.accelerator && f.accelerator !== 'none' ? ' · ' + f.accelerator : '')),
       el('td', { class: 'num' }, f.cores || '–'),
+      el('td', { class: 'num' }, d.memoryBytes > 0 ? bytes(d.memoryBytes) : '–'),
+      el('td', { class: 'num speed', title: speedTitle(d.speed) }, speedText(d.speed)),
       el('td', { class: 'num ' + tempCls }, temp === null || temp === undefined ? '–' : temp.toFixed(1) + ' °C'),
       el('td', { class: 'num' }, bytes(t.freeMemoryBytes)),
       el('td', { class: 'num' }, fixed(t.load, 2)),
@@ -79,6 +81,17 @@ function renderDevices() {
       el('td', { class: 'num' }, d.rounds)));
   }
   renderSummary();
+}
+
+/** A device's measured speed, e.g. "412 img/s". */
+function speedText(s) {
+  return s && s.tasks > 0 && s.imagesPerSecond !== null ? Math.round(s.imagesPerSecond) + ' img/s' : '–';
+}
+
+function speedTitle(s) {
+  return s && s.tasks > 0 && s.stepsPerSecond !== null
+    ? s.stepsPerSecond.toFixed(1) + ' steps/s, moving average over ' + s.tasks + (s.tasks === 1 ? ' task' : ' tasks')
+    : 'not measured yet';
 }
 
 /* ---------- runs ---------- */
