@@ -243,7 +243,7 @@ public final class DjlRuntime implements AutoCloseable {
   public float[][] embed(Parameters parameters, ImageDataset data, int batchSize) {
     ReidNet reid = reidNet("embed");
     checks.parameters(parameters, "embed");
-    checks.data(data, "embed");
+    checks.shape(data, "embed");
     InputChecks.batchSize(batchSize);
     if (data.size() == 0) {
       return new float[0][];
