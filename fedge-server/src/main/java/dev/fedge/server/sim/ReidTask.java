@@ -62,11 +62,7 @@ final class ReidTask {
    * @throws IllegalArgumentException for a data set the re-ID task cannot run on, in one line
    */
   static ReidTask load(SimulationConfig config, DataSplit split) {
-    if (!config.dataset().equals("fashion-mnist")) {
-      throw new IllegalArgumentException("task reid: dataset '" + config.dataset()
-          + "' cannot be trained on yet (VeRi-776 and Market-1501 are read but not decoded); "
-          + "use --dataset fashion-mnist, the open-set retrieval proxy (docs/REID.md)");
-    }
+    check(config);
     ImageDataset test = config.testLimit() > 0 ? split.test().head(config.testLimit())
         : split.test();
     int cameras = Math.max(CAMERAS, config.clients());
@@ -75,6 +71,20 @@ final class ReidTask {
     ReidImages tr = s.train();
     int n = config.trainLimit() > 0 ? Math.min(config.trainLimit(), tr.size()) : tr.size();
     return new ReidTask(trainingIdentities(tr, n), s.query(), s.gallery(), cameras);
+  }
+
+  /**
+   * Checks, before any data is loaded, that the run's data set can be run as re-identification.
+   *
+   * @param config the run
+   * @throws IllegalArgumentException in one line naming the data set
+   */
+  static void check(SimulationConfig config) {
+    if (!config.dataset().equals("fashion-mnist")) {
+      throw new IllegalArgumentException("task reid: dataset '" + config.dataset()
+          + "' cannot be trained on yet (VeRi-776 and Market-1501 are read but not decoded); "
+          + "use --dataset fashion-mnist, the open-set retrieval proxy (docs/REID.md)");
+    }
   }
 
   /**

@@ -178,6 +178,9 @@ public final class Simulation {
     running = strategy;
     Partitioner partitioner = config.reid() ? null : Partitioner.parse(config.partition());
     Datasets.checkName(config.dataset());
+    if (config.reid()) {
+      ReidTask.check(config);
+    }
     if (!Models.isKnown(config.model())) {
       throw new IllegalArgumentException("unknown model '" + config.model() + "'; known models: "
           + String.join(", ", Models.NAMES));
