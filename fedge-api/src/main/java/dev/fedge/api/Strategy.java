@@ -66,7 +66,11 @@ public interface Strategy {
     return List.of();
   }
 
-  /** Combines clients' local evaluations, weighted by examples. */
+  /**
+   * Combines clients' local evaluations, weighted by examples: the loss, the accuracy (absent
+   * when no result has one; a result without it counts as 0), and every other metric that all
+   * results with examples report (e.g. re-identification's {@code rank1} and {@code mAP}).
+   */
   default Optional<EvaluateRes> aggregateEvaluate(
       int round, List<Map.Entry<String, EvaluateRes>> results, List<ClientFailure> failures) {
     if (results.isEmpty()) {
@@ -75,16 +79,39 @@ public interface Strategy {
     double loss = 0;
     double acc = 0;
     int n = 0;
+    Map<String, Double> others = null;
+    boolean anyAccuracy = false;
     for (Map.Entry<String, EvaluateRes> r : results) {
       EvaluateRes e = r.getValue();
       loss += e.loss() * e.numExamples();
       acc += (Double.isNaN(e.accuracy()) ? 0 : e.accuracy()) * e.numExamples();
       n += e.numExamples();
+      anyAccuracy |= e.metrics().containsKey(EvaluateRes.ACCURACY);
+      if (e.numExamples() > 0) {
+        Map<String, Double> sums = new java.util.TreeMap<>();
+        for (Map.Entry<String, Double> m : e.metrics().entrySet()) {
+          boolean shared = others == null || others.containsKey(m.getKey());
+          if (!m.getKey().equals(EvaluateRes.ACCURACY) && shared) {
+            double before = others == null ? 0 : others.get(m.getKey());
+            sums.put(m.getKey(), before + m.getValue() * e.numExamples());
+          }
+        }
+        others = sums;
+      }
     }
     if (n == 0) {
       return Optional.empty();
     }
-    return Optional.of(new EvaluateRes(loss / n, n, Map.of(EvaluateRes.ACCURACY, acc / n)));
+    Map<String, Double> metrics = new java.util.TreeMap<>();
+    if (anyAccuracy) {
+      metrics.put(EvaluateRes.ACCURACY, acc / n);
+    }
+    if (others != null) {
+      for (Map.Entry<String, Double> m : others.entrySet()) {
+        metrics.put(m.getKey(), m.getValue() / n);
+      }
+    }
+    return Optional.of(new EvaluateRes(loss / n, n, metrics));
   }
 
   /**

@@ -80,6 +80,13 @@ final class ConsoleProgress implements SimulationProgress {
     if (!Double.isNaN(r.accuracy())) {
       sb.append(String.format(Locale.ROOT, "  accuracy %.4f  loss %.4f", r.accuracy(), r.loss()));
     }
+    java.util.Map<String, Double> eval = r.central().or(() -> r.clientEval())
+        .map(e -> e.metrics()).orElse(java.util.Map.of());
+    if (eval.containsKey("rank1")) {
+      sb.append(String.format(Locale.ROOT, "  rank1 %.4f  rank5 %.4f  rank10 %.4f  mAP %.4f",
+          eval.get("rank1"), eval.getOrDefault("rank5", Double.NaN),
+          eval.getOrDefault("rank10", Double.NaN), eval.getOrDefault("mAP", Double.NaN)));
+    }
     Double trainLoss = r.metrics().get("train_loss");
     if (trainLoss != null) {
       sb.append(String.format(Locale.ROOT, "  train_loss %.4f", trainLoss));

@@ -33,6 +33,11 @@ public final class SimulateCommand extends BaseCommand {
   @Option(names = "--name", description = "Run name (default: from dataset, strategy, partition, seed).")
   String name;
 
+  @Option(names = "--task", description = "classify (default) or reid: an embedding model "
+      + "evaluated by CMC rank-1/5/10 and mAP; with fashion-mnist the open-set retrieval proxy "
+      + "(docs/REID.md). Partitions for reid also: camera, identity:N.")
+  String task;
+
   @Mixin RunOptions run;
 
   @Mixin TrainingOptions training;
@@ -100,6 +105,7 @@ public final class SimulateCommand extends BaseCommand {
       m.putAll(RunSettingsBinder.readYaml(config));
     }
     RunOptions.put(m, "name", name);
+    RunOptions.put(m, "task", task);
     run.putInto(m);
     training.putInto(m);
     RunOptions.put(m, "clients", clients);

@@ -34,6 +34,9 @@ import java.util.regex.Pattern;
  * <p>With {@code max_steps} (deadline-sized local work) training stops after that many steps,
  * whatever the epochs.
  *
+ * <p>A re-identification trainer ({@link #reid}) evaluates by retrieval on a query and a gallery
+ * ({@link ReidEvaluation}: {@code rank1}, {@code rank5}, {@code rank10}, {@code mAP}).
+ *
  * <p>Fit metrics: {@code loss} (mean cross-entropy of the steps), {@code num_steps}, {@code
  * train_images} and {@code train_seconds} (the device's measured speed), and with
  * FedNTD {@code ntd_loss} (mean not-true KL divergence), with FedProx {@code proximal_term} ({@code
@@ -53,6 +56,7 @@ public final class DjlLocalTrainer implements LocalTrainer {
   private final DjlRuntime runtime;
   private final ImageDataset train;
   private final ImageDataset test;
+  private final ReidEvaluation reid;
   private final int clientIndex;
   private final Map<String, float[]> personal = new HashMap<>();
 
@@ -66,6 +70,30 @@ public final class DjlLocalTrainer implements LocalTrainer {
    */
   public DjlLocalTrainer(
       DjlRuntime runtime, ImageDataset train, ImageDataset test, int clientIndex) {
+    this(runtime, train, test, null, clientIndex);
+  }
+
+  /**
+   * Binds a client's re-identification training data to a runtime whose model is a {@link
+   * ReidNet}: evaluation is retrieval (CMC and mAP) on the given query and gallery.
+   *
+   * @param runtime the shared runtime
+   * @param train training images, labelled by identity
+   * @param evaluation the client's retrieval evaluation, or null for none (0 examples)
+   * @param clientIndex the client's index (>= 0), part of its shuffling seed
+   * @return the trainer
+   */
+  public static DjlLocalTrainer reid(
+      DjlRuntime runtime, ImageDataset train, ReidEvaluation evaluation, int clientIndex) {
+    if (runtime != null && !runtime.embeds()) {
+      throw new IllegalArgumentException("trainer: model '" + runtime.network().name()
+          + "' is not a re-identification model");
+    }
+    return new DjlLocalTrainer(runtime, train, null, evaluation, clientIndex);
+  }
+
+  private DjlLocalTrainer(DjlRuntime runtime, ImageDataset train, ImageDataset test,
+      ReidEvaluation reid, int clientIndex) {
     if (runtime == null) {
       throw new IllegalArgumentException("trainer: runtime must not be null");
     }
@@ -79,6 +107,7 @@ public final class DjlLocalTrainer implements LocalTrainer {
     this.runtime = runtime;
     this.train = train;
     this.test = test;
+    this.reid = reid;
     this.clientIndex = clientIndex;
   }
 
@@ -123,7 +152,7 @@ public final class DjlLocalTrainer implements LocalTrainer {
   @Override
   public EvaluateRes evaluate(EvaluateIns ins) {
     runtime.checks().parameters(ins.parameters(), "evaluate");
-    if (test == null) {
+    if (test == null && reid == null) {
       return new EvaluateRes(0, 0, Map.of());
     }
     int batch = ins.config().getInt(ConfigKeys.BATCH_SIZE, DEFAULT_EVAL_BATCH);
@@ -131,7 +160,7 @@ public final class DjlLocalTrainer implements LocalTrainer {
     if (ins.config().getBoolean(ConfigKeys.PERSONAL, false) && !personal.isEmpty()) {
       p = new Parameters(layout(), withPersonal(p.values()));
     }
-    return runtime.evaluate(p, test, batch);
+    return reid != null ? reid.evaluate(p, batch) : runtime.evaluate(p, test, batch);
   }
 
   /** Names of the tensors this client keeps for itself (empty until a fit with local layers). */

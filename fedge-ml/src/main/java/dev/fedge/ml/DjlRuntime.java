@@ -239,6 +239,62 @@ public final class DjlRuntime implements AutoCloseable {
     return predict(parameters, n, 64, (b, from, count) -> b.fill(inputs, from, count));
   }
 
+  /**
+   * Re-identification embeddings (the neck's output of {@link ReidNet#embed}) for every image of
+   * a data set, without gradients: what retrieval and {@code ReidEvaluator} compare.
+   *
+   * @param parameters the model
+   * @param data images (labels are ignored)
+   * @param batchSize images per forward pass
+   * @return {@code data.size()} rows of {@code embeddingDim} values
+   * @throws IllegalArgumentException when the runtime's model is not a re-identification model
+   */
+  public float[][] embed(Parameters parameters, ImageDataset data, int batchSize) {
+    ReidNet reid = reidNet("embed");
+    checks.parameters(parameters, "embed");
+    checks.shape(data, "embed");
+    InputChecks.batchSize(batchSize);
+    if (data.size() == 0) {
+      return new float[0][];
+    }
+    return withoutGradients(() -> inference.embed(reid, parameters.values(), data.size(),
+        batchSize, (b, from, n) -> b.fill(data, null, from, n)));
+  }
+
+  /**
+   * Re-identification embeddings of normalised images given as floats, without gradients.
+   *
+   * @param parameters the model
+   * @param inputs {@code n} images of {@code channels*height*width} normalised values, CHW order
+   * @param n number of images
+   * @return {@code n} rows of {@code embeddingDim} values
+   * @throws IllegalArgumentException when the runtime's model is not a re-identification model
+   */
+  public float[][] embed(Parameters parameters, float[] inputs, int n) {
+    ReidNet reid = reidNet("embed");
+    checks.parameters(parameters, "embed");
+    checks.inputs(inputs, n);
+    if (n == 0) {
+      return new float[0][];
+    }
+    return withoutGradients(() -> inference.embed(reid, parameters.values(), n, 64,
+        (b, from, count) -> b.fill(inputs, from, count)));
+  }
+
+  /** Whether the runtime's model gives embeddings ({@link #embed}). */
+  public boolean embeds() {
+    return network instanceof ReidNet;
+  }
+
+  private ReidNet reidNet(String what) {
+    if (network instanceof ReidNet r) {
+      return r;
+    }
+    throw new IllegalArgumentException(what + ": model '" + network.name()
+        + "' is a classifier without embeddings; embeddings need a re-identification model "
+        + "(ReidNet, --task reid)");
+  }
+
   private float[][] predict(Parameters parameters, int size, int batchSize, Inference.Filler filler) {
     if (size == 0) {
       return new float[0][];

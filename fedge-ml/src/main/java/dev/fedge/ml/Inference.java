@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
- * Forward passes without training on a runtime's model arrays: evaluation (loss and accuracy) and
- * class probabilities. Callers hold the runtime's compute lock with gradients off.
+ * Forward passes without training on a runtime's model arrays: evaluation (loss and accuracy),
+ * class probabilities and re-identification embeddings. Callers hold the runtime's compute lock with gradients off.
  */
 final class Inference {
 
@@ -101,6 +101,39 @@ final class Inference {
         float[] p = network.forward(model.arrays(), batch.input()).softmax(1).toFloatArray();
         for (int k = 0; k < n; k++) {
           out[from + k] = Arrays.copyOfRange(p, k * classes, (k + 1) * classes);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Embeddings of {@code size} images from a re-identification model.
+   *
+   * @param reid the model (this inference's network)
+   * @param values the model's values
+   * @param size number of images
+   * @param batchSize images per forward pass
+   * @param filler writes the images into a batch
+   * @return one row of {@code embeddingDim} values per image
+   */
+  float[][] embed(ReidNet reid, float[] values, int size, int batchSize, Filler filler) {
+    float[][] out = new float[size][];
+    if (size == 0) {
+      return out;
+    }
+    model.load(values);
+    Batch batch = batches.apply(Math.min(batchSize, size));
+    int dim = reid.embeddingDim();
+    for (int from = 0; from < size; from += batch.capacity()) {
+      int n = Math.min(batch.capacity(), size - from);
+      filler.fill(batch, from, n);
+      try (NDManager step = root.newSubManager()) {
+        model.tempAttach(step);
+        batch.tempAttach(step);
+        float[] e = reid.embed(model.arrays(), batch.input()).toFloatArray();
+        for (int k = 0; k < n; k++) {
+          out[from + k] = Arrays.copyOfRange(e, k * dim, (k + 1) * dim);
         }
       }
     }

@@ -40,6 +40,23 @@ final class InputChecks {
 
   /** A data set must be non-null, have the model's image shape and at most its classes. */
   void data(ImageDataset data, String what) {
+    shape(data, what);
+    if (data.numClasses() > network.numClasses()) {
+      throw new IllegalArgumentException(
+          what
+              + ": data set "
+              + data
+              + " has "
+              + data.numClasses()
+              + " classes, model '"
+              + network.name()
+              + "' has "
+              + network.numClasses());
+    }
+  }
+
+  /** A data set must be non-null and have the model's image shape (its labels are not used). */
+  void shape(ImageDataset data, String what) {
     if (data == null) {
       throw new IllegalArgumentException(what + ": data set must not be null");
     }
@@ -64,18 +81,6 @@ final class InputChecks {
               + network.height()
               + "x"
               + network.width());
-    }
-    if (data.numClasses() > network.numClasses()) {
-      throw new IllegalArgumentException(
-          what
-              + ": data set "
-              + data
-              + " has "
-              + data.numClasses()
-              + " classes, model '"
-              + network.name()
-              + "' has "
-              + network.numClasses());
     }
   }
 

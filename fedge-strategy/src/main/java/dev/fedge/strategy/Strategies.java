@@ -31,6 +31,7 @@ import java.util.Map;
  *   <tr><td>fedtrimmedavg</td><td>beta (0.2)</td></tr>
  *   <tr><td>krum</td><td>f (0), m (1)</td></tr>
  *   <tr><td>fedpav</td><td>local_layers ({@code head\..*})</td></tr>
+ *   <tr><td>fedpav-ntd</td><td>local_layers ({@code head\..*}), tau (1.0), beta (1.0)</td></tr>
  *   <tr><td>fedbuff</td><td>buffer_size (0: the synchronous sample size), concurrency (0: twice
  *       the buffer size), server_lr (1.0), staleness_exponent (0.5), weighting ({@code
  *       examples}; or {@code equal})</td></tr>
@@ -133,6 +134,16 @@ public final class Strategies {
         new Entry(
             List.of("local_layers"),
             (o, s) -> new FedPav(s, o.string("local_layers", FedPav.DEFAULT_LOCAL_LAYERS))));
+    r.put(
+        "fedpav-ntd",
+        new Entry(
+            List.of("local_layers", "tau", "beta"),
+            (o, s) ->
+                new FedPavNtd(
+                    s,
+                    o.string("local_layers", FedPav.DEFAULT_LOCAL_LAYERS),
+                    o.number("tau", FedNtd.DEFAULT_TAU),
+                    o.number("beta", FedNtd.DEFAULT_BETA))));
     r.put(
         "fedbuff",
         new Entry(

@@ -24,7 +24,8 @@ class StrategiesTest {
     assertEquals(
         List.of(
             "fedavg", "fedavgm", "fedprox", "fedntd", "fednova", "fedadam", "fedyogi",
-            "fedadagrad", "fedmedian", "fedtrimmedavg", "krum", "fedpav", "fedbuff",
+            "fedadagrad", "fedmedian", "fedtrimmedavg", "krum", "fedpav", "fedpav-ntd",
+            "fedbuff",
             "local-only"),
         Strategies.names());
   }
@@ -66,7 +67,8 @@ class StrategiesTest {
   void unknownName_listsTheKnownOnes() {
     assertEquals(
         "unknown strategy 'fedsgd'; known strategies: fedavg, fedavgm, fedprox, fedntd, fednova,"
-            + " fedadam, fedyogi, fedadagrad, fedmedian, fedtrimmedavg, krum, fedpav, fedbuff,"
+            + " fedadam, fedyogi, fedadagrad, fedmedian, fedtrimmedavg, krum, fedpav, fedpav-ntd,"
+            + " fedbuff,"
             + " local-only",
         error("fedsgd", Map.of()));
   }

@@ -80,6 +80,7 @@ class StrategyConformanceTest {
           Map.entry("fedyogi", Kind.TOWARD_AVERAGE),
           Map.entry("fedadagrad", Kind.TOWARD_AVERAGE),
           Map.entry("fedpav", Kind.PARTIAL_AVERAGE),
+          Map.entry("fedpav-ntd", Kind.PARTIAL_AVERAGE),
           Map.entry("fedmedian", Kind.ROBUST),
           Map.entry("fedtrimmedavg", Kind.ROBUST),
           Map.entry("krum", Kind.ROBUST),
@@ -214,7 +215,7 @@ class StrategyConformanceTest {
     List<ClientInstruction<EvaluateIns>> ins =
         create(name).configureEvaluate(1, global(), clients(10));
 
-    boolean personal = name.equals("fedpav") || name.equals("local-only");
+    boolean personal = name.startsWith("fedpav") || name.equals("local-only");
     assertEquals(name.equals("local-only") ? 10 : 5, ins.size());
     assertEquals(personal, ins.get(0).ins().config().getBoolean(ConfigKeys.PERSONAL, false));
   }

@@ -155,6 +155,21 @@ class DashboardTest {
   }
 
   @Test
+  void aReidRunShowsRank1AndMapInsteadOfAccuracy() {
+    fx.run("veri-fedpav", 5);
+    fx.reidRound("veri-fedpav", 1, 0.40, 0.19, List.of("jetson-lab", "pi-kitchen"));
+    fx.reidRound("veri-fedpav", 2, 0.45, 0.20, List.of("jetson-lab", "pi-kitchen"));
+    browser.get(server.uri().resolve("/?token=" + TOKEN + "#run=veri-fedpav").toString());
+
+    waiting().until(d -> "reid".equals(d.findElement(By.id("run-chart")).getAttribute("data-task")));
+    waiting().until(d -> chartPoints() == 2);
+    String row = read("#participation tr[data-round='2']", null);
+
+    assertTrue(row.contains("rank-1 45.0 %"), row);
+    assertTrue(row.contains("mAP 20.0 %"), row);
+  }
+
+  @Test
   void showsTheDevicesOfTheFederation() {
     signIn();
 

@@ -77,6 +77,18 @@ final class StateFixture implements RunControl {
     return spec;
   }
 
+  /** A re-identification round: central retrieval metrics, no accuracy. */
+  void reidRound(String runId, int round, double rank1, double mAP, List<String> ok) {
+    Parameters p = Parameters.zeros(ParameterLayout.of(new TensorSpec("w", new int[] {2})));
+    RoundResult r = new RoundResult(round, true, p, Map.of("train_loss", 0.5),
+        Optional.of(new EvaluateRes(Double.NaN, 300,
+            Map.of("rank1", rank1, "rank5", rank1, "rank10", rank1, "mAP", mAP))),
+        Optional.empty(), ok, List.of(), Duration.ofSeconds(3));
+    Map<String, Integer> examples = new HashMap<>();
+    ok.forEach(c -> examples.put(c, 100));
+    state.completeRound(specs.get(runId), r, "0".repeat(64), examples);
+  }
+
   void round(
       String runId,
       int round,

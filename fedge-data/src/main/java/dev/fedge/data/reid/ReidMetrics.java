@@ -1,5 +1,9 @@
 package dev.fedge.data.reid;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * CMC and mAP of a re-identification evaluation.
  *
@@ -8,6 +12,21 @@ package dev.fedge.data.reid;
  * @param validQueries queries with at least one valid gallery match (the others are skipped)
  */
 public record ReidMetrics(double[] cmc, double mAP, int validQueries) {
+
+  /** Metric name: CMC at rank 1, a fraction in [0, 1]. */
+  public static final String RANK1 = "rank1";
+
+  /** Metric name: CMC at rank 5. */
+  public static final String RANK5 = "rank5";
+
+  /** Metric name: CMC at rank 10. */
+  public static final String RANK10 = "rank10";
+
+  /** Metric name: mean average precision, in [0, 1]. */
+  public static final String MAP = "mAP";
+
+  /** The metric names of {@link #toMap()}, in the order runs report them. */
+  public static final List<String> NAMES = List.of(RANK1, RANK5, RANK10, MAP);
 
   /** Copies. */
   public ReidMetrics {
@@ -41,5 +60,19 @@ public record ReidMetrics(double[] cmc, double mAP, int validQueries) {
   @Override
   public double[] cmc() {
     return cmc.clone();
+  }
+
+  /**
+   * The numbers as named metrics.
+   *
+   * @return {@value #RANK1}, {@value #RANK5}, {@value #RANK10} and {@value #MAP}, in that order
+   */
+  public Map<String, Double> toMap() {
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put(RANK1, rank1());
+    m.put(RANK5, rank5());
+    m.put(RANK10, rank10());
+    m.put(MAP, mAP);
+    return m;
   }
 }

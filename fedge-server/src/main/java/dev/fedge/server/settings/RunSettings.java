@@ -26,6 +26,8 @@ import java.util.TreeMap;
  * default in {@link RunSettingsBinder.Use} and its check below) and, where users set it, its flag.
  *
  * @param name run name; {@code null} until bound (the binder makes one from the settings)
+ * @param task {@code classify} (image classification, the default) or {@code reid}
+ *     (re-identification: an embedding model evaluated by CMC and mAP; see docs/REID.md)
  * @param dataset data set ({@code fashion-mnist}, {@code mnist}, {@code cifar10}, {@code cifar100},
  *     {@code folder:PATH})
  * @param model model ({@code cnn}, {@code resnet18})
@@ -58,6 +60,7 @@ import java.util.TreeMap;
  */
 public record RunSettings(
     @JsonProperty("name") String name,
+    @JsonProperty("task") String task,
     @JsonProperty("dataset") String dataset,
     @JsonProperty("model") String model,
     @JsonProperty("strategy") String strategy,
@@ -92,8 +95,16 @@ public record RunSettings(
   /** Images a device of speed 1 trains per virtual second: the unit of the virtual clock. */
   public static final int IMAGES_PER_SECOND = 1000;
 
+  /** The tasks a run can have. */
+  public static final List<String> TASKS = List.of("classify", "reid");
+
   /** Validates every field; each message names the setting and its value. */
   public RunSettings {
+    task = text("task", task).toLowerCase(Locale.ROOT);
+    if (!TASKS.contains(task)) {
+      throw new IllegalArgumentException(
+          "task: unknown task '" + task + "' (known: " + String.join(", ", TASKS) + ")");
+    }
     dataset = text("dataset", dataset);
     model = text("model", model);
     strategy = text("strategy", strategy).toLowerCase(Locale.ROOT);
@@ -217,6 +228,11 @@ public record RunSettings(
     return project == null ? name : project;
   }
 
+  /** Whether this is a re-identification run ({@code task=reid}). */
+  public boolean reid() {
+    return task.equals("reid");
+  }
+
   /** The data folder as a path. */
   public Path dataPath() {
     return Path.of(dataDir);
@@ -247,7 +263,7 @@ public record RunSettings(
    * @return the copy
    */
   public RunSettings named(String newName) {
-    return new RunSettings(newName, dataset, model, strategy, strategyOpts, clients, fraction,
+    return new RunSettings(newName, task, dataset, model, strategy, strategyOpts, clients, fraction,
         rounds, localEpochs, batchSize, lr, momentum, weightDecay, partition, seed, threads,
         out == null ? Path.of("runs", newName).toString() : out,
         dataDir, fractionEvaluate, testLimit, clientTestLimit, trainLimit, clientSpeeds,
@@ -264,6 +280,7 @@ public record RunSettings(
   public Map<String, Object> toMap(RunSettingsBinder.Use use) {
     Map<String, Object> all = new LinkedHashMap<>();
     all.put("name", name);
+    all.put("task", task);
     all.put("dataset", dataset);
     all.put("model", model);
     all.put("strategy", strategy);

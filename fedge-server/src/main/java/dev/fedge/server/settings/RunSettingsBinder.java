@@ -50,7 +50,7 @@ public final class RunSettingsBinder {
   /** Where settings are used: each use takes its own keys, with its own defaults. */
   public enum Use {
     /** {@code fedge simulate} and the accuracy study (the keys of a simulate YAML file). */
-    SIMULATE(List.of("name", "dataset", "model", "strategy", OPTS, "clients", "fraction", "rounds",
+    SIMULATE(List.of("name", "task", "dataset", "model", "strategy", OPTS, "clients", "fraction", "rounds",
         "local-epochs", "batch-size", "lr", "momentum", "weight-decay", "partition", "seed",
         "threads", "out", "data-dir", "fraction-evaluate", "test-limit", "client-test-limit",
         "train-limit", "client-speeds"), 4, 2, 2, 1),
@@ -74,6 +74,7 @@ public final class RunSettingsBinder {
     Use(List<String> keys, int rounds, int localEpochs, int threads, int minClients) {
       this.keys = keys;
       Map<String, Object> d = new LinkedHashMap<>();
+      d.put("task", "classify");
       d.put("dataset", "fashion-mnist");
       d.put("model", "cnn");
       d.put("strategy", "fedavg");
@@ -149,7 +150,7 @@ public final class RunSettingsBinder {
     RunSettings s = convert(all);
     String name = s.name();
     if (name == null) {
-      String raw = s.dataset() + "-" + s.strategy();
+      String raw = (s.reid() ? "reid-" : "") + s.dataset() + "-" + s.strategy();
       if (use == Use.SIMULATE) {
         raw += "-" + s.partition() + "-s" + s.seed();
       } else if (use == Use.API) {

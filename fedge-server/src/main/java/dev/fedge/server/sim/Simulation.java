@@ -11,7 +11,9 @@ import dev.fedge.data.Datasets;
 import dev.fedge.data.ImageDataset;
 import dev.fedge.data.partition.Partition;
 import dev.fedge.data.partition.Partitioner;
+import dev.fedge.ml.DjlLocalTrainer;
 import dev.fedge.ml.DjlRuntime;
+import dev.fedge.ml.ReidEvaluation;
 import dev.fedge.ml.Models;
 import dev.fedge.server.ClientPool;
 import dev.fedge.server.CoordinatorSettings;
@@ -44,7 +46,9 @@ import java.util.function.UnaryOperator;
  * clients trained in worker processes ({@link #workers(int)}, {@link WorkerPool}). Writes the run
  * folder:
  * {@code config.yaml}, {@code partition.json}, {@code metrics.csv}, {@code accuracy.svg}, and the
- * final model as {@code model.safetensors} with {@code manifest.json}.
+ * final model as {@code model.safetensors} with {@code manifest.json}. A re-identification run
+ * ({@code task=reid}, {@link ReidTask}) trains an embedding model, evaluates by retrieval (CMC and
+ * mAP columns in {@code metrics.csv}) and plots {@code retrieval.svg} instead.
  */
 public final class Simulation {
 
@@ -213,16 +217,20 @@ public final class Simulation {
       strategy.restoreState(startState);
     }
     running = strategy;
-    Partitioner partitioner = Partitioner.parse(config.partition());
+    Partitioner partitioner = config.reid() ? null : Partitioner.parse(config.partition());
     Datasets.checkName(config.dataset());
+    if (config.reid()) {
+      ReidTask.check(config);
+    }
     if (!Models.isKnown(config.model())) {
       throw new IllegalArgumentException("unknown model '" + config.model() + "'; known models: "
           + String.join(", ", Models.NAMES));
     }
 
     DataSplit split = Datasets.load(config.dataset(), config.dataDir());
-    ImageDataset train = config.trainLimit() > 0 ? split.train().head(config.trainLimit())
-        : split.train();
+    ReidTask reid = config.reid() ? ReidTask.load(config, split) : null;
+    ImageDataset train = reid != null ? reid.train()
+        : config.trainLimit() > 0 ? split.train().head(config.trainLimit()) : split.train();
     ImageDataset test = config.testLimit() > 0 ? split.test().head(config.testLimit())
         : split.test();
     if (config.clients() > train.size()) {
@@ -232,9 +240,13 @@ public final class Simulation {
     progress.info(String.format(Locale.ROOT, "data: %s: %d training and %d test images, %dx%dx%d, "
         + "%d classes", config.dataset(), train.size(), test.size(), train.channels(),
         train.height(), train.width(), train.numClasses()));
+    if (reid != null) {
+      progress.info(reid.describe());
+    }
 
-    Partition partition =
-        partitioner.partition(train.labels(), train.numClasses(), config.clients(), config.seed());
+    Partition partition = reid != null
+        ? reid.partition(config.partition(), config.clients(), config.seed())
+        : partitioner.partition(train.labels(), train.numClasses(), config.clients(), config.seed());
     progress.info("partition " + config.partition() + " over " + config.clients() + " clients "
         + "(label:count per client):");
     progress.info(partition.histogramText(train.labels(), train.numClasses()));
@@ -244,13 +256,15 @@ public final class Simulation {
     new ObjectMapper(new YAMLFactory()).writeValue(folder.resolve("config.yaml").toFile(),
         config.toMap());
     partition.save(folder.resolve("partition.json"));
-    MetricsCsv csv = new MetricsCsv(folder.resolve("metrics.csv"));
+    MetricsCsv csv = new MetricsCsv(folder.resolve("metrics.csv"), reid != null);
     Files.deleteIfExists(csv.file());
 
     List<MetricsCsv.Row> rows = new ArrayList<>();
     List<TimePoint> timeline = new ArrayList<>();
     int perRound = (int) Math.max(1, Math.ceil(config.fraction() * config.clients()));
-    int nWorkers = strategy instanceof AsyncStrategy ? 1
+    // worker processes train classification clients; asynchronous strategies and re-ID runs
+    // (whose clients evaluate by retrieval) train in this process
+    int nWorkers = strategy instanceof AsyncStrategy || reid != null ? 1
         : Math.min(config.clients(), workers > 0 ? workers
             : autoWorkers(Runtime.getRuntime().availableProcessors(), perRound,
                 Math.round(train.size() * config.fraction()) * config.localEpochs()));
@@ -258,10 +272,13 @@ public final class Simulation {
         : Math.max(1, (config.threads() > 0 ? config.threads()
             : Runtime.getRuntime().availableProcessors()) / nWorkers);
     WorkerPool pool = null;
-    try (DjlRuntime runtime = DjlRuntime.create(config.model(), train.channels(), train.height(),
+    try (DjlRuntime runtime = reid != null
+        ? reid.runtime(config.model(), config.seed(), threads)
+        : DjlRuntime.create(config.model(), train.channels(), train.height(),
         train.width(), train.numClasses(), config.seed(), threads)) {
+      ReidEvaluation retrieval = reid != null ? reid.evaluation(runtime) : null;
       progress.info(String.format(Locale.ROOT, "model: %s, %,d parameters; strategy: %s %s",
-          config.model(), runtime.layout().totalSize(), strategy.name(),
+          runtime.network().name(), runtime.layout().totalSize(), strategy.name(),
           config.strategyOptions().isEmpty() ? "" : config.strategyOptions()));
       ImageDataset clientTest = test.head(Math.max(1, config.clientTestLimit()));
       if (nWorkers > 1) {
@@ -282,7 +299,9 @@ public final class Simulation {
             train.name() + "/client-" + i, partition.indices(i));
         String id = String.format(Locale.ROOT, "client-%03d", i);
         clients.add(pool != null ? pool.client(i, id)
-            : new InProcessClient(id, runtime.trainer(local, clientTest, i)));
+            : new InProcessClient(id, retrieval != null
+                ? DjlLocalTrainer.reid(runtime, local, retrieval, i)
+                : runtime.trainer(local, clientTest, i)));
         taskSeconds.put(id, config.taskSeconds(i, local.size()));
       }
       // virtual time: an asynchronous strategy's clock, or the sum of the synchronous rounds'
@@ -329,7 +348,8 @@ public final class Simulation {
       try (RoundLoop coordinator = RoundLoop.create(strategy, pool != null
           ? CoordinatorSettings.simulation(nWorkers) : CoordinatorSettings.simulation(),
           ClientPool.of(clients),
-          globalModel ? (round, g) -> runtime.evaluate(g, test, 256) : null, listener, clock)) {
+          !globalModel ? null : retrieval != null ? (round, g) -> retrieval.evaluate(g, 256)
+              : (round, g) -> runtime.evaluate(g, test, 256), listener, clock)) {
         for (int round = firstRound; round <= config.rounds(); round++) {
           RoundResult r = coordinator.runRound(round, global);
           double now = async ? clock.now() : syncTime[0];
@@ -353,7 +373,12 @@ public final class Simulation {
       provenance.put("rounds", config.rounds());
       if (!rows.isEmpty()) {
         MetricsCsv.Row last = rows.get(rows.size() - 1);
-        provenance.put("metrics", Map.of("accuracy", last.accuracy(), "loss", last.loss()));
+        provenance.put("metrics", reid != null ? last.reid()
+            : Map.of("accuracy", last.accuracy(), "loss", last.loss()));
+      }
+      if (reid != null) {
+        provenance.put("task", Map.of("name", "reid", "model", runtime.network().name(),
+            "embedding_dim", ReidTask.EMBEDDING_DIM, "evaluation", reid.describe()));
       }
       ModelStore.writeFolder(folder, new ModelKey("sim", safe(config.name()), config.rounds()),
           global, provenance);
@@ -362,7 +387,11 @@ public final class Simulation {
         pool.close();
       }
     }
-    plot(rows, folder.resolve("accuracy.svg"));
+    if (reid != null) {
+      ReidTask.plot(config.name(), rows, folder.resolve("retrieval.svg"));
+    } else {
+      plot(rows, folder.resolve("accuracy.svg"));
+    }
     writeTimeline(timeline, folder);
     return new SimulationReport(config, rows, folder, (System.nanoTime() - t0) / 1e9);
   }

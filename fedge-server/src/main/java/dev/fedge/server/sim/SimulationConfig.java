@@ -50,6 +50,16 @@ public record SimulationConfig(RunSettings settings) {
     return settings.name();
   }
 
+  /** The task: {@code classify} or {@code reid}. */
+  public String task() {
+    return settings.task();
+  }
+
+  /** Whether this is a re-identification run. */
+  public boolean reid() {
+    return settings.reid();
+  }
+
   /** Data set name. */
   public String dataset() {
     return settings.dataset();

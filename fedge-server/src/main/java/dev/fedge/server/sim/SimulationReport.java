@@ -34,6 +34,9 @@ public record SimulationReport(
 
   /** A few lines for the end of a run. */
   public String summary() {
+    if (config.reid()) {
+      return reidSummary();
+    }
     int best = 0;
     double b = Double.NEGATIVE_INFINITY;
     for (MetricsCsv.Row r : rows) {
@@ -50,5 +53,20 @@ public record SimulationReport(
         config.strategy(), config.model(), config.dataset(), config.clients(),
         config.partition(), rows.size(), seconds, finalAccuracy(), bestAccuracy(), best, folder,
         config.heterogeneous() ? ", accuracy-time.svg" : "");
+  }
+
+  /** The summary of a re-identification run: the last round's retrieval metrics. */
+  private String reidSummary() {
+    MetricsCsv.Row last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
+    double nan = Double.NaN;
+    return String.format(Locale.ROOT,
+        "done: %s, reid-%s on the %s proxy, %d clients (%s), %d rounds in %.1f s%n"
+            + "  final rank1 %.4f  rank5 %.4f  rank10 %.4f  mAP %.4f%n"
+            + "  run folder: %s (config.yaml, partition.json, metrics.csv, retrieval.svg, "
+            + "timeline.csv, model.safetensors, manifest.json)",
+        config.strategy(), config.model(), config.dataset(), config.clients(),
+        config.partition(), rows.size(), seconds,
+        last == null ? nan : last.reid("rank1"), last == null ? nan : last.reid("rank5"),
+        last == null ? nan : last.reid("rank10"), last == null ? nan : last.reid("mAP"), folder);
   }
 }

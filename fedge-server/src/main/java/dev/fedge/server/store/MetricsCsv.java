@@ -24,6 +24,11 @@ import org.apache.commons.csv.CSVRecord;
  * by the server alike. Columns: {@value #HEADER}. {@code accuracy} is a fraction in [0, 1]; it is
  * the central test accuracy, or, for strategies without a global model (local-only), the clients'
  * example-weighted accuracy. Empty cells mean "not measured".
+ *
+ * <p>A re-identification run ({@code task=reid}) has four more columns at the end, {@value
+ * #REID_COLUMNS}: CMC rank-1/5/10 and mAP in [0, 1] of the central query/gallery evaluation (or,
+ * without a global model, the clients' example-weighted ones); its {@code accuracy} and {@code loss}
+ * are empty (retrieval has neither).
  */
 public final class MetricsCsv {
 
@@ -31,7 +36,14 @@ public final class MetricsCsv {
   public static final String HEADER =
       "round,accuracy,loss,client_accuracy,client_loss,train_loss,participants,failures,seconds";
 
+  /** The re-identification columns, after {@link #HEADER}'s. */
+  public static final String REID_COLUMNS = "rank1,rank5,rank10,mAP";
+
   private static final String[] COLUMNS = HEADER.split(",");
+
+  private static final String[] REID = REID_COLUMNS.split(",");
+
+  private static final String[] WITH_REID = (HEADER + "," + REID_COLUMNS).split(",");
 
   /**
    * Comma-separated, quoted only where a cell needs it, lines ended as the platform ends them (as
@@ -43,10 +55,22 @@ public final class MetricsCsv {
       .get();
 
   private final Path file;
+  private final boolean reid;
 
   /** A metrics file (created with its header on first append). */
   public MetricsCsv(Path file) {
+    this(file, false);
+  }
+
+  /**
+   * A metrics file, with the re-identification columns or without.
+   *
+   * @param file the file
+   * @param reid whether rows have {@value #REID_COLUMNS}
+   */
+  public MetricsCsv(Path file, boolean reid) {
     this.file = file;
+    this.reid = reid;
   }
 
   /** The file. */
@@ -66,7 +90,25 @@ public final class MetricsCsv {
             r.metrics().getOrDefault("train_loss", Double.NaN),
             r.participants().size(),
             r.failures().size(),
-            r.duration().toMillis() / 1000.0));
+            r.duration().toMillis() / 1000.0,
+            reid ? reidMetrics(r) : Map.of()));
+  }
+
+  /** The round's re-identification metrics: central ones, else the clients'. */
+  private static Map<String, Double> reidMetrics(RoundResult r) {
+    Map<String, Double> all = r.central().or(() -> r.clientEval())
+        .map(e -> e.metrics()).orElse(Map.of());
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (String k : REID) {
+      if (all.containsKey(k)) {
+        m.put(k, all.get(k));
+      }
+    }
+    return m;
+  }
+
+  private String[] columns(boolean withReid) {
+    return withReid ? WITH_REID : COLUMNS;
   }
 
   /** Appends a row (and the header when the file is new). */
@@ -76,9 +118,9 @@ public final class MetricsCsv {
     try (CSVPrinter p = new CSVPrinter(Files.newBufferedWriter(file, StandardCharsets.UTF_8,
         StandardOpenOption.CREATE, StandardOpenOption.APPEND), FORMAT)) {
       if (fresh) {
-        p.printRecord((Object[]) COLUMNS);
+        p.printRecord((Object[]) columns(reid));
       }
-      p.printRecord(row.cells());
+      p.printRecord(row.cells(reid));
     }
   }
 
@@ -96,9 +138,10 @@ public final class MetricsCsv {
     try {
       try (CSVPrinter p = new CSVPrinter(
           Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), FORMAT)) {
-        p.printRecord((Object[]) COLUMNS);
+        boolean withReid = reid || rows.stream().anyMatch(r -> !r.reid().isEmpty());
+        p.printRecord((Object[]) columns(withReid));
         for (Row row : rows) {
-          p.printRecord(row.cells());
+          p.printRecord(row.cells(withReid));
         }
       }
       try {
@@ -145,15 +188,48 @@ public final class MetricsCsv {
    * @param participants results aggregated
    * @param failures failed clients
    * @param seconds round wall time
+   * @param reid re-identification metrics by column name ({@value #REID_COLUMNS}); empty for a
+   *     classification run
    */
   public record Row(
       int round, double accuracy, double loss, double clientAccuracy, double clientLoss,
-      double trainLoss, int participants, int failures, double seconds) {
+      double trainLoss, int participants, int failures, double seconds,
+      Map<String, Double> reid) {
 
-    List<String> cells() {
-      return List.of(Integer.toString(round), num(accuracy), num(loss), num(clientAccuracy),
-          num(clientLoss), num(trainLoss), Integer.toString(participants),
-          Integer.toString(failures), String.format(Locale.ROOT, "%.3f", seconds));
+    /** Copies the metrics. */
+    public Row {
+      reid = reid == null ? Map.of() : java.util.Collections.unmodifiableMap(
+          new LinkedHashMap<>(reid));
+    }
+
+    /** A row of a classification run (no re-identification metrics). */
+    public Row(
+        int round, double accuracy, double loss, double clientAccuracy, double clientLoss,
+        double trainLoss, int participants, int failures, double seconds) {
+      this(round, accuracy, loss, clientAccuracy, clientLoss, trainLoss, participants, failures,
+          seconds, Map.of());
+    }
+
+    /**
+     * A re-identification metric of the row.
+     *
+     * @param column {@code rank1}, {@code rank5}, {@code rank10} or {@code mAP}
+     * @return its value, NaN when not measured
+     */
+    public double reid(String column) {
+      return reid.getOrDefault(column, Double.NaN);
+    }
+
+    List<String> cells(boolean withReid) {
+      List<String> c = new ArrayList<>(List.of(Integer.toString(round), num(accuracy), num(loss),
+          num(clientAccuracy), num(clientLoss), num(trainLoss), Integer.toString(participants),
+          Integer.toString(failures), String.format(Locale.ROOT, "%.3f", seconds)));
+      if (withReid) {
+        for (String k : REID) {
+          c.add(num(reid(k)));
+        }
+      }
+      return c;
     }
 
     private static String num(double d) {
@@ -165,9 +241,16 @@ public final class MetricsCsv {
         throw new IllegalArgumentException(where + ": expected 9 columns, got " + f.size());
       }
       try {
+        Map<String, Double> reid = new LinkedHashMap<>();
+        for (int k = 0; k < REID.length && 9 + k < f.size(); k++) {
+          double v = d(f.get(9 + k));
+          if (!Double.isNaN(v)) {
+            reid.put(REID[k], v);
+          }
+        }
         return new Row(Integer.parseInt(f.get(0).trim()), d(f.get(1)), d(f.get(2)), d(f.get(3)),
             d(f.get(4)), d(f.get(5)), Integer.parseInt(f.get(6).trim()),
-            Integer.parseInt(f.get(7).trim()), d(f.get(8)));
+            Integer.parseInt(f.get(7).trim()), d(f.get(8)), reid);
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(where + ": " + e.getMessage());
       }

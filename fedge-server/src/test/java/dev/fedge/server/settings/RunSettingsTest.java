@@ -42,7 +42,7 @@ class RunSettingsTest {
   void unknownKey_isRefusedWithTheKnownOnes_inOneLine() {
     String m = error(Use.SIMULATE, Map.of("roundz", 3));
 
-    assertTrue(m.startsWith("unknown setting 'roundz'; known settings: name, dataset,"), m);
+    assertTrue(m.startsWith("unknown setting 'roundz'; known settings: name, task, dataset,"), m);
     assertTrue(m.contains("client-speeds") && !m.contains("\n"), m);
     assertTrue(error(Use.SERVER, Map.of("partition", "iid")).contains("known settings: name, group"));
   }

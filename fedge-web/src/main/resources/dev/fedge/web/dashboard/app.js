@@ -147,11 +147,23 @@ function renderRun() {
   renderParticipation();
 }
 
+/** A re-identification round's retrieval metrics (central ones, else the clients'), or null. */
+function retrieval(r) {
+  const m = r.metrics || {};
+  for (const p of ['central_', 'client_']) {
+    const r1 = m[p + 'rank1'];
+    if (r1 !== undefined && r1 !== null) return { rank1: r1, mAP: m[p + 'mAP'] };
+  }
+  return null;
+}
+
 function renderChart() {
   const canvas = $('run-chart');
   const labels = state.rounds.map(r => r.round);
-  const acc = state.rounds.map(r => r.accuracy);
-  const loss = state.rounds.map(r => r.loss);
+  // a re-identification run: rank-1 and mAP (both fractions, on the left axis) for accuracy and loss
+  const reid = state.rounds.some(r => retrieval(r));
+  const acc = state.rounds.map(r => reid ? (retrieval(r) || {}).rank1 : r.accuracy);
+  const loss = state.rounds.map(r => reid ? (retrieval(r) || {}).mAP : r.loss);
   if (!state.chart && window.Chart) {
     state.chart = new Chart(canvas, {
       type: 'line',
@@ -174,8 +186,14 @@ function renderChart() {
     state.chart.data.labels = labels;
     state.chart.data.datasets[0].data = acc;
     state.chart.data.datasets[1].data = loss;
+    state.chart.data.datasets[0].label = reid ? 'rank-1' : 'accuracy';
+    state.chart.data.datasets[1].label = reid ? 'mAP' : 'loss';
+    state.chart.data.datasets[1].yAxisID = reid ? 'acc' : 'loss';
+    state.chart.options.scales.acc.title.text = reid ? 'rank-1 / mAP' : 'accuracy';
+    state.chart.options.scales.loss.display = !reid;
     state.chart.update();
   }
+  canvas.setAttribute('data-task', reid ? 'reid' : 'classify');
   canvas.setAttribute('data-points', String(acc.filter(v => v !== null && v !== undefined).length));
   canvas.setAttribute('data-rounds', String(labels.length));
 }
@@ -196,9 +214,10 @@ function renderParticipation() {
     const failed = el('td', { class: 'chips failed' });
     for (const f of r.failures) failed.append(el('span', { class: 'chip fail', title: f.clientId }, deviceName(f.clientId) + ': ' + f.reason));
     if (!r.failures.length) failed.append(el('span', { class: 'muted' }, '–'));
+    const ret = retrieval(r);
     body.append(el('tr', { 'data-round': r.round },
       el('td', { class: 'num' }, r.round),
-      el('td', { class: 'num' }, pct(r.accuracy)),
+      el('td', { class: 'num' }, ret ? 'rank-1 ' + pct(ret.rank1) + ' · mAP ' + pct(ret.mAP) : pct(r.accuracy)),
       el('td', { class: 'num' }, fixed(r.loss, 3)),
       el('td', { class: 'num' }, seconds(r.seconds)),
       trained, failed));
