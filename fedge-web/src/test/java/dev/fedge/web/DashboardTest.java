@@ -236,7 +236,7 @@ class DashboardTest {
                 d.findElement(By.cssSelector("#devices tr[data-id='jetson-lab']"))
                     .getText()
                     .contains("83.5 °C"));
-    assertEquals("num hot", read("#devices tr[data-id='jetson-lab'] td:nth-child(5)", "class"));
+    assertEquals("num hot", read("#devices tr[data-id='jetson-lab'] td:nth-child(7)", "class"));
   }
 
   @Test
