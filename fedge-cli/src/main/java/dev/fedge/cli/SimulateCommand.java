@@ -65,6 +65,12 @@ public final class SimulateCommand extends BaseCommand {
           + "the run's virtual clock: a speed-1 device trains 1,000 images a virtual second.")
   String clientSpeeds;
 
+  @Option(names = "--fleet", paramLabel = "FILE",
+      description = "YAML fleet by device class (count, speed, memory, availability: on/off "
+          + "periods on the virtual clock); sets the clients and their speeds. A running server "
+          + "exports the fleet it measured: GET /api/v1/fleet-profile.")
+  Path fleet;
+
   @Option(names = "--workers", paramLabel = "N",
       description = "Train the clients in N worker processes (default: one per core, at most the "
           + "clients of a round, when a round trains 20,000 images or more; 1: in this process). "
@@ -113,6 +119,7 @@ public final class SimulateCommand extends BaseCommand {
     RunOptions.put(m, "out", out);
     RunOptions.put(m, "train-limit", trainLimit);
     RunOptions.put(m, "client-speeds", clientSpeeds);
+    RunOptions.put(m, "fleet", fleet == null ? null : fleet.toString());
     return m;
   }
 }

@@ -57,6 +57,8 @@ import java.util.TreeMap;
  * @param codec wire codec of the clients' updates
  * @param group model store group (server only)
  * @param project model store project ({@code null}: the run name; server only)
+ * @param fleet the simulated fleet by device class ({@code null}: none; simulate only); when
+ *     given, it sets {@code clients} and {@code client-speeds}
  */
 public record RunSettings(
     @JsonProperty("name") String name,
@@ -90,7 +92,9 @@ public record RunSettings(
         Duration roundTimeout,
     @JsonProperty("codec") String codec,
     @JsonProperty("group") String group,
-    @JsonProperty("project") String project) {
+    @JsonProperty("project") String project,
+    @JsonProperty("fleet") @JsonDeserialize(using = RunSettingsBinder.Fleet.class)
+        FleetProfile fleet) {
 
   /** Images a device of speed 1 trains per virtual second: the unit of the virtual clock. */
   public static final int IMAGES_PER_SECOND = 1000;
@@ -158,6 +162,14 @@ public record RunSettings(
     notNegative("train-limit", trainLimit);
     if (roundTimeout == null || roundTimeout.isNegative() || roundTimeout.isZero()) {
       throw new IllegalArgumentException("round-timeout must be positive, got " + roundTimeout);
+    }
+    if (fleet != null && clients != fleet.size()) {
+      throw new IllegalArgumentException("clients: the fleet has " + fleet.size()
+          + " devices, got clients " + clients + " (leave clients out with a fleet)");
+    }
+    if (fleet != null && !clientSpeeds.equals(fleet.speeds())) {
+      throw new IllegalArgumentException(
+          "client-speeds: the fleet sets the speeds; leave client-speeds out with a fleet");
     }
   }
 
@@ -267,7 +279,8 @@ public record RunSettings(
         rounds, localEpochs, batchSize, lr, momentum, weightDecay, partition, seed, threads,
         out == null ? Path.of("runs", newName).toString() : out,
         dataDir, fractionEvaluate, testLimit, clientTestLimit, trainLimit, clientSpeeds,
-        minClients, minResults, roundTimeout, codec, group, project == null ? newName : project);
+        minClients, minResults, roundTimeout, codec, group, project == null ? newName : project,
+        fleet);
   }
 
   /**
@@ -309,6 +322,7 @@ public record RunSettings(
     all.put("codec", codec);
     all.put("group", group);
     all.put("project", projectOrName());
+    all.put("fleet", fleet == null ? null : fleet.toMap());
     Map<String, Object> m = new LinkedHashMap<>();
     for (String k : use.keys()) {
       m.put(k, all.get(k));

@@ -53,7 +53,7 @@ public final class RunSettingsBinder {
     SIMULATE(List.of("name", "task", "dataset", "model", "strategy", OPTS, "clients", "fraction", "rounds",
         "local-epochs", "batch-size", "lr", "momentum", "weight-decay", "partition", "seed",
         "threads", "out", "data-dir", "fraction-evaluate", "test-limit", "client-test-limit",
-        "train-limit", "client-speeds"), 4, 2, 2, 1),
+        "train-limit", "client-speeds", "fleet"), 4, 2, 2, 1),
     /** {@code fedge server}'s run. */
     SERVER(List.of("name", "group", "project", "rounds", "min-clients", "min-results",
         "round-timeout", "codec", "strategy", OPTS, "dataset", "model", "data-dir", "seed",
@@ -129,6 +129,7 @@ public final class RunSettingsBinder {
    */
   public static RunSettings bind(Use use, Map<String, ?> given) {
     Map<String, Object> m = normalise(use, given);
+    expandFleet(m);
     Map<String, Object> all = new LinkedHashMap<>();
     if (use == Use.API && m.containsKey("id")) {
       all.put("name", m.remove("id"));
@@ -232,6 +233,10 @@ public final class RunSettingsBinder {
         throw new IllegalArgumentException("unknown setting '" + key + "'" + hint + "; known settings: "
             + String.join(", ", use.keys()) + (use == Use.API ? ", strategy.<option>" : ""));
       }
+      if (key.equals("fleet")) {
+        m.put(key, v);
+        continue;
+      }
       if (v instanceof Map || (v instanceof List && !key.equals("client-speeds"))) {
         throw new IllegalArgumentException(
             "setting '" + key + "': expected a single value, got " + v);
@@ -321,8 +326,67 @@ public final class RunSettingsBinder {
     }
   }
 
+  /**
+   * Reads a {@code fleet} setting (a file name, or the fleet's map as {@link FleetProfile#toMap}
+   * writes it) and sets {@code clients} and {@code client-speeds} from it, refusing values of
+   * theirs that disagree.
+   */
+  private static void expandFleet(Map<String, Object> m) {
+    Object v = m.get("fleet");
+    if (v == null) {
+      return;
+    }
+    FleetProfile fleet;
+    if (v instanceof Map) {
+      fleet = FleetProfile.from(v);
+    } else {
+      try {
+        fleet = FleetProfile.read(Path.of(String.valueOf(v)));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("fleet: cannot read " + v + ": " + e.getMessage(), e);
+      }
+    }
+    Object speeds = m.get("client-speeds");
+    if (speeds != null && !fleet.speeds().equals(Speeds.parseValue(speeds))) {
+      throw new IllegalArgumentException("client-speeds: the fleet sets the speeds; give either "
+          + "--fleet or --client-speeds, not both");
+    }
+    Object clients = m.get("clients");
+    if (clients != null && !String.valueOf(clients).strip().equals(String.valueOf(fleet.size()))) {
+      throw new IllegalArgumentException("clients: the fleet has " + fleet.size()
+          + " devices, got clients " + clients + " (leave clients out with a fleet)");
+    }
+    m.put("clients", fleet.size());
+    m.put("client-speeds", fleet.speeds());
+    m.put("fleet", fleet.toMap());
+  }
+
+  /** Reads {@code fleet} from its map. */
+  static final class Fleet extends JsonDeserializer<FleetProfile> {
+    @Override
+    public FleetProfile deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+      return FleetProfile.from(p.readValueAs(Object.class));
+    }
+  }
+
   /** Reads {@code client-speeds} from a list of numbers or a text like {@code 1,0.25,0.05}. */
   static final class Speeds extends JsonDeserializer<List<Double>> {
+
+    /** Reads speeds from a list or a comma-separated text (NaN for what is not a number). */
+    static List<Double> parseValue(Object v) {
+      List<Object> items = v instanceof List<?> l ? new ArrayList<>(l)
+          : new ArrayList<>(List.of(String.valueOf(v).split(",", -1)));
+      List<Double> out = new ArrayList<>();
+      for (Object o : items) {
+        try {
+          out.add(Double.parseDouble(String.valueOf(o).trim()));
+        } catch (NumberFormatException e) {
+          out.add(Double.NaN);
+        }
+      }
+      return out;
+    }
+
     @Override
     public List<Double> deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
       List<Object> items = new ArrayList<>();

@@ -22,6 +22,7 @@ import dev.fedge.server.RoundLoop;
 import dev.fedge.server.RoundResult;
 import dev.fedge.server.VirtualClock;
 import dev.fedge.server.report.SvgPlot;
+import dev.fedge.server.settings.FleetProfile;
 import dev.fedge.server.store.MetricsCsv;
 import dev.fedge.server.store.ModelKey;
 import dev.fedge.server.store.ModelProvenance;
@@ -271,7 +272,13 @@ public final class Simulation {
     int threads = nWorkers == 1 ? config.threads()
         : Math.max(1, (config.threads() > 0 ? config.threads()
             : Runtime.getRuntime().availableProcessors()) / nWorkers);
+    if (config.fleet() != null && config.fleet().hasAvailability()
+        && strategy instanceof AsyncStrategy) {
+      throw new IllegalArgumentException("fleet: availability periods are simulated for "
+          + "synchronous strategies only; '" + strategy.name() + "' is asynchronous");
+    }
     WorkerPool pool = null;
+    FleetTally fleetTally = null;
     try (DjlRuntime runtime = reid != null
         ? reid.runtime(config.model(), config.seed(), threads)
         : DjlRuntime.create(config.model(), train.channels(), train.height(),
@@ -307,6 +314,13 @@ public final class Simulation {
       // virtual time: an asynchronous strategy's clock, or the sum of the synchronous rounds'
       // slowest clients
       boolean async = strategy instanceof AsyncStrategy;
+      FleetProfile fleet = config.fleet();
+      int[] sizes = new int[config.clients()];
+      for (int i = 0; i < sizes.length; i++) {
+        sizes[i] = partition.indices(i).length;
+      }
+      FleetTally tally = fleet == null ? null : new FleetTally(fleet, sizes);
+      fleetTally = tally;
       VirtualClock clock = new VirtualClock(c -> taskSeconds.get(c.id()));
       double[] syncTime = {0};
       boolean globalModel = !Boolean.FALSE.equals(strategy.provenance().get("global_model"))
@@ -324,11 +338,17 @@ public final class Simulation {
             selected.set(ids.size());
             syncTime[0] += ids.stream().mapToDouble(taskSeconds::get).max().orElse(0);
           }
+          if (tally != null) {
+            ids.forEach(id -> tally.selected(clientIndex(id)));
+          }
           progress.roundStarted(round, config.rounds(), ids.size());
         }
 
         @Override
         public void clientSucceeded(int round, String clientId, int n) {
+          if (tally != null) {
+            tally.updated(clientIndex(clientId));
+          }
           progress.clientDone(round, config.rounds(), done.incrementAndGet(), selected.get());
         }
 
@@ -347,10 +367,15 @@ public final class Simulation {
           startModel != null ? startModel : runtime.initialParameters());
       try (RoundLoop coordinator = RoundLoop.create(strategy, pool != null
           ? CoordinatorSettings.simulation(nWorkers) : CoordinatorSettings.simulation(),
-          ClientPool.of(clients),
+          fleet != null && fleet.hasAvailability()
+              ? () -> online(clients, fleet, syncTime[0]) : ClientPool.of(clients),
           !globalModel ? null : retrieval != null ? (round, g) -> retrieval.evaluate(g, 256)
               : (round, g) -> runtime.evaluate(g, test, 256), listener, clock)) {
         for (int round = firstRound; round <= config.rounds(); round++) {
+          if (fleet != null && fleet.hasAvailability()) {
+            // nobody online: the round starts when the first device comes back
+            syncTime[0] = fleet.nextAvailable(syncTime[0]);
+          }
           RoundResult r = coordinator.runRound(round, global);
           double now = async ? clock.now() : syncTime[0];
           r = withVirtualTime(r, now);
@@ -393,11 +418,32 @@ public final class Simulation {
       plot(rows, folder.resolve("accuracy.svg"));
     }
     writeTimeline(timeline, folder);
+    if (fleetTally != null) {
+      fleetTally.write(folder.resolve("fleet.csv"));
+      progress.info(fleetTally.summary());
+    }
     return new SimulationReport(config, rows, folder, (System.nanoTime() - t0) / 1e9);
   }
 
   /** A round's end on the virtual clock, and the accuracy it reached. */
   private record TimePoint(int round, double seconds, double accuracy) {}
+
+  /** The index of a simulated client from its id ({@code client-007}: 7). */
+  private static int clientIndex(String id) {
+    return Integer.parseInt(id.substring(id.lastIndexOf('-') + 1));
+  }
+
+  /** The clients online at a virtual time, in client order. */
+  private static List<ClientProxy> online(List<ClientProxy> clients, FleetProfile fleet,
+      double seconds) {
+    List<ClientProxy> on = new ArrayList<>();
+    for (int i = 0; i < clients.size(); i++) {
+      if (fleet.available(i, seconds)) {
+        on.add(clients.get(i));
+      }
+    }
+    return on;
+  }
 
   /** The round with metric {@value #VIRTUAL_SECONDS}. */
   private static RoundResult withVirtualTime(RoundResult r, double seconds) {

@@ -1,5 +1,6 @@
 package dev.fedge.server.sim;
 
+import dev.fedge.server.settings.FleetProfile;
 import dev.fedge.server.settings.RunSettings;
 import dev.fedge.server.settings.RunSettingsBinder;
 import java.nio.file.Path;
@@ -170,9 +171,16 @@ public record SimulationConfig(RunSettings settings) {
     return settings.clientSpeeds();
   }
 
-  /** Whether the devices differ in speed (then the run reports its virtual time). */
+  /** The simulated fleet by device class, or {@code null} when the run has none ({@code --fleet}). */
+  public FleetProfile fleet() {
+    return settings.fleet();
+  }
+
+  /**
+   * Whether the devices differ in speed or come and go (then the run reports its virtual time).
+   */
   public boolean heterogeneous() {
-    return settings.heterogeneous();
+    return settings.heterogeneous() || (fleet() != null && fleet().hasAvailability());
   }
 
   /**
