@@ -61,6 +61,8 @@ final class ApiRoutes {
                             () ->
                                 new NoSuchElementException(
                                     "no device '" + ctx.pathParam("id") + "'")))));
+    app.get(BASE + "/fleet-profile", ctx -> ctx.contentType("application/yaml; charset=utf-8")
+        .result(FleetExport.yaml(view.devices(), java.time.Instant.now())));
     app.get(BASE + "/runs", ctx -> ctx.json(view.runs().stream().map(JsonViews::run).toList()));
     app.post(BASE + "/runs", this::startRun);
     app.get(BASE + "/runs/{id}", ctx -> ctx.json(runJson(run(ctx.pathParam("id")))));
@@ -115,6 +117,7 @@ final class ApiRoutes {
         List.of(
             "GET /api/v1/devices",
             "GET /api/v1/devices/{id}",
+            "GET /api/v1/fleet-profile (YAML for fedge simulate --fleet)",
             "GET /api/v1/runs",
             "POST /api/v1/runs",
             "GET /api/v1/runs/{id}",

@@ -166,6 +166,30 @@ class WebServerTest {
   }
 
   @Test
+  void fleetProfile_exportsTheMeasuredDevicesForSimulateFleet(@TempDir Path dir)
+      throws Exception {
+    HttpResponse<String> before = http.get("/api/v1/fleet-profile");
+    assertEquals(404, before.statusCode(), before.body());
+    assertTrue(Http.json(before).get("error").asText().contains("no device has a measured"),
+        before.body());
+
+    state.updateSpeed("pi-1", new dev.fedge.server.state.DeviceSpeed(95.5, 3.0, 4));
+    HttpResponse<String> r = http.get("/api/v1/fleet-profile");
+
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/yaml"));
+    assertTrue(r.body().contains("not measured yet, left out: laptop"), r.body());
+    dev.fedge.server.settings.FleetProfile fleet = dev.fedge.server.settings.FleetProfile.read(
+        java.nio.file.Files.writeString(dir.resolve("fleet.yaml"), r.body()));
+    assertEquals(1, fleet.classes().size());
+    dev.fedge.server.settings.FleetProfile.DeviceClass pi = fleet.classes().get(0);
+    assertEquals("raspberry-pi", pi.name());
+    assertEquals(1, pi.count());
+    assertEquals(0.0955, pi.speed(), 1e-9);
+    assertEquals(4L << 30, pi.memoryBytes());
+  }
+
+  @Test
   void runsAndRoundsWithParticipantsFailuresMetricsAndDuration() throws Exception {
     JsonNode runs = Http.json(http.get("/api/v1/runs"));
     JsonNode run = Http.json(http.get("/api/v1/runs/run-a"));
