@@ -52,7 +52,8 @@ public record SimulationReport(
             + "timeline.csv%s, model.safetensors, manifest.json)",
         config.strategy(), config.model(), config.dataset(), config.clients(),
         config.partition(), rows.size(), seconds, finalAccuracy(), bestAccuracy(), best, folder,
-        config.heterogeneous() ? ", accuracy-time.svg" : "");
+        (config.heterogeneous() ? ", accuracy-time.svg" : "")
+            + (config.fleet() != null ? ", fleet.csv" : ""));
   }
 
   /** The summary of a re-identification run: the last round's retrieval metrics. */
