@@ -183,6 +183,7 @@ final class ApiRoutes {
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> settings = JsonViews.MAPPER.convertValue(body, LinkedHashMap.class);
+    tenancy.checkRun(ctx, settings);
     RunInfo r = c.startRun(settings);
     tenancy.started(ctx, r.id());
     live.nudge();

@@ -72,6 +72,30 @@ final class Tenancy {
         ProjectRecord.DEFAULT));
   }
 
+  /**
+   * Refuses a project token's run whose models would go into a model store project that another
+   * project's models are in (its {@code project} setting, or its {@code id}, which is the default).
+   *
+   * @throws IllegalStateException naming the setting and value
+   */
+  void checkRun(Context ctx, Map<String, Object> settings) {
+    Caller c = caller(ctx);
+    if (c.admin() || projects == null) {
+      return;
+    }
+    String key = settings.containsKey("project") ? "project" : "id";
+    Object name = settings.get(key);
+    if (name == null) {
+      return;
+    }
+    for (ModelKey k : serving.store().list()) {
+      if (k.project().equals(name.toString()) && !seesModel(ctx, k.group(), k.project())) {
+        throw new IllegalStateException("run setting '" + key + "' is '" + name
+            + "', a model store project that another project's models are in: choose another");
+      }
+    }
+  }
+
   /** Puts a run that the caller just started into the caller's project. */
   void started(Context ctx, String runId) {
     Caller c = caller(ctx);

@@ -245,6 +245,10 @@ class ProjectsTest {
     assertFalse(events.contains("beta") || events.contains("pi-1"), events);
 
     state.setStatus("run-alpha", RunRecord.FINISHED);
+    HttpResponse<String> taken = alpha.post("/api/v1/runs", "{\"project\": \"fmnist\"}");
+    assertEquals(409, taken.statusCode(), taken.body());
+    assertEquals("run setting 'project' is 'fmnist', a model store project that another project's"
+        + " models are in: choose another", error(taken));
     HttpResponse<String> started = alpha.post("/api/v1/runs", "{\"rounds\": 2}");
     assertEquals(201, started.statusCode(), started.body());
     String id = Http.json(started).get("id").asText();
