@@ -1,6 +1,7 @@
 package dev.fedge.cli;
 
 import dev.fedge.server.FederationServer;
+import dev.fedge.server.state.ProjectQuota;
 import dev.fedge.server.state.ProjectStore;
 import dev.fedge.server.state.RunRecord;
 import dev.fedge.server.state.RunSpec;
@@ -42,6 +43,7 @@ final class Web implements AutoCloseable {
         new StateDbView(server.state().db(), DeviceStatus.of(server.registry()));
     FederationRunControl control = new FederationRunControl(server, template, view, log);
     ProjectStore projects = ProjectStore.open(server.state().db());
+    server.models().setQuota(new ProjectQuota(projects));
     WebServer web;
     try {
       web = WebServer.builder().setView(view).setModelStore(server.models()).setToken(token)

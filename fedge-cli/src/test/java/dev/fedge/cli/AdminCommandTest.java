@@ -75,6 +75,7 @@ class AdminCommandTest {
     String secret = token.out().trim();
     int before = status(secret);
     CliRun list = admin("project", "list");
+    CliRun quota = admin("project", "create", "lab-b", "--quota", "1000000");
     CliRun revoked = admin("token", "revoke", "--project", "lab-a", "--name", "ci");
 
     assertEquals(0, created.code(), created.err());
@@ -86,6 +87,8 @@ class AdminCommandTest {
     assertEquals(0, list.code(), list.err());
     assertEquals(2, list.out().lines().count(), list.out());
     assertTrue(list.out().contains("lab-a\t") && list.out().contains("default\t"), list.out());
+    assertEquals("created project lab-b (quota 1000000 bytes)\n", quota.out());
+    assertEquals(1_000_000L, projects.project("lab-b").orElseThrow().quotaBytes());
     assertEquals(0, revoked.code(), revoked.err());
     assertEquals(401, status(secret));
   }
