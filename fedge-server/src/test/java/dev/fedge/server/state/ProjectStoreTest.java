@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
@@ -21,10 +20,14 @@ class ProjectStoreTest {
 
   @TempDir Path dir;
 
+  /** The state under test: a SQLite file here, PostgreSQL in {@link PostgresProjectStoreTest}. */
+  StateStore open() {
+    return StateStore.open(dir.resolve("fedge.db"));
+  }
+
   @Test
   void existingRuns_belongToDefault_andMoveWhenAssigned() {
-    Path file = dir.resolve("fedge.db");
-    try (StateStore state = StateStore.open(file);
+    try (StateStore state = open();
         ProjectStore projects = ProjectStore.open(state.db())) {
       state.createRun(StateStoreTest.spec("r1"));
       assertEquals(List.of("default"), projects.projects().stream().map(ProjectRecord::name)
@@ -43,10 +46,11 @@ class ProjectStoreTest {
 
   @Test
   void token_opensItsProjectUntilRevoked_andOnlyItsHashIsStored() throws Exception {
-    Path file = dir.resolve("fedge.db");
     String secret;
-    try (StateStore state = StateStore.open(file);
+    StateDb db;
+    try (StateStore state = open();
         ProjectStore projects = ProjectStore.open(state.db())) {
+      db = state.db();
       projects.createProject("lab-a", 0);
       IssuedToken t = projects.issue("lab-a", Role.VIEWER, "ci");
       secret = t.secret();
@@ -64,7 +68,7 @@ class ProjectStoreTest {
       assertFalse(projects.authenticate(secret).isPresent());
       assertEquals(1, projects.tokens("lab-a").size());
     }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+    try (Connection c = db.connect();
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT token_sha256 FROM project_tokens")) {
       assertTrue(rs.next());
@@ -74,7 +78,7 @@ class ProjectStoreTest {
 
   @Test
   void badInput_isRefusedNamingIt() {
-    try (StateStore state = StateStore.open(dir.resolve("fedge.db"));
+    try (StateStore state = open();
         ProjectStore projects = ProjectStore.open(state.db())) {
       IllegalArgumentException name = assertThrows(IllegalArgumentException.class,
           () -> projects.createProject("a/b", 0));
