@@ -110,8 +110,10 @@ final class Tenancy {
     if (c == null || c.admin()) {
       return;
     }
-    String path = ctx.path().length() > 1 && ctx.path().endsWith("/")
-        ? ctx.path().substring(0, ctx.path().length() - 1) : ctx.path();
+    String path = decoded(ctx.path());
+    if (path.length() > 1 && path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
     String method = ctx.method().name();
     boolean change = CHANGES.contains(method);
     boolean prediction = path.startsWith("/v1/models/") || path.startsWith("/v2/models/");
@@ -161,6 +163,30 @@ final class Tenancy {
     } else {
       throw new HttpError(403, path + " is the administrator's: a project token cannot use it");
     }
+  }
+
+  /**
+   * The path with each segment percent-decoded, as the routes see their parameters, so that an
+   * encoded name ({@code %61lpha}) is checked as the name it stands for.
+   */
+  static String decoded(String raw) {
+    String[] parts = raw.split("/", -1);
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < parts.length; i++) {
+      String part;
+      try {
+        part = java.net.URLDecoder.decode(parts[i].replace("+", "%2B"),
+            java.nio.charset.StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("path segment '" + parts[i] + "' is not valid"
+            + " percent-encoding");
+      }
+      if (part.contains("/")) {
+        throw new IllegalArgumentException("path segment '" + parts[i] + "' must not encode '/'");
+      }
+      b.append(i == 0 ? "" : "/").append(part);
+    }
+    return b.toString();
   }
 
   private static boolean owned(Map<String, String> owners, String id, Caller c) {

@@ -280,6 +280,19 @@ class ProjectsTest {
   }
 
   @Test
+  void encodedNames_areCheckedAsTheNamesTheyStandFor() throws Exception {
+    Http beta = admin.withToken(issue("beta", "owner", "ci"));
+    Http dflt = admin.withToken(issue("default", "owner", "ci"));
+
+    assertEquals(404, beta.get("/api/v1/runs/run-%61lpha").statusCode());
+    assertEquals(404, beta.get("/api/v1/models/%61lpha/m/1").statusCode());
+    assertEquals(404, dflt.get("/api/v1/models/%61lpha/m/1").statusCode());
+    assertEquals(404, dflt.get("/v2/models/%61lpha.m").statusCode());
+    assertEquals(200, admin.get("/api/v1/models/%61lpha/m/1").statusCode());
+    assertEquals(200, beta.get("/api/v1/models/b%65ta/m/1").statusCode());
+  }
+
+  @Test
   void badInput_isAnsweredInOneLine() throws Exception {
     HttpResponse<String> role = admin.post("/api/v1/projects/alpha/tokens",
         "{\"role\": \"admin\", \"name\": \"x\"}");
