@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * One project's part of a {@link ServerView}: its runs, its devices, and the events of those (an
- * event of no run and no device belongs to {@link ProjectRecord#DEFAULT}).
+ * event of no run and no device, such as an alias change, only the administrator sees: it may be
+ * about any project's models). What has no project recorded is {@link ProjectRecord#DEFAULT}'s.
  */
 final class ProjectView implements ServerView {
 
@@ -57,7 +58,7 @@ final class ProjectView implements ServerView {
   private boolean visible(EventInfo e, Map<String, String> runs, Map<String, String> devices) {
     return e.runId() != null ? mine(runs, e.runId())
         : e.clientId() != null ? mine(devices, e.clientId())
-        : project.equals(ProjectRecord.DEFAULT);
+        : false; // of no run and no device (e.g. an alias change): the administrator's
   }
 
   @Override
