@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
       ServerCommand.class,
       ClientCommand.class,
       FleetCommand.class,
+      AdminCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Fedge implements Runnable {

@@ -1,6 +1,8 @@
 package dev.fedge.cli;
 
 import dev.fedge.server.FederationServer;
+import dev.fedge.server.state.ProjectQuota;
+import dev.fedge.server.state.ProjectStore;
 import dev.fedge.server.state.RunRecord;
 import dev.fedge.server.state.RunSpec;
 import dev.fedge.web.ApiToken;
@@ -22,10 +24,12 @@ final class Web implements AutoCloseable {
   private final StateDbView view;
   private final FederationRunControl control;
   private final WebServer web;
+  private final ProjectStore projects;
 
   private Web(FederationServer server, StateDbView view, FederationRunControl control,
-      WebServer web) {
+      WebServer web, ProjectStore projects) {
     this.server = server;
+    this.projects = projects;
     this.view = view;
     this.control = control;
     this.web = web;
@@ -38,22 +42,25 @@ final class Web implements AutoCloseable {
     StateDbView view =
         new StateDbView(server.state().db(), DeviceStatus.of(server.registry()));
     FederationRunControl control = new FederationRunControl(server, template, view, log);
+    ProjectStore projects = ProjectStore.open(server.state().db());
+    server.models().setQuota(new ProjectQuota(projects));
     WebServer web;
     try {
       web = WebServer.builder().setView(view).setModelStore(server.models()).setToken(token)
-          .optRunControl(control).optHost(cmd.bind).optPort(cmd.httpPort)
+          .optProjects(projects).optRunControl(control).optHost(cmd.bind).optPort(cmd.httpPort)
           .optEvents((kind, message) -> server.state().event(kind, null, null, null, message))
           .optOpenPredict(cmd.openPredict).start();
     } catch (RuntimeException e) {
       control.close();
       view.close();
+      projects.close();
       throw new ExitException(ExitException.FAILURE, "cannot start the HTTP API on port "
           + cmd.httpPort + ": " + e.getMessage() + " (use --http-port or --no-http)", e);
     }
     log.accept("dashboard and API on " + web.uri()
         + (token.generated() ? "; login link (shown once): " + web.loginUri()
             : " (token from --api-token or " + cmd.stateDir.resolve(ApiToken.FILE) + ")"));
-    return new Web(server, view, control, web);
+    return new Web(server, view, control, web, projects);
   }
 
   /**
@@ -84,5 +91,6 @@ final class Web implements AutoCloseable {
     control.close();
     web.close();
     view.close();
+    projects.close();
   }
 }

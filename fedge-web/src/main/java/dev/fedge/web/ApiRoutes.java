@@ -32,13 +32,16 @@ final class ApiRoutes {
   static final String BASE = "/api/v1";
   private static final int MAX_EVENTS = 1000;
 
-  private final ServerView view;
+  private final ServerView all;
+  private final Tenancy tenancy;
   private final RunControl control;
   private final ModelStore store;
   private final LiveUpdates live;
 
-  ApiRoutes(ServerView view, RunControl control, ModelStore store, LiveUpdates live) {
-    this.view = view;
+  ApiRoutes(
+      ServerView view, RunControl control, ModelStore store, LiveUpdates live, Tenancy tenancy) {
+    this.all = view;
+    this.tenancy = tenancy;
     this.control = control;
     this.store = store;
     this.live = live;
@@ -48,13 +51,13 @@ final class ApiRoutes {
     app.get(BASE, this::index);
     app.get(
         BASE + "/devices",
-        ctx -> ctx.json(view.devices().stream().map(JsonViews::device).toList()));
+        ctx -> ctx.json(view(ctx).devices().stream().map(JsonViews::device).toList()));
     app.get(
         BASE + "/devices/{id}",
         ctx ->
             ctx.json(
                 JsonViews.device(
-                    view.devices().stream()
+                    view(ctx).devices().stream()
                         .filter(d -> d.id().equals(ctx.pathParam("id")))
                         .findFirst()
                         .orElseThrow(
@@ -62,26 +65,26 @@ final class ApiRoutes {
                                 new NoSuchElementException(
                                     "no device '" + ctx.pathParam("id") + "'")))));
     app.get(BASE + "/fleet-profile", ctx -> ctx.contentType("application/yaml; charset=utf-8")
-        .result(FleetExport.yaml(view.devices(), java.time.Instant.now())));
-    app.get(BASE + "/runs", ctx -> ctx.json(view.runs().stream().map(JsonViews::run).toList()));
+        .result(FleetExport.yaml(view(ctx).devices(), java.time.Instant.now())));
+    app.get(BASE + "/runs", ctx -> ctx.json(view(ctx).runs().stream().map(JsonViews::run).toList()));
     app.post(BASE + "/runs", this::startRun);
-    app.get(BASE + "/runs/{id}", ctx -> ctx.json(runJson(run(ctx.pathParam("id")))));
+    app.get(BASE + "/runs/{id}", ctx -> ctx.json(runJson(ctx, run(ctx, ctx.pathParam("id")))));
     app.post(BASE + "/runs/{id}/stop", this::stopRun);
     app.get(
         BASE + "/runs/{id}/rounds",
         ctx -> {
-          run(ctx.pathParam("id"));
-          ctx.json(view.rounds(ctx.pathParam("id")).stream().map(JsonViews::round).toList());
+          run(ctx, ctx.pathParam("id"));
+          ctx.json(view(ctx).rounds(ctx.pathParam("id")).stream().map(JsonViews::round).toList());
         });
     app.get(
         BASE + "/runs/{id}/rounds/{round}",
         ctx -> {
           String id = ctx.pathParam("id");
-          run(id);
+          run(ctx, id);
           int n = integer("round", ctx.pathParam("round"));
           ctx.json(
               JsonViews.round(
-                  view.rounds(id).stream()
+                  view(ctx).rounds(id).stream()
                       .filter(r -> r.round() == n)
                       .findFirst()
                       .orElseThrow(
@@ -92,12 +95,12 @@ final class ApiRoutes {
     app.get(BASE + "/events", this::events);
     app.before(BASE + "/stream", ApiRoutes::eventStreamOnly);
     app.sse(BASE + "/stream", live::add);
-    app.get(BASE + "/models", ctx -> ctx.json(projects(null)));
+    app.get(BASE + "/models", ctx -> ctx.json(projects(ctx, null)));
     app.get(
         BASE + "/models/{group}",
         ctx -> {
           String group = name("group", ctx.pathParam("group"));
-          List<Map<String, Object>> p = projects(group);
+          List<Map<String, Object>> p = projects(ctx, group);
           if (p.isEmpty()) {
             throw new NoSuchElementException("no models in group '" + group + "'");
           }
@@ -118,6 +121,12 @@ final class ApiRoutes {
             "GET /api/v1/devices",
             "GET /api/v1/devices/{id}",
             "GET /api/v1/fleet-profile (YAML for fedge simulate --fleet)",
+            "GET /api/v1/projects",
+            "POST /api/v1/projects",
+            "GET /api/v1/projects/{project}",
+            "GET /api/v1/projects/{project}/tokens",
+            "POST /api/v1/projects/{project}/tokens",
+            "DELETE /api/v1/projects/{project}/tokens/{name}",
             "GET /api/v1/runs",
             "POST /api/v1/runs",
             "GET /api/v1/runs/{id}",
@@ -148,13 +157,17 @@ final class ApiRoutes {
     }
   }
 
-  private RunInfo run(String id) {
-    return view.run(id).orElseThrow(() -> new NoSuchElementException("no run '" + id + "'"));
+  private ServerView view(Context ctx) {
+    return tenancy.view(ctx, all);
   }
 
-  private Map<String, Object> runJson(RunInfo r) {
+  private RunInfo run(Context ctx, String id) {
+    return view(ctx).run(id).orElseThrow(() -> new NoSuchElementException("no run '" + id + "'"));
+  }
+
+  private Map<String, Object> runJson(Context ctx, RunInfo r) {
     Map<String, Object> m = JsonViews.run(r);
-    List<RoundInfo> rounds = view.rounds(r.id());
+    List<RoundInfo> rounds = view(ctx).rounds(r.id());
     if (!rounds.isEmpty()) {
       RoundInfo last = rounds.get(rounds.size() - 1);
       m.put("accuracy", JsonViews.num(last.accuracy()));
@@ -173,7 +186,9 @@ final class ApiRoutes {
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> settings = JsonViews.MAPPER.convertValue(body, LinkedHashMap.class);
+    tenancy.checkRun(ctx, settings);
     RunInfo r = c.startRun(settings);
+    tenancy.started(ctx, r.id());
     live.nudge();
     ctx.status(201).header("Location", BASE + "/runs/" + r.id()).json(JsonViews.run(r));
   }
@@ -181,7 +196,7 @@ final class ApiRoutes {
   private void stopRun(Context ctx) {
     RunControl c = control();
     String id = ctx.pathParam("id");
-    run(id);
+    run(ctx, id);
     RunInfo r = c.stopRun(id);
     live.nudge();
     ctx.status(202).json(JsonViews.run(r));
@@ -229,18 +244,19 @@ final class ApiRoutes {
     }
     List<EventInfo> events;
     if (ctx.queryParam("after") == null) {
-      events = view.recentEvents(limit);
+      events = view(ctx).recentEvents(limit);
     } else {
       long after = longValue("after", ctx.queryParam("after"));
-      events = view.events(after, limit);
+      events = view(ctx).events(after, limit);
     }
     ctx.json(events.stream().map(JsonViews::event).toList());
   }
 
-  private List<Map<String, Object>> projects(String onlyGroup) {
+  private List<Map<String, Object>> projects(Context ctx, String onlyGroup) {
     Map<String, Map<String, Object>> byProject = new LinkedHashMap<>();
     for (ModelKey k : store.list()) {
-      if (onlyGroup != null && !k.group().equals(onlyGroup)) {
+      if (onlyGroup != null && !k.group().equals(onlyGroup)
+          || !tenancy.seesModel(ctx, k.group(), k.project())) {
         continue;
       }
       Map<String, Object> p =

@@ -21,9 +21,11 @@ final class PredictRoutes {
 
   private final ModelServing serving;
   private final WebMetrics metrics;
+  private final Tenancy tenancy;
 
-  PredictRoutes(ModelServing serving, WebMetrics metrics) {
+  PredictRoutes(ModelServing serving, WebMetrics metrics, Tenancy tenancy) {
     this.serving = serving;
+    this.tenancy = tenancy;
     this.metrics = metrics;
   }
 
@@ -36,6 +38,9 @@ final class PredictRoutes {
   private void list(Context ctx) {
     Map<String, Integer> latest = new LinkedHashMap<>();
     for (ModelKey k : serving.store().list()) {
+      if (!tenancy.seesModel(ctx, k.group(), k.project())) {
+        continue;
+      }
       latest.put(k.group() + "." + k.project(), k.round());
     }
     List<Map<String, Object>> models = new ArrayList<>();

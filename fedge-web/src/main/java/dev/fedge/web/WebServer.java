@@ -62,6 +62,8 @@ public final class WebServer implements AutoCloseable {
   private final LiveUpdates live;
   private final ModelServing serving;
   private final WebMetrics metrics;
+  private final Tenancy tenancy;
+  private final java.util.List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private WebServer(Builder b) {
     this.settings = b;
@@ -69,6 +71,7 @@ public final class WebServer implements AutoCloseable {
     this.serving =
         new ModelServing(b.store, b.predictor == null ? new DjlPredictor() : b.predictor);
     this.live = new LiveUpdates(b.view, metrics);
+    this.tenancy = new Tenancy(b.projects, serving);
     this.app =
         Javalin.create(
             config -> {
@@ -77,12 +80,28 @@ public final class WebServer implements AutoCloseable {
               config.http.disableCompression();
               config.http.maxRequestSize = b.maxRequestBytes;
               config.http.defaultContentType = "application/json";
+              config.events(
+                  e ->
+                      e.handlerAdded(
+                          h -> {
+                            String m = h.getHttpMethod().name();
+                            if (m.equals("GET") || m.equals("POST") || m.equals("PUT")
+                                || m.equals("DELETE") || m.equals("PATCH")) {
+                              routes.add(m + " " + h.getPath());
+                            }
+                          }));
             });
+    app.before(this::limitBody);
+    app.before(this::authorize);
+    app.before(tenancy::guard);
     new AliasRoutes(new ModelAliases(b.store), b.events).register(app);
-    new ApiRoutes(b.view, b.control, b.store, live).register(app);
-    new PredictRoutes(serving, metrics).register(app);
+    new ApiRoutes(b.view, b.control, b.store, live, tenancy).register(app);
+    if (b.projects != null) {
+      new ProjectRoutes(b.projects).register(app);
+    }
+    new PredictRoutes(serving, metrics, tenancy).register(app);
     new InferenceV2Routes(serving, metrics).register(app);
-    routes();
+    routes0();
   }
 
   /** A builder; view, model store and token are required. */
@@ -90,9 +109,12 @@ public final class WebServer implements AutoCloseable {
     return new Builder();
   }
 
-  private void routes() {
-    app.before(this::limitBody);
-    app.before(this::authorize);
+  /** Every route, as {@code "METHOD /path"}, in the order they were registered. */
+  java.util.List<String> routes() {
+    return java.util.List.copyOf(routes);
+  }
+
+  private void routes0() {
     app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
     app.get("/", this::dashboard);
     app.get("/assets/{file}", Pages::asset);
@@ -161,7 +183,10 @@ public final class WebServer implements AutoCloseable {
     if (path.equals("/metrics") && settings.openMetrics) {
       return;
     }
-    if (!authenticated(ctx)) {
+    Caller caller = caller(ctx);
+    if (caller != null) {
+      ctx.attribute(Caller.ATTRIBUTE, caller);
+    } else {
       ctx.header("WWW-Authenticate", "Bearer realm=\"fedge\"");
       throw new HttpError(
           401,
@@ -169,22 +194,42 @@ public final class WebServer implements AutoCloseable {
               + "(the token is the server's --api-token, or the one it printed at first start and "
               + "keeps in <state-dir>/"
               + ApiToken.FILE
-              + ")");
+              + ", or a valid project token)");
     }
   }
 
   private boolean authenticated(Context ctx) {
+    return caller(ctx) != null;
+  }
+
+  /** Who sent the request: the administrator, a valid project token, or null (nobody known). */
+  private Caller caller(Context ctx) {
     String auth = ctx.header("Authorization");
-    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return settings.token.matches(auth.substring(7).trim());
+    String presented =
+        auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? auth.substring(7).trim()
+            : ctx.cookie(COOKIE);
+    return caller(presented);
+  }
+
+  private Caller caller(String presented) {
+    if (settings.token.matches(presented)) {
+      return Caller.ADMIN;
     }
-    return settings.token.matches(ctx.cookie(COOKIE));
+    if (settings.projects == null) {
+      return null;
+    }
+    return settings
+        .projects
+        .authenticate(presented)
+        .map(t -> new Caller(t.project(), t.role(), t.name()))
+        .orElse(null);
   }
 
   private void dashboard(Context ctx) {
     String token = ctx.queryParam("token");
     if (token != null) {
-      if (settings.token.matches(token)) {
+      if (caller(token) != null) {
         ctx.header(
             "Set-Cookie",
             COOKIE
@@ -252,6 +297,7 @@ public final class WebServer implements AutoCloseable {
     private ServerView view;
     private ModelStore store;
     private ApiToken token;
+    private dev.fedge.server.state.ProjectStore projects;
     private RunControl control;
     private EventSink events = EventSink.NONE;
     private WebMetrics metrics;
@@ -280,6 +326,15 @@ public final class WebServer implements AutoCloseable {
     /** The API token (required). */
     public Builder setToken(ApiToken token) {
       this.token = token;
+      return this;
+    }
+
+    /**
+     * Projects and their tokens: each project's tokens see only its runs, models and devices
+     * ({@code /api/v1/projects} manages them); without it only the API token opens the server.
+     */
+    public Builder optProjects(dev.fedge.server.state.ProjectStore projects) {
+      this.projects = projects;
       return this;
     }
 

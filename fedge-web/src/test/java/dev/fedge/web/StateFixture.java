@@ -77,6 +77,13 @@ final class StateFixture implements RunControl {
     return spec;
   }
 
+  /** Creates a run of any model group and project. */
+  RunSpec run(RunSpec spec) {
+    state.createRun(spec);
+    specs.put(spec.id(), spec);
+    return spec;
+  }
+
   /** A re-identification round: central retrieval metrics, no accuracy. */
   void reidRound(String runId, int round, double rank1, double mAP, List<String> ok) {
     Parameters p = Parameters.zeros(ParameterLayout.of(new TensorSpec("w", new int[] {2})));

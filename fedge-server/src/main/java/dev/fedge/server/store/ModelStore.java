@@ -54,6 +54,54 @@ public final class ModelStore {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Path root;
+  private volatile Quota quota = Quota.NONE;
+
+  /** Sets what the store may hold ({@link Quota#NONE} by default); checked before every save. */
+  public void setQuota(Quota quota) {
+    this.quota = quota == null ? Quota.NONE : quota;
+  }
+
+  /**
+   * The bytes of a folder's files, 0 when it does not exist.
+   *
+   * @param group a model group
+   * @param project a project in it, or null for the whole group
+   */
+  public long bytes(String group, String project) throws IOException {
+    Path dir = project == null ? root.resolve(group) : root.resolve(group).resolve(project);
+    return treeBytes(dir);
+  }
+
+  /** The bytes of a saved round's files, 0 when it is not there. */
+  public long bytes(ModelKey key) throws IOException {
+    return treeBytes(folder(key));
+  }
+
+  /** Whether a relative path is in or is a hidden entry (a save's temporary folder). */
+  private static boolean hidden(Path relative) {
+    for (Path part : relative) {
+      if (part.toString().startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The bytes of a folder's files, leaving out hidden entries (saves in progress). */
+  private static long treeBytes(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      long sum = 0;
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (Files.isRegularFile(f) && !hidden(dir.relativize(f))) {
+          sum += Files.size(f);
+        }
+      }
+      return sum;
+    }
+  }
 
   /** A store rooted at a folder (created when needed). */
   public ModelStore(Path root) {
@@ -83,6 +131,7 @@ public final class ModelStore {
    * @param provenance what produced it (strategy, config, seed, metrics, ...), stored in the
    *     manifest next to fedge's own fields
    * @return the manifest as written
+   * @throws Quota.QuotaExceededException when the store's quota refuses it; nothing was changed
    */
   public Map<String, Object> save(ModelKey key, Parameters parameters, Map<String, Object> provenance)
       throws IOException {
@@ -92,6 +141,13 @@ public final class ModelStore {
     Files.createDirectories(tmp);
     try {
       Map<String, Object> manifest = writeFolder(tmp, key, parameters, provenance);
+      long bytes = 0;
+      try (java.util.stream.Stream<Path> files = Files.walk(tmp)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          bytes += Files.isRegularFile(f) ? Files.size(f) : 0;
+        }
+      }
+      quota.check(this, key, bytes); // before the round there is touched
       if (Files.exists(target)) {
         deleteTree(target);
       }
