@@ -59,6 +59,12 @@ import java.util.TreeMap;
  * @param project model store project ({@code null}: the run name; server only)
  * @param fleet the simulated fleet by device class ({@code null}: none; simulate only); when
  *     given, it sets {@code clients} and {@code client-speeds}
+ * @param localWork {@code epochs} (every client trains the configured local epochs) or {@code
+ *     deadline} (each client trains as many steps as fit in {@code round-deadline} at its speed;
+ *     simulate only for now)
+ * @param roundDeadline the deadline that sizes local work ({@code local-work: deadline}; virtual
+ *     seconds in a simulation), {@code null} otherwise
+ * @param minLocalSteps the fewest local steps a client is given with {@code local-work: deadline}
  */
 public record RunSettings(
     @JsonProperty("name") String name,
@@ -94,10 +100,17 @@ public record RunSettings(
     @JsonProperty("group") String group,
     @JsonProperty("project") String project,
     @JsonProperty("fleet") @JsonDeserialize(using = RunSettingsBinder.Fleet.class)
-        FleetProfile fleet) {
+        FleetProfile fleet,
+    @JsonProperty("local-work") String localWork,
+    @JsonProperty("round-deadline") @JsonDeserialize(using = RunSettingsBinder.DurationText.class)
+        Duration roundDeadline,
+    @JsonProperty("min-local-steps") int minLocalSteps) {
 
   /** Images a device of speed 1 trains per virtual second: the unit of the virtual clock. */
   public static final int IMAGES_PER_SECOND = 1000;
+
+  /** How local work is sized. */
+  public static final List<String> LOCAL_WORK = List.of("epochs", "deadline");
 
   /** The tasks a run can have. */
   public static final List<String> TASKS = List.of("classify", "reid");
@@ -162,6 +175,19 @@ public record RunSettings(
     notNegative("train-limit", trainLimit);
     if (roundTimeout == null || roundTimeout.isNegative() || roundTimeout.isZero()) {
       throw new IllegalArgumentException("round-timeout must be positive, got " + roundTimeout);
+    }
+    localWork = localWork == null ? "epochs" : localWork.strip().toLowerCase(Locale.ROOT);
+    if (!LOCAL_WORK.contains(localWork)) {
+      throw new IllegalArgumentException("local-work: expected epochs or deadline, got '"
+          + localWork + "'");
+    }
+    positive("min-local-steps", minLocalSteps);
+    if (localWork.equals("deadline") && roundDeadline == null) {
+      throw new IllegalArgumentException(
+          "round-deadline: local-work deadline needs a round deadline, e.g. round-deadline: 30s");
+    }
+    if (roundDeadline != null && (roundDeadline.isNegative() || roundDeadline.isZero())) {
+      throw new IllegalArgumentException("round-deadline must be positive, got " + roundDeadline);
     }
     if (fleet != null && clients != fleet.size()) {
       throw new IllegalArgumentException("clients: the fleet has " + fleet.size()
@@ -259,7 +285,35 @@ public record RunSettings(
    */
   public double taskSeconds(int client, int examples) {
     double speed = clientSpeeds.get(client % clientSpeeds.size());
-    return (double) examples * localEpochs / (speed * IMAGES_PER_SECOND);
+    double images = (double) examples * localEpochs;
+    if (deadlineSized()) {
+      images = Math.min(images, (double) localSteps(client, examples) * batchSize);
+    }
+    return images / (speed * IMAGES_PER_SECOND);
+  }
+
+  /** Whether local work is sized by the round deadline ({@code local-work: deadline}). */
+  public boolean deadlineSized() {
+    return localWork.equals("deadline");
+  }
+
+  /**
+   * The local steps a simulated client trains in a round: the configured epochs' steps, or with
+   * {@code local-work: deadline} as many as fit in the deadline at its speed (at least {@code
+   * min-local-steps}).
+   *
+   * @param client the client's index
+   * @param examples its training images
+   * @return the steps
+   */
+  public int localSteps(int client, int examples) {
+    int all = localEpochs * ((examples + batchSize - 1) / batchSize);
+    if (!deadlineSized()) {
+      return all;
+    }
+    double speed = clientSpeeds.get(client % clientSpeeds.size());
+    return dev.fedge.strategy.LocalWork.steps(roundDeadline.toMillis() / 1000.0,
+        speed * IMAGES_PER_SECOND, batchSize, examples, localEpochs, minLocalSteps);
   }
 
   /** Whether the simulated devices differ in speed. */
@@ -280,7 +334,7 @@ public record RunSettings(
         out == null ? Path.of("runs", newName).toString() : out,
         dataDir, fractionEvaluate, testLimit, clientTestLimit, trainLimit, clientSpeeds,
         minClients, minResults, roundTimeout, codec, group, project == null ? newName : project,
-        fleet);
+        fleet, localWork, roundDeadline, minLocalSteps);
   }
 
   /**
@@ -323,6 +377,9 @@ public record RunSettings(
     all.put("group", group);
     all.put("project", projectOrName());
     all.put("fleet", fleet == null ? null : fleet.toMap());
+    all.put("local-work", localWork);
+    all.put("round-deadline", roundDeadline == null ? null : Durations.format(roundDeadline));
+    all.put("min-local-steps", minLocalSteps);
     Map<String, Object> m = new LinkedHashMap<>();
     for (String k : use.keys()) {
       m.put(k, all.get(k));

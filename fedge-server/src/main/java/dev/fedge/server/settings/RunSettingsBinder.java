@@ -53,7 +53,8 @@ public final class RunSettingsBinder {
     SIMULATE(List.of("name", "task", "dataset", "model", "strategy", OPTS, "clients", "fraction", "rounds",
         "local-epochs", "batch-size", "lr", "momentum", "weight-decay", "partition", "seed",
         "threads", "out", "data-dir", "fraction-evaluate", "test-limit", "client-test-limit",
-        "train-limit", "client-speeds", "fleet"), 4, 2, 2, 1),
+        "train-limit", "client-speeds", "fleet", "local-work", "round-deadline",
+        "min-local-steps"), 4, 2, 2, 1),
     /** {@code fedge server}'s run. */
     SERVER(List.of("name", "group", "project", "rounds", "min-clients", "min-results",
         "round-timeout", "codec", "strategy", OPTS, "dataset", "model", "data-dir", "seed",
@@ -99,6 +100,8 @@ public final class RunSettingsBinder {
       d.put("round-timeout", "120s");
       d.put("codec", "float32");
       d.put("group", "default");
+      d.put("local-work", "epochs");
+      d.put("min-local-steps", 1);
       this.defaults = java.util.Collections.unmodifiableMap(d);
     }
 
@@ -130,6 +133,11 @@ public final class RunSettingsBinder {
   public static RunSettings bind(Use use, Map<String, ?> given) {
     Map<String, Object> m = normalise(use, given);
     expandFleet(m);
+    if ("deadline".equals(String.valueOf(m.get("local-work")).strip().toLowerCase(Locale.ROOT))
+        && !m.containsKey("strategy")) {
+      // unequal local work biases FedAvg's objective; FedNova normalises it (Wang et al. 2020)
+      m.put("strategy", "fednova");
+    }
     Map<String, Object> all = new LinkedHashMap<>();
     if (use == Use.API && m.containsKey("id")) {
       all.put("name", m.remove("id"));
@@ -422,7 +430,8 @@ public final class RunSettingsBinder {
       try {
         return Durations.parse(p.getText());
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("setting 'round-timeout': " + e.getMessage());
+        String key = p.currentName() != null ? p.currentName() : "round-timeout";
+        throw new IllegalArgumentException("setting '" + key + "': " + e.getMessage());
       }
     }
   }

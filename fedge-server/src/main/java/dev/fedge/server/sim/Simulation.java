@@ -23,10 +23,12 @@ import dev.fedge.server.RoundResult;
 import dev.fedge.server.VirtualClock;
 import dev.fedge.server.report.SvgPlot;
 import dev.fedge.server.settings.FleetProfile;
+import dev.fedge.server.settings.RunSettings;
 import dev.fedge.server.store.MetricsCsv;
 import dev.fedge.server.store.ModelKey;
 import dev.fedge.server.store.ModelProvenance;
 import dev.fedge.server.store.ModelStore;
+import dev.fedge.strategy.LocalWork;
 import dev.fedge.strategy.Strategies;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -213,7 +215,30 @@ public final class Simulation {
    */
   public SimulationReport run() throws IOException {
     long t0 = System.nanoTime();
-    Strategy strategy = strategyWrapper.apply(strategy(config));
+    Map<String, Integer> localSizes = new java.util.concurrent.ConcurrentHashMap<>();
+    Strategy base = strategyWrapper.apply(strategy(config));
+    Strategy strategy = base;
+    if (config.settings().deadlineSized()) {
+      if (base instanceof AsyncStrategy) {
+        throw new IllegalArgumentException("local-work: deadline sizes the rounds of synchronous "
+            + "strategies; '" + base.name() + "' is asynchronous (its devices never wait)");
+      }
+      List<Double> speeds = config.clientSpeeds();
+      strategy = new LocalWork(base,
+          config.settings().roundDeadline().toMillis() / 1000.0,
+          config.settings().minLocalSteps(), config.settings().batchSize(),
+          config.localEpochs(),
+          id -> speeds.get(clientIndex(id) % speeds.size()) * RunSettings.IMAGES_PER_SECOND,
+          id -> localSizes.getOrDefault(id, 0));
+      progress.info(String.format(Locale.ROOT, "local work: sized to a %.1f s virtual deadline "
+          + "(at least %d steps), combined by %s", config.settings().roundDeadline().toMillis()
+          / 1000.0, config.settings().minLocalSteps(), base.name()));
+    }
+    return run(strategy, localSizes, t0);
+  }
+
+  private SimulationReport run(Strategy strategy, Map<String, Integer> localSizes, long t0)
+      throws IOException {
     if (!startState.isEmpty()) {
       strategy.restoreState(startState);
     }
@@ -301,6 +326,8 @@ public final class Simulation {
       }
       List<ClientProxy> clients = new ArrayList<>();
       Map<String, Double> taskSeconds = new HashMap<>();
+      Map<String, Integer> localSteps = new HashMap<>();
+      int[] roundSteps = {0, 0};
       for (int i = 0; i < config.clients(); i++) {
         ImageDataset local = train.subset(
             train.name() + "/client-" + i, partition.indices(i));
@@ -310,6 +337,8 @@ public final class Simulation {
                 ? DjlLocalTrainer.reid(runtime, local, retrieval, i)
                 : runtime.trainer(local, clientTest, i)));
         taskSeconds.put(id, config.taskSeconds(i, local.size()));
+        localSizes.put(id, local.size());
+        localSteps.put(id, config.settings().localSteps(i, local.size()));
       }
       // virtual time: an asynchronous strategy's clock, or the sum of the synchronous rounds'
       // slowest clients
@@ -338,6 +367,8 @@ public final class Simulation {
             selected.set(ids.size());
             syncTime[0] += ids.stream().mapToDouble(taskSeconds::get).max().orElse(0);
           }
+          roundSteps[0] = ids.stream().mapToInt(localSteps::get).min().orElse(0);
+          roundSteps[1] = ids.stream().mapToInt(localSteps::get).max().orElse(0);
           if (tally != null) {
             ids.forEach(id -> tally.selected(clientIndex(id)));
           }
@@ -379,7 +410,7 @@ public final class Simulation {
           RoundResult r = coordinator.runRound(round, global);
           double now = async ? clock.now() : syncTime[0];
           r = withVirtualTime(r, now);
-          timeline.add(new TimePoint(r.round(), now, r.accuracy()));
+          timeline.add(new TimePoint(r.round(), now, roundSteps[0], roundSteps[1], r.accuracy()));
           global = r.global();
           csv.append(r);
           progress.roundFinished(r, config.rounds());
@@ -426,7 +457,8 @@ public final class Simulation {
   }
 
   /** A round's end on the virtual clock, and the accuracy it reached. */
-  private record TimePoint(int round, double seconds, double accuracy) {}
+  private record TimePoint(int round, double seconds, int stepsMin, int stepsMax,
+      double accuracy) {}
 
   /** The index of a simulated client from its id ({@code client-007}: 7). */
   private static int clientIndex(String id) {
@@ -459,7 +491,8 @@ public final class Simulation {
    */
   private void writeTimeline(List<TimePoint> timeline, Path folder) throws IOException {
     TimelineCsv.write(folder.resolve("timeline.csv"), timeline.stream()
-        .map(t -> new TimelineCsv.Point(t.round(), t.seconds(), t.accuracy())).toList());
+        .map(t -> new TimelineCsv.Point(t.round(), t.seconds(), t.stepsMin(), t.stepsMax(),
+            t.accuracy())).toList());
     if (config.heterogeneous() && !timeline.isEmpty()) {
       new SvgPlot(config.name() + ": test accuracy over virtual time (client speeds "
           + config.clientSpeeds() + ")", "virtual seconds", "accuracy")

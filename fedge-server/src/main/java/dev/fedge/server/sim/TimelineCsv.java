@@ -11,15 +11,17 @@ import org.apache.commons.csv.CSVPrinter;
 
 /**
  * A simulation's {@code timeline.csv}: per round, the virtual seconds at its end and the test
- * accuracy. Columns {@code round,virtual_seconds,accuracy}; seconds with 3 decimals, accuracy with
- * 6, empty when not measured.
+ * accuracy, and the fewest and the most local steps a client of the round trained (they differ
+ * with {@code local-work: deadline}, or with unequal data). Columns {@code
+ * round,virtual_seconds,steps_min,steps_max,accuracy}; seconds with 3 decimals, accuracy with 6,
+ * empty when not measured.
  */
 final class TimelineCsv {
 
   /** Comma-separated, lines ended as the platform ends them. */
   private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
       .setRecordSeparator(System.lineSeparator())
-      .setHeader("round", "virtual_seconds", "accuracy")
+      .setHeader("round", "virtual_seconds", "steps_min", "steps_max", "accuracy")
       .get();
 
   private TimelineCsv() {}
@@ -29,15 +31,18 @@ final class TimelineCsv {
    *
    * @param round the round
    * @param seconds virtual seconds at its end
+   * @param stepsMin the fewest local steps a client of the round trained
+   * @param stepsMax the most
    * @param accuracy its test accuracy, NaN when not measured
    */
-  record Point(int round, double seconds, double accuracy) {}
+  record Point(int round, double seconds, int stepsMin, int stepsMax, double accuracy) {}
 
   /** Writes (or replaces) the file. */
   static void write(Path file, List<Point> points) throws IOException {
     try (CSVPrinter p = new CSVPrinter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), FORMAT)) {
       for (Point t : points) {
         p.printRecord(Integer.toString(t.round()), String.format(Locale.ROOT, "%.3f", t.seconds()),
+            Integer.toString(t.stepsMin()), Integer.toString(t.stepsMax()),
             Double.isNaN(t.accuracy()) ? "" : String.format(Locale.ROOT, "%.6f", t.accuracy()));
       }
     }

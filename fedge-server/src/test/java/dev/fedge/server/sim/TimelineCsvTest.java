@@ -14,11 +14,11 @@ class TimelineCsvTest {
   void writesTheBytesTheHandWrittenVersionWrote(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("timeline.csv");
 
-    TimelineCsv.write(file, List.of(new TimelineCsv.Point(1, 2.5, 0.123456789),
-        new TimelineCsv.Point(2, 10.0004, Double.NaN)));
+    TimelineCsv.write(file, List.of(new TimelineCsv.Point(1, 2.5, 3, 40, 0.123456789),
+        new TimelineCsv.Point(2, 10.0004, 38, 38, Double.NaN)));
 
     String nl = System.lineSeparator();
-    assertEquals("round,virtual_seconds,accuracy" + nl + "1,2.500,0.123457" + nl + "2,10.000,"
-        + nl, Files.readString(file));
+    assertEquals("round,virtual_seconds,steps_min,steps_max,accuracy" + nl + "1,2.500,3,40,0.123457"
+        + nl + "2,10.000,38,38," + nl, Files.readString(file));
   }
 }
