@@ -71,21 +71,6 @@ public final class SimulateCommand extends BaseCommand {
           + "exports the fleet it measured: GET /api/v1/fleet-profile.")
   Path fleet;
 
-  @Option(names = "--local-work", paramLabel = "epochs|deadline",
-      description = "epochs (default): every client trains --local-epochs; deadline: each client "
-          + "trains as many steps as fit in --round-deadline at its speed (at least "
-          + "--min-local-steps, at most the epochs), combined by fednova unless --strategy is given.")
-  String localWork;
-
-  @Option(names = "--round-deadline", paramLabel = "DURATION",
-      description = "The virtual deadline that sizes local work with --local-work deadline "
-          + "(e.g. 2s, 500ms).")
-  String roundDeadline;
-
-  @Option(names = "--min-local-steps", paramLabel = "N",
-      description = "The fewest local steps a client trains with --local-work deadline (default 1).")
-  Integer minLocalSteps;
-
   @Option(names = "--workers", paramLabel = "N",
       description = "Train the clients in N worker processes (default: one per core, at most the "
           + "clients of a round, when a round trains 20,000 images or more; 1: in this process). "
@@ -135,9 +120,6 @@ public final class SimulateCommand extends BaseCommand {
     RunOptions.put(m, "train-limit", trainLimit);
     RunOptions.put(m, "client-speeds", clientSpeeds);
     RunOptions.put(m, "fleet", fleet == null ? null : fleet.toString());
-    RunOptions.put(m, "local-work", localWork);
-    RunOptions.put(m, "round-deadline", roundDeadline);
-    RunOptions.put(m, "min-local-steps", minLocalSteps);
     return m;
   }
 }

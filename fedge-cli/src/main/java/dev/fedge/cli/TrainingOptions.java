@@ -30,6 +30,21 @@ public final class TrainingOptions {
   Double weightDecay;
 
   /** Puts the given flags into run settings, under the settings' keys. */
+  @Option(names = "--local-work", paramLabel = "epochs|deadline",
+      description = "epochs (default): every client trains --local-epochs; deadline: each client "
+          + "trains as many steps as fit in --round-deadline at its speed (at least "
+          + "--min-local-steps, at most the epochs), combined by fednova unless --strategy is given.")
+  String localWork;
+
+  @Option(names = "--round-deadline", paramLabel = "DURATION",
+      description = "The deadline that sizes local work with --local-work deadline (e.g. "
+          + "2s, 500ms; virtual seconds in simulate).")
+  String roundDeadline;
+
+  @Option(names = "--min-local-steps", paramLabel = "N",
+      description = "The fewest local steps a client trains with --local-work deadline (default 1).")
+  Integer minLocalSteps;
+
   void putInto(Map<String, Object> m) {
     RunOptions.put(m, "model", model);
     RunOptions.put(m, "local-epochs", localEpochs);
@@ -37,5 +52,8 @@ public final class TrainingOptions {
     RunOptions.put(m, "lr", lr);
     RunOptions.put(m, "momentum", momentum);
     RunOptions.put(m, "weight-decay", weightDecay);
+    RunOptions.put(m, "local-work", localWork);
+    RunOptions.put(m, "round-deadline", roundDeadline);
+    RunOptions.put(m, "min-local-steps", minLocalSteps);
   }
 }

@@ -4,7 +4,10 @@ import dev.fedge.api.ClientFailure;
 import dev.fedge.api.Parameters;
 import dev.fedge.api.Strategy;
 import dev.fedge.server.net.ClientRegistry;
+import dev.fedge.server.settings.Durations;
+import dev.fedge.server.settings.RunSettings;
 import dev.fedge.server.settings.RunSpecs;
+import dev.fedge.server.state.DeviceSpeed;
 import dev.fedge.server.state.EventRecord;
 import dev.fedge.server.state.RunRecord;
 import dev.fedge.server.state.RunSpec;
@@ -12,6 +15,7 @@ import dev.fedge.server.state.StateDb;
 import dev.fedge.server.state.StateStore;
 import dev.fedge.server.store.ModelProvenance;
 import dev.fedge.server.store.ModelStore;
+import dev.fedge.strategy.LocalWork;
 import dev.fedge.transport.TransportServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -115,6 +119,28 @@ public final class FederationServer implements AutoCloseable {
       return new Settings(stateDir, "127.0.0.1", port, null, null, null, Duration.ofSeconds(2),
           Duration.ofSeconds(10), 4, 256);
     }
+  }
+
+  /**
+   * The run's strategy wrapped in {@link LocalWork} when its local work is sized by the round
+   * deadline: each device gets the steps that fit at its measured speed (a device not measured
+   * yet gets {@code min-local-steps}, a probe task).
+   */
+  private RunSetup withLocalWork(RunSpec run, RunSetup setup) {
+    RunSettings s = RunSpecs.settings(run);
+    if (!s.deadlineSized()) {
+      return setup;
+    }
+    LocalWork work = new LocalWork(setup.strategy(), s.roundDeadline().toMillis() / 1000.0,
+        s.minLocalSteps(), s.batchSize(), s.localEpochs(), id -> {
+          DeviceSpeed v = state.speeds().get(id);
+          return v == null || !v.measured() ? Double.NaN : v.imagesPerSecond();
+        }, id -> 0);
+    log.accept(String.format(Locale.ROOT, "run '%s': local work sized to a %s deadline (at "
+        + "least %d steps) from each device's measured speed", run.id(),
+        Durations.format(s.roundDeadline()), s.minLocalSteps()));
+    return new RunSetup(work, setup.initial(), setup.evaluator(), setup.resources(),
+        setup.input());
   }
 
   /** Makes what a run needs from its spec (on start and again on resume). */
@@ -311,7 +337,8 @@ public final class FederationServer implements AutoCloseable {
       state.event(EventRecord.RUN_STARTED, run.id(), null, null, line);
       log.accept(line);
     }
-    try (RunSetup setup = factory.create(run)) {
+    try (RunSetup made = factory.create(run)) {
+      RunSetup setup = withLocalWork(run, made);
       Parameters global = journal.begin(run, setup, done, resumed);
       Map<String, Integer> examples = new ConcurrentHashMap<>();
       RoundListener listener = listener(run, examples);

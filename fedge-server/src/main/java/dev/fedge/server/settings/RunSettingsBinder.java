@@ -59,7 +59,8 @@ public final class RunSettingsBinder {
     SERVER(List.of("name", "group", "project", "rounds", "min-clients", "min-results",
         "round-timeout", "codec", "strategy", OPTS, "dataset", "model", "data-dir", "seed",
         "fraction", "fraction-evaluate", "local-epochs", "batch-size", "lr", "momentum",
-        "weight-decay", "test-limit", "threads"), 3, 1, 0, 2),
+        "weight-decay", "test-limit", "threads", "local-work", "round-deadline",
+        "min-local-steps"), 3, 1, 0, 2),
     /**
      * {@code POST /api/v1/runs}: the server's keys, the name as {@code id} (default {@code
      * <dataset>-<strategy>-<UTC time>}), strategy options as {@code strategy.<option>}.
@@ -67,7 +68,8 @@ public final class RunSettingsBinder {
     API(List.of("id", "group", "project", "rounds", "min-clients", "min-results",
         "round-timeout", "codec", "strategy", "dataset", "model", "data-dir", "seed",
         "fraction", "fraction-evaluate", "local-epochs", "batch-size", "lr", "momentum",
-        "weight-decay", "test-limit", "threads"), 3, 1, 0, 2);
+        "weight-decay", "test-limit", "threads", "local-work", "round-deadline",
+        "min-local-steps"), 3, 1, 0, 2);
 
     private final List<String> keys;
     private final Map<String, Object> defaults;

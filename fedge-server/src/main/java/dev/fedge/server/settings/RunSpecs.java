@@ -16,7 +16,7 @@ public final class RunSpecs {
   /** The settings a spec keeps in its {@code settings} map (besides {@code strategy.<option>}). */
   public static final List<String> STORED = List.of("strategy", "dataset", "model", "data-dir",
       "seed", "fraction", "fraction-evaluate", "local-epochs", "batch-size", "lr", "momentum",
-      "weight-decay", "test-limit", "threads");
+      "weight-decay", "test-limit", "threads", "local-work", "round-deadline", "min-local-steps");
 
   private RunSpecs() {}
 
@@ -30,7 +30,9 @@ public final class RunSpecs {
     Map<String, Object> all = s.toMap(RunSettingsBinder.Use.SERVER);
     Map<String, String> stored = new LinkedHashMap<>();
     for (String k : STORED) {
-      stored.put(k, String.valueOf(all.get(k)));
+      if (all.get(k) != null) {
+        stored.put(k, String.valueOf(all.get(k)));
+      }
     }
     s.strategyOpts().forEach((k, v) -> stored.put("strategy." + k, v));
     return new RunSpec(s.name(), s.group(), s.projectOrName(), s.rounds(), s.minClients(),
