@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
     description = {"Copy the fedge jar with its lib/ folder (and optionally a config file and a"
         + " data folder) to every host over SFTP, only the files whose SHA-256 differs; then"
         + " remove from the remote lib/ the *.jar files the local lib/ does not have (old"
-        + " versions after an upgrade), unless --no-prune.",
+        + " versions after an upgrade), unless --no-prune. A host without Java 17+ fails first,"
+        + " with nothing copied, unless --install-java.",
         "Prints per host: files copied, unchanged and removed."})
 public final class FleetDeployCommand extends FleetBaseCommand {
 
@@ -51,6 +52,15 @@ public final class FleetDeployCommand extends FleetBaseCommand {
       description = "Keep the jars of the remote lib/ that the local lib/ does not have.")
   boolean noPrune;
 
+  @Option(names = "--java", paramLabel = "CMD", defaultValue = "java",
+      description = "The java command on the hosts; it must be Java 17+ (default: ${DEFAULT-VALUE}).")
+  String java;
+
+  @Option(names = "--install-java",
+      description = "Install openjdk-17-jre-headless with sudo -n apt-get on hosts without"
+          + " Java 17+ (else such a host fails with how to install it).")
+  boolean installJava;
+
   @Override
   protected int doCall() throws Exception {
     RemoteDir dir = remoteDir(remoteDir);
@@ -65,7 +75,8 @@ public final class FleetDeployCommand extends FleetBaseCommand {
       err().println("fedge: no lib/ folder next to " + theJar + "; deploying without one"
           + (noPrune ? "" : " (and leaving the remote lib/ as it is)"));
     }
-    List<Outcome<DeployReport>> outcomes = runOnHosts(FleetTasks.deploy(plan, dir, !noPrune));
+    List<Outcome<DeployReport>> outcomes = runOnHosts(
+        FleetTasks.withJava(java, installJava, FleetTasks.deploy(plan, dir, !noPrune)));
     for (Outcome<DeployReport> o : outcomes) {
       if (o.ok()) {
         out().println(AnsibleFormat.line(o.host().name(),

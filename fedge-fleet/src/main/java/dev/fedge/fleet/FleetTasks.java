@@ -66,16 +66,90 @@ public final class FleetTasks {
     return session -> session.exec("sh -c " + Shell.quote(command));
   }
 
+  /** The Java feature release fedge needs on a host. */
+  public static final int JAVA_REQUIRED = 17;
+
+  /** How to install it on a Debian-family host (Raspberry Pi OS, Ubuntu, Jetson's L4T). */
+  public static final String JAVA_INSTALL = "sudo apt-get install openjdk-17-jre-headless";
+
   /** Gathers facts with {@link Facts#SCRIPT}. */
   public static HostTask<HostFacts> facts() {
+    return facts("java");
+  }
+
+  /**
+   * Gathers facts with {@link Facts#script(String)}.
+   *
+   * @param java the java command on the host whose version the facts report
+   */
+  public static HostTask<HostFacts> facts(String java) {
+    String script = Facts.script(requireJavaCommand(java));
     return session -> {
-      CommandResult r = session.script(Facts.SCRIPT);
+      CommandResult r = session.script(script);
       if (!r.stdout().contains("@@uname")) {
         throw new IOException("facts script failed (rc=" + r.exitCode() + "): "
             + r.output().strip());
       }
       return Facts.parse(r.stdout());
     };
+  }
+
+  /**
+   * Checks that the host has Java {@value #JAVA_REQUIRED} or later; without it, installs it with
+   * {@code sudo -n apt-get install -y openjdk-17-jre-headless} when {@code install} is set, else
+   * fails with one line that says so and how to install it.
+   *
+   * @param java the java command on the host, e.g. {@code java} or {@code /opt/jdk/bin/java}
+   * @param install whether to install Java 17 where it is missing (needs password-less sudo)
+   * @return the host's Java version, e.g. {@code 17.0.9}
+   */
+  public static HostTask<String> requireJava(String java, boolean install) {
+    String check = Facts.javaVersionCommand(requireJavaCommand(java));
+    return session -> {
+      String version = Facts.javaVersion(session.script(check).stdout());
+      if (Facts.javaMajor(version) >= JAVA_REQUIRED) {
+        return version;
+      }
+      String found = version.equals(HostFacts.NO_JAVA) ? "no '" + java + "' command"
+          : "'" + java + "' is Java " + version;
+      if (!install) {
+        throw new IOException("needs Java " + JAVA_REQUIRED + "+ but " + found
+            + "; install it with '" + JAVA_INSTALL + "' or pass --install-java");
+      }
+      CommandResult r = session.script("DEBIAN_FRONTEND=noninteractive sudo -n"
+          + " apt-get install -y openjdk-17-jre-headless 2>&1");
+      if (!r.ok()) {
+        String[] lines = r.output().strip().split("\\R");
+        throw new IOException("needs Java " + JAVA_REQUIRED + "+ but " + found
+            + "; --install-java failed (rc=" + r.exitCode() + "): " + lines[lines.length - 1]
+            + "; run '" + JAVA_INSTALL + "' on the host");
+      }
+      String after = Facts.javaVersion(session.script(check).stdout());
+      if (Facts.javaMajor(after) < JAVA_REQUIRED) {
+        throw new IOException("installed openjdk-17-jre-headless but '" + java
+            + "' is still " + (after.equals(HostFacts.NO_JAVA) ? "missing" : "Java " + after)
+            + "; pass --java /usr/lib/jvm/java-17-openjdk-*/bin/java");
+      }
+      return after;
+    };
+  }
+
+  /** A task that first {@link #requireJava checks for Java 17+}, then runs {@code task}. */
+  public static <T> HostTask<T> withJava(String java, boolean install, HostTask<T> task) {
+    Objects.requireNonNull(task, "task");
+    HostTask<String> check = requireJava(java, install);
+    return session -> {
+      check.run(session);
+      return task.run(session);
+    };
+  }
+
+  private static String requireJavaCommand(String java) {
+    Objects.requireNonNull(java, "java");
+    if (java.isBlank()) {
+      throw new IllegalArgumentException("--java must not be blank");
+    }
+    return java;
   }
 
   /**
