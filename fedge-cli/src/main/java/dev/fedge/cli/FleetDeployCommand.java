@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
         + " remove from the remote lib/ the *.jar files the local lib/ does not have (old"
         + " versions after an upgrade), unless --no-prune. A host without Java 17+ fails first,"
         + " with nothing copied, unless --install-java.",
-        "Prints per host: files copied, unchanged and removed."})
+        "Of lib/native/ only the host's platform folder is sent (linux-x86_64, linux-aarch64 or"
+            + " osx-aarch64, from uname on the host); a host of another platform fails.",
+        "Prints per host: files copied, unchanged and removed, the bytes sent and the native."})
 public final class FleetDeployCommand extends FleetBaseCommand {
 
   /** Where the launcher builds the jar. */
@@ -76,7 +78,7 @@ public final class FleetDeployCommand extends FleetBaseCommand {
           + (noPrune ? "" : " (and leaving the remote lib/ as it is)"));
     }
     List<Outcome<DeployReport>> outcomes = runOnHosts(
-        FleetTasks.withJava(java, installJava, FleetTasks.deploy(plan, dir, !noPrune)));
+        FleetTasks.withJava(java, installJava, FleetTasks.deployForHost(plan, dir, !noPrune)));
     for (Outcome<DeployReport> o : outcomes) {
       if (o.ok()) {
         out().println(AnsibleFormat.line(o.host().name(),
@@ -98,7 +100,9 @@ public final class FleetDeployCommand extends FleetBaseCommand {
       return DEFAULT_JAR;
     }
     try {
-      Path self = Path.of(System.getProperty("java.class.path", ""));
+      // the launcher runs -cp fedge.jar:lib/native/PLATFORM/*: the jar is the first entry
+      String first = System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)[0];
+      Path self = Path.of(first);
       if (Files.isRegularFile(self) && self.toString().endsWith(".jar")) {
         return self;
       }

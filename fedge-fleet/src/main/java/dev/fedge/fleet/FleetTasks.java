@@ -206,6 +206,32 @@ public final class FleetTasks {
   }
 
   /**
+   * {@link #deploy(DeployPlan, RemoteDir, boolean)} of a plan with natives: first reads the host's
+   * platform ({@code uname -s}, {@code uname -m}) and sends only its {@code lib/native/PLATFORM}
+   * folder; a host of a platform without a native fails with one line naming it. A plan without
+   * natives is deployed as it is.
+   */
+  public static HostTask<DeployReport> deployForHost(DeployPlan plan, RemoteDir dir,
+      boolean prune) {
+    Objects.requireNonNull(plan, "plan");
+    if (!plan.hasNatives()) {
+      return deploy(plan, dir, prune);
+    }
+    return session -> {
+      CommandResult r = session.script("uname -s; uname -m");
+      String[] u = r.stdout().strip().split("\\R");
+      if (!r.ok() || u.length < 2) {
+        throw new IOException("cannot read the host's platform (uname -s, uname -m, rc="
+            + r.exitCode() + "): " + r.output().strip());
+      }
+      NativePlatform p = NativePlatform.of(u[0].strip(), u[1].strip())
+          .orElseThrow(() -> new IOException(NativePlatform.unsupported(u[0].strip(), u[1].strip())
+              + " (nothing was uploaded)"));
+      return deploy(plan.forPlatform(p), dir, prune).run(session).withPlatform(p);
+    };
+  }
+
+  /**
    * Checks that the remote {@code lib/} may be pruned (when {@code pruning}), creates the folders
    * and returns the SHA-256 of the targets that exist on the host.
    */
@@ -287,7 +313,9 @@ public final class FleetTasks {
   }
 
   /**
-   * Starts {@code JAVA -jar fedge.jar client ARGS} in the remote directory with {@code nohup} in
+   * Starts {@code JAVA -cp fedge.jar:lib/native/PLATFORM/* dev.fedge.cli.Fedge client ARGS} (the
+   * host's own native, from {@code uname}; without that folder just {@code -cp fedge.jar}) in the
+   * remote directory with {@code nohup} in
    * the background, its output in {@code fedge.log} and its pid in {@code fedge.pid}; does nothing
    * when it already runs. Fails when the jar is not deployed or the process dies within a second.
    *
@@ -301,7 +329,7 @@ public final class FleetTasks {
     if (java.isBlank()) {
       throw new IllegalArgumentException("--java must not be blank");
     }
-    List<String> command = new ArrayList<>(List.of(java, "-jar", "fedge.jar", "client"));
+    List<String> command = new ArrayList<>(List.of("dev.fedge.cli.Fedge", "client"));
     command.addAll(clientArgs);
     String script = String.join("\n",
         ALIVE_FUNCTION,
@@ -311,8 +339,15 @@ public final class FleetTasks {
         "  echo state=running; echo pid=$(cat " + PID_FILE + "); echo changed=false;",
         "  echo msg=already running; exit 0",
         "fi",
+        NativePlatform.shellDetect(),
+        "if [ -n \"$plat\" ] && [ -d " + NativePlatform.NATIVE_DIR + "/\"$plat\" ]; then",
+        "  cp=\"fedge.jar:" + NativePlatform.NATIVE_DIR + "/$plat/*\"",
+        "else",
+        "  cp=fedge.jar",
+        "fi",
         "[ -f " + LOG_FILE + " ] && mv -f " + LOG_FILE + " " + LOG_FILE + ".1",
-        "nohup " + Shell.join(command) + " > " + LOG_FILE + " 2>&1 < /dev/null &",
+        "nohup " + Shell.quote(java) + " -cp \"$cp\" " + Shell.join(command) + " > " + LOG_FILE
+            + " 2>&1 < /dev/null &",
         "pid=$!",
         "echo $pid > " + PID_FILE,
         "sleep 1",
