@@ -6,6 +6,7 @@ import dev.fedge.fleet.DeployReport;
 import dev.fedge.fleet.FleetTasks;
 import dev.fedge.fleet.Outcome;
 import dev.fedge.fleet.RemoteDir;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -101,7 +102,7 @@ public final class FleetDeployCommand extends FleetBaseCommand {
     }
     try {
       // the launcher runs -cp fedge.jar:lib/native/PLATFORM/*: the jar is the first entry
-      String first = System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)[0];
+      String first = System.getProperty("java.class.path", "").split(File.pathSeparator)[0];
       Path self = Path.of(first);
       if (Files.isRegularFile(self) && self.toString().endsWith(".jar")) {
         return self;
