@@ -93,8 +93,9 @@ public final class FleetDeployCommand extends FleetBaseCommand {
   }
 
   /**
-   * fedge-bench/target/fedge.jar when it exists, else the jar this process runs from ({@code java
-   * -jar fedge.jar}: the class path is that one jar; this class itself lies in lib/).
+   * fedge-bench/target/fedge.jar when it exists, else the jar this process runs from (the first
+   * class path entry of {@code java -cp fedge.jar:lib/native/PLATFORM/*}, or the one jar of {@code
+   * java -jar fedge.jar}; this class itself lies in lib/).
    */
   static Path defaultJar() {
     if (Files.isRegularFile(DEFAULT_JAR)) {
