@@ -56,7 +56,8 @@ public final class FleetDeployCommand extends FleetBaseCommand {
   boolean noPrune;
 
   @Option(names = "--java", paramLabel = "CMD", defaultValue = "java",
-      description = "The java command on the hosts; it must be Java 17+ (default: ${DEFAULT-VALUE}).")
+      description = "The java command on the hosts; it must be Java 17+"
+          + " (default: ${DEFAULT-VALUE}).")
   String java;
 
   @Option(names = "--install-java",

@@ -12,11 +12,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code fedge fleet start}: starts the edge client on every host in the background. */
 @Command(name = "start", mixinStandardHelpOptions = true,
-    description = "Start 'java -cp fedge.jar:lib/native/PLATFORM/* dev.fedge.cli.Fedge client --server"
-        + " HOST:PORT ...' (the host's own native) on every host with"
+    description = "Start 'java -cp fedge.jar:lib/native/PLATFORM/* dev.fedge.cli.Fedge client"
+        + " --server HOST:PORT ...' (the host's own native) on every host with"
         + " nohup in the background; its pid goes to fedge.pid and its output to fedge.log in the"
-        + " remote folder. A running client is left alone. A host without Java 17+ fails with how to"
-        + " install it, unless --install-java.")
+        + " remote folder. A running client is left alone. A host without Java 17+ fails with how"
+        + " to install it, unless --install-java.")
 public final class FleetStartCommand extends FleetBaseCommand {
 
   private static final Pattern SERVER =
@@ -30,7 +30,8 @@ public final class FleetStartCommand extends FleetBaseCommand {
   String dataset;
 
   @Option(names = "--java", paramLabel = "CMD", defaultValue = "java",
-      description = "The java command on the hosts; it must be Java 17+ (default: ${DEFAULT-VALUE}).")
+      description = "The java command on the hosts; it must be Java 17+"
+          + " (default: ${DEFAULT-VALUE}).")
   String java;
 
   @Option(names = "--install-java",

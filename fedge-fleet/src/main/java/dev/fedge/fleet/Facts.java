@@ -19,7 +19,10 @@ import java.util.regex.Pattern;
  */
 public final class Facts {
 
-  /** The script with the host's {@code java} on its PATH; its output is what {@link #parse(String)} reads. */
+  /**
+   * The script, with the {@code java} on the host's PATH; its output is what {@link
+   * #parse(String)} reads.
+   */
   public static final String SCRIPT = script("java");
 
   private static final Pattern JAVA_VERSION = Pattern.compile("version \"([^\"]+)\"");

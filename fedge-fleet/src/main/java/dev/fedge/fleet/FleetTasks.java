@@ -96,7 +96,8 @@ public final class FleetTasks {
 
   /**
    * Checks that the host has Java {@value #JAVA_REQUIRED} or later; without it, installs it with
-   * {@code sudo -n apt-get install -y openjdk-17-jre-headless} when {@code install} is set, else
+   * {@code sudo -n apt-get install -y openjdk-17-jre-headless} (without sudo when the login user is
+   * root) when {@code install} is set, else
    * fails with one line that says so and how to install it.
    *
    * @param java the java command on the host, e.g. {@code java} or {@code /opt/jdk/bin/java}
@@ -116,7 +117,9 @@ public final class FleetTasks {
         throw new IOException("needs Java " + JAVA_REQUIRED + "+ but " + found
             + "; install it with '" + JAVA_INSTALL + "' or pass --install-java");
       }
-      CommandResult r = session.script("DEBIAN_FRONTEND=noninteractive sudo -n"
+      CommandResult r = session.script(
+          "if [ \"$(id -u)\" = 0 ]; then s=; else s='sudo -n'; fi\n"
+          + "$s env DEBIAN_FRONTEND=noninteractive"
           + " apt-get install -y openjdk-17-jre-headless 2>&1");
       if (!r.ok()) {
         String[] lines = r.output().strip().split("\\R");

@@ -22,7 +22,8 @@ public final class SleeperJars {
   private SleeperJars() {}
 
   /**
-   * Writes a runnable jar whose main class, {@code dev.fedge.cli.Fedge} as in fedge.jar, prints {@code fake client ARGS} and sleeps 5 minutes.
+   * Writes a runnable jar whose main class, {@code dev.fedge.cli.Fedge} as in fedge.jar, prints
+   * {@code fake client ARGS} and sleeps 5 minutes.
    *
    * @param jar the jar file to write
    * @return {@code jar}
