@@ -6,6 +6,7 @@ import dev.fedge.fleet.DeployReport;
 import dev.fedge.fleet.FleetTasks;
 import dev.fedge.fleet.Outcome;
 import dev.fedge.fleet.RemoteDir;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,8 +21,11 @@ import picocli.CommandLine.Option;
     description = {"Copy the fedge jar with its lib/ folder (and optionally a config file and a"
         + " data folder) to every host over SFTP, only the files whose SHA-256 differs; then"
         + " remove from the remote lib/ the *.jar files the local lib/ does not have (old"
-        + " versions after an upgrade), unless --no-prune.",
-        "Prints per host: files copied, unchanged and removed."})
+        + " versions after an upgrade), unless --no-prune. A host without Java 17+ fails first,"
+        + " with nothing copied, unless --install-java.",
+        "Of lib/native/ only the host's platform folder is sent (linux-x86_64, linux-aarch64 or"
+            + " osx-aarch64, from uname on the host); a host of another platform fails.",
+        "Prints per host: files copied, unchanged and removed, the bytes sent and the native."})
 public final class FleetDeployCommand extends FleetBaseCommand {
 
   /** Where the launcher builds the jar. */
@@ -51,6 +55,16 @@ public final class FleetDeployCommand extends FleetBaseCommand {
       description = "Keep the jars of the remote lib/ that the local lib/ does not have.")
   boolean noPrune;
 
+  @Option(names = "--java", paramLabel = "CMD", defaultValue = "java",
+      description = "The java command on the hosts; it must be Java 17+"
+          + " (default: ${DEFAULT-VALUE}).")
+  String java;
+
+  @Option(names = "--install-java",
+      description = "Install openjdk-17-jre-headless with sudo -n apt-get on hosts without"
+          + " Java 17+ (else such a host fails with how to install it).")
+  boolean installJava;
+
   @Override
   protected int doCall() throws Exception {
     RemoteDir dir = remoteDir(remoteDir);
@@ -65,7 +79,8 @@ public final class FleetDeployCommand extends FleetBaseCommand {
       err().println("fedge: no lib/ folder next to " + theJar + "; deploying without one"
           + (noPrune ? "" : " (and leaving the remote lib/ as it is)"));
     }
-    List<Outcome<DeployReport>> outcomes = runOnHosts(FleetTasks.deploy(plan, dir, !noPrune));
+    List<Outcome<DeployReport>> outcomes = runOnHosts(
+        FleetTasks.withJava(java, installJava, FleetTasks.deployForHost(plan, dir, !noPrune)));
     for (Outcome<DeployReport> o : outcomes) {
       if (o.ok()) {
         out().println(AnsibleFormat.line(o.host().name(),
@@ -79,15 +94,18 @@ public final class FleetDeployCommand extends FleetBaseCommand {
   }
 
   /**
-   * fedge-bench/target/fedge.jar when it exists, else the jar this process runs from ({@code java
-   * -jar fedge.jar}: the class path is that one jar; this class itself lies in lib/).
+   * fedge-bench/target/fedge.jar when it exists, else the jar this process runs from (the first
+   * class path entry of {@code java -cp fedge.jar:lib/native/PLATFORM/*}, or the one jar of {@code
+   * java -jar fedge.jar}; this class itself lies in lib/).
    */
   static Path defaultJar() {
     if (Files.isRegularFile(DEFAULT_JAR)) {
       return DEFAULT_JAR;
     }
     try {
-      Path self = Path.of(System.getProperty("java.class.path", ""));
+      // the launcher runs -cp fedge.jar:lib/native/PLATFORM/*: the jar is the first entry
+      String first = System.getProperty("java.class.path", "").split(File.pathSeparator)[0];
+      Path self = Path.of(first);
       if (Files.isRegularFile(self) && self.toString().endsWith(".jar")) {
         return self;
       }

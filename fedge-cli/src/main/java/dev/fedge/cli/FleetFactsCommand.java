@@ -14,19 +14,24 @@ import picocli.CommandLine.Option;
 /** {@code fedge fleet facts}: what each host is, as a table or JSON. */
 @Command(name = "facts", mixinStandardHelpOptions = true,
     description = "Gather facts of every host: device class, architecture, OS, cores, memory,"
-        + " CPU temperature, load, free disk, accelerator.")
+        + " CPU temperature, load, free disk, accelerator, Java version ('none' without java).")
 public final class FleetFactsCommand extends FleetBaseCommand {
 
   private static final List<String> HEADER = List.of("HOST", "CLASS", "ARCH", "OS", "CORES",
-      "MEM", "MEM FREE", "TEMP", "LOAD", "DISK FREE", "ACCELERATOR");
+      "MEM", "MEM FREE", "TEMP", "LOAD", "DISK FREE", "ACCELERATOR", "JAVA");
 
   @Option(names = "--json",
       description = "Print one JSON object: host name -> facts (or msg and unreachable).")
   boolean json;
 
+  @Option(names = "--java", paramLabel = "CMD", defaultValue = "java",
+      description = "The java command on the hosts whose version is reported"
+          + " (default: ${DEFAULT-VALUE}).")
+  String java;
+
   @Override
   protected int doCall() throws Exception {
-    List<Outcome<HostFacts>> outcomes = runOnHosts(FleetTasks.facts());
+    List<Outcome<HostFacts>> outcomes = runOnHosts(FleetTasks.facts(java));
     if (json) {
       Map<String, Object> all = new LinkedHashMap<>();
       for (Outcome<HostFacts> o : outcomes) {
@@ -49,7 +54,7 @@ public final class FleetFactsCommand extends FleetBaseCommand {
           rows.add(List.of(o.host().name(), f.deviceClass(), f.arch(), f.os(),
               Integer.toString(f.cores()), HostFacts.humanBytes(f.memTotalBytes()),
               HostFacts.humanBytes(f.memAvailableBytes()), f.temperatureText(), f.loadText(),
-              HostFacts.humanBytes(f.diskFreeBytes()), f.accelerator()));
+              HostFacts.humanBytes(f.diskFreeBytes()), f.accelerator(), f.javaVersion()));
         }
       }
       if (rows.size() > 1) {

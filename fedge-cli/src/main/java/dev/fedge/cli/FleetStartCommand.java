@@ -12,9 +12,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code fedge fleet start}: starts the edge client on every host in the background. */
 @Command(name = "start", mixinStandardHelpOptions = true,
-    description = "Start 'java -jar fedge.jar client --server HOST:PORT ...' on every host with"
+    description = "Start 'java -cp fedge.jar:lib/native/PLATFORM/* dev.fedge.cli.Fedge client"
+        + " --server HOST:PORT ...' (the host's own native) on every host with"
         + " nohup in the background; its pid goes to fedge.pid and its output to fedge.log in the"
-        + " remote folder. A running client is left alone.")
+        + " remote folder. A running client is left alone. A host without Java 17+ fails with how"
+        + " to install it, unless --install-java.")
 public final class FleetStartCommand extends FleetBaseCommand {
 
   private static final Pattern SERVER =
@@ -28,8 +30,14 @@ public final class FleetStartCommand extends FleetBaseCommand {
   String dataset;
 
   @Option(names = "--java", paramLabel = "CMD", defaultValue = "java",
-      description = "The java command on the hosts (default: ${DEFAULT-VALUE}).")
+      description = "The java command on the hosts; it must be Java 17+"
+          + " (default: ${DEFAULT-VALUE}).")
   String java;
+
+  @Option(names = "--install-java",
+      description = "Install openjdk-17-jre-headless with sudo -n apt-get on hosts without"
+          + " Java 17+ (else such a host fails with how to install it).")
+  boolean installJava;
 
   @Option(names = "--remote-dir", paramLabel = "DIR", defaultValue = "~/fedge",
       description = "Folder on the hosts where fedge was deployed (default: ${DEFAULT-VALUE}).")
@@ -52,7 +60,8 @@ public final class FleetStartCommand extends FleetBaseCommand {
     }
     args.addAll(clientArgs);
     List<Outcome<ClientState>> outcomes =
-        runOnHosts(FleetTasks.start(remoteDir(remoteDir), java, args));
+        runOnHosts(FleetTasks.withJava(java, installJava,
+            FleetTasks.start(remoteDir(remoteDir), java, args)));
     FleetStatusCommand.print(out(), outcomes);
     return finish(outcomes);
   }

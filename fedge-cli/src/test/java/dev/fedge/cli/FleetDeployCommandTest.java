@@ -38,13 +38,43 @@ class FleetDeployCommandTest {
     CliRun third = sshd.fleet("deploy", args);
 
     assertEquals(0, first.code(), first.err());
-    assertEquals("good | CHANGED => 4 files copied, 0 unchanged, 0 removed\n", first.out());
+    assertEquals("good | CHANGED => 4 files copied, 0 unchanged, 0 removed,"
+        + " 33 B sent (33 bytes)\n", first.out());
     assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(remote.resolve("fedge.jar")));
     assertEquals("fake djl", Files.readString(remote.resolve("lib/djl.jar")));
     assertEquals(0, second.code(), second.err());
-    assertEquals("good | OK => 0 files copied, 4 unchanged, 0 removed\n", second.out());
-    assertEquals("good | CHANGED => 1 file copied, 3 unchanged, 0 removed\n", third.out());
+    assertEquals("good | OK => 0 files copied, 4 unchanged, 0 removed,"
+        + " 0 B sent (0 bytes)\n", second.out());
+    assertEquals("good | CHANGED => 1 file copied, 3 unchanged, 0 removed,"
+        + " 10 B sent (10 bytes)\n", third.out());
     assertEquals("rounds: 5\n", Files.readString(remote.resolve("client.yaml")));
+  }
+
+  @Test
+  void anX86HostGetsOnlyTheLinuxX8664NativeAndTheBytesSentArePrinted() throws Exception {
+    String machine = new String(new ProcessBuilder("uname", "-m").start().getInputStream()
+        .readAllBytes()).strip();
+    org.junit.jupiter.api.Assumptions.assumeTrue(machine.equals("x86_64"), "not x86_64");
+    Path build = Files.createDirectories(tmp.resolve("natives"));
+    Path jar = Files.write(build.resolve("fedge.jar"), new byte[100]);
+    Path lib = Files.createDirectories(build.resolve("lib"));
+    Files.write(lib.resolve("picocli.jar"), new byte[1000]);
+    for (String p : new String[] {"linux-x86_64", "linux-aarch64", "osx-aarch64"}) {
+      Path dir = Files.createDirectories(lib.resolve("native").resolve(p));
+      Files.write(dir.resolve("pytorch-native-cpu-" + p + ".jar"), new byte[50_000]);
+    }
+    Path remote = tmp.resolve("remote-natives");
+
+    CliRun r = sshd.fleet("deploy", "-l", "good", "--jar", jar.toString(), "--remote-dir",
+        remote.toString());
+
+    assertEquals(0, r.code(), r.err());
+    assertEquals("good | CHANGED => 3 files copied, 0 unchanged, 0 removed,"
+        + " 49.9 KiB sent (51100 bytes), native linux-x86_64\n", r.out());
+    assertTrue(Files.isRegularFile(
+        remote.resolve("lib/native/linux-x86_64/pytorch-native-cpu-linux-x86_64.jar")));
+    assertFalse(Files.exists(remote.resolve("lib/native/linux-aarch64")));
+    assertFalse(Files.exists(remote.resolve("lib/native/osx-aarch64")));
   }
 
   @Test
@@ -61,12 +91,14 @@ class FleetDeployCommandTest {
     CliRun second = sshd.fleet("deploy", args);
 
     assertEquals(0, first.code(), first.err());
-    assertEquals("good | CHANGED => 2 files copied, 0 unchanged, 1 removed\n", first.out());
+    assertEquals("good | CHANGED => 2 files copied, 0 unchanged, 1 removed,"
+        + " 26 B sent (26 bytes)\n", first.out());
     assertFalse(Files.exists(stale), "the old guava is gone");
     assertEquals("guava-32.jar", Files.readString(remoteLib.resolve("guava-32.jar")));
     assertEquals("notice", Files.readString(notAJar));
     assertEquals("outside lib/", Files.readString(outsideLib));
-    assertEquals("good | OK => 0 files copied, 2 unchanged, 0 removed\n", second.out());
+    assertEquals("good | OK => 0 files copied, 2 unchanged, 0 removed,"
+        + " 0 B sent (0 bytes)\n", second.out());
   }
 
   @Test
@@ -82,9 +114,11 @@ class FleetDeployCommandTest {
     CliRun pruned = sshd.fleet("deploy", args);
 
     assertEquals(0, kept.code(), kept.err());
-    assertEquals("good | CHANGED => 2 files copied, 0 unchanged\n", kept.out());
+    assertEquals("good | CHANGED => 2 files copied, 0 unchanged,"
+        + " 17 B sent (17 bytes)\n", kept.out());
     assertTrue(keptThen, "--no-prune keeps lib/old.jar");
-    assertEquals("good | CHANGED => 0 files copied, 2 unchanged, 1 removed\n", pruned.out());
+    assertEquals("good | CHANGED => 0 files copied, 2 unchanged, 1 removed,"
+        + " 0 B sent (0 bytes)\n", pruned.out());
     assertFalse(Files.exists(stale));
   }
 
@@ -122,7 +156,8 @@ class FleetDeployCommandTest {
     assertEquals(3, r.code(), r.err());
     List<String> lines = r.out().lines().toList();
     assertEquals(2, lines.size(), r.out());
-    assertEquals("good | CHANGED => 2 files copied, 0 unchanged, 1 removed", lines.get(0));
+    assertEquals("good | CHANGED => 2 files copied, 0 unchanged, 1 removed,"
+        + " 20 B sent (20 bytes)", lines.get(0));
     assertTrue(lines.get(1).startsWith("dead | UNREACHABLE! => "), lines.get(1));
     assertFalse(Files.exists(stale));
     assertEquals("fedge: 1 of 2 hosts unreachable\n", r.err());
@@ -143,7 +178,7 @@ class FleetDeployCommandTest {
     assertEquals(0, r.code(), r.err());
     assertEquals("fedge: no lib/ folder next to " + jar + "; deploying without one"
         + " (and leaving the remote lib/ as it is)\n", r.err());
-    assertEquals("good | CHANGED => 2 files copied, 0 unchanged\n", r.out());
+    assertEquals("good | CHANGED => 2 files copied, 0 unchanged, 9 B sent (9 bytes)\n", r.out());
     assertEquals("labels", Files.readString(remote.resolve("data/train/labels.idx")));
     assertEquals("dep", Files.readString(remoteJar), "without a local lib/, nothing is stale");
   }

@@ -24,7 +24,8 @@ class FleetFactsCommandTest {
     List<String> lines = r.out().lines().toList();
     assertEquals(3, lines.size(), r.out());
     assertTrue(lines.get(0).matches("HOST +CLASS +ARCH +OS +CORES +MEM +MEM FREE +TEMP +LOAD"
-        + " +DISK FREE +ACCELERATOR"), lines.get(0));
+        + " +DISK FREE +ACCELERATOR +JAVA"), lines.get(0));
+    assertTrue(lines.get(1).matches(".* \\d+[0-9._+]*$"), "a Java version last: " + lines.get(1));
     assertTrue(lines.get(1).startsWith("good  "), lines.get(1));
     assertTrue(lines.get(1).contains(" GiB "), lines.get(1));
     assertTrue(lines.get(2).startsWith("dead | UNREACHABLE! => "), lines.get(2));
@@ -44,5 +45,14 @@ class FleetFactsCommandTest {
     assertTrue(temp.isNumber() || temp.asText().equals("n/a"), temp.toString());
     assertEquals(3, good.get("load").size());
     assertTrue(good.get("disk_free_bytes").asLong() > 0);
+    assertTrue(good.get("java").asText().matches("\\d+.*"), good.toString());
+  }
+
+  @Test
+  void aJavaCommandThatIsMissingIsReportedAsNone() throws Exception {
+    CliRun r = sshd.fleet("facts", "--json", "-l", "good", "--java", "/nonexistent/bin/java");
+
+    assertEquals(0, r.code(), r.err());
+    assertEquals("none", new ObjectMapper().readTree(r.out()).get("good").get("java").asText());
   }
 }

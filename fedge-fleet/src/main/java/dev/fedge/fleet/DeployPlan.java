@@ -109,6 +109,24 @@ public record DeployPlan(List<File> files, boolean hasLib) {
     return new DeployPlan(files, lib != null);
   }
 
+  /**
+   * This plan for one platform: the files under {@code lib/native/} of other platforms left out.
+   *
+   * @param platform the host's platform
+   */
+  public DeployPlan forPlatform(NativePlatform platform) {
+    String own = platform.folder() + "/";
+    String natives = NativePlatform.NATIVE_DIR + "/";
+    List<File> kept = files.stream()
+        .filter(f -> !f.target().startsWith(natives) || f.target().startsWith(own)).toList();
+    return new DeployPlan(kept, hasLib);
+  }
+
+  /** Whether the plan has natives in {@code lib/native/}. */
+  public boolean hasNatives() {
+    return files.stream().anyMatch(f -> f.target().startsWith(NativePlatform.NATIVE_DIR + "/"));
+  }
+
   /** The folders the targets need, parents first. */
   public List<String> directories() {
     Set<String> dirs = new LinkedHashSet<>();

@@ -13,9 +13,11 @@ import java.util.Objects;
  *     --no-prune}, or when the plan has no {@code lib/} folder)
  * @param removed the stale jars removed, as paths under the remote directory (e.g. {@code
  *     lib/guava-31.1.jar}); empty when not {@code pruned}
+ * @param platform the host's native platform whose {@code lib/native/} folder alone was sent
+ *     (e.g. {@code linux-x86_64}), empty when the plan had no natives
  */
-public record DeployReport(
-    int copied, int unchanged, long bytesCopied, boolean pruned, List<String> removed) {
+public record DeployReport(int copied, int unchanged, long bytesCopied, boolean pruned,
+    List<String> removed, String platform) {
 
   /** Checks the counts are not negative and that only a pruning deploy removed files. */
   public DeployReport {
@@ -24,10 +26,22 @@ public record DeployReport(
           + copied + " unchanged=" + unchanged + " bytesCopied=" + bytesCopied);
     }
     removed = List.copyOf(Objects.requireNonNull(removed, "removed"));
+    Objects.requireNonNull(platform, "platform");
     if (!pruned && !removed.isEmpty()) {
       throw new IllegalArgumentException("removed: a deploy that did not prune removed nothing,"
           + " got " + removed);
     }
+  }
+
+  /** A deploy without natives. */
+  public DeployReport(int copied, int unchanged, long bytesCopied, boolean pruned,
+      List<String> removed) {
+    this(copied, unchanged, bytesCopied, pruned, removed, "");
+  }
+
+  /** The same report for a host of a platform. */
+  public DeployReport withPlatform(NativePlatform p) {
+    return new DeployReport(copied, unchanged, bytesCopied, pruned, removed, p.name());
   }
 
   /** A deploy that did not prune. */
@@ -41,12 +55,15 @@ public record DeployReport(
   }
 
   /**
-   * {@code 3 files copied, 39 unchanged, 2 removed}; without {@code , N removed} when the deploy
-   * did not prune.
+   * {@code 3 files copied, 39 unchanged, 2 removed, 5.1 MiB sent (5347737 bytes), native
+   * linux-x86_64}; without {@code , N removed} when the deploy did not prune, without the native
+   * when the plan had none.
    */
   public String summary() {
     String s = copied + (copied == 1 ? " file" : " files") + " copied, " + unchanged
         + " unchanged";
-    return pruned ? s + ", " + removed.size() + " removed" : s;
+    s = pruned ? s + ", " + removed.size() + " removed" : s;
+    s += ", " + HostFacts.humanBytes(bytesCopied) + " sent (" + bytesCopied + " bytes)";
+    return platform.isEmpty() ? s : s + ", native " + platform;
   }
 }

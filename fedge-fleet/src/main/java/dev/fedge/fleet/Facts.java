@@ -15,12 +15,25 @@ import java.util.regex.Pattern;
  * {@code uname}, {@code /etc/os-release} (or {@code sw_vers} on a Mac), core count, {@code
  * /proc/meminfo} (or {@code sysctl hw.memsize} and {@code vm_stat}), every thermal zone, the load
  * average, {@code df} of the login directory, {@code nvidia-smi}, {@code /etc/nv_tegra_release}
- * and the device-tree model.
+ * the device-tree model and the first line of {@code java -version}.
  */
 public final class Facts {
 
-  /** The script; its output is what {@link #parse(String)} reads. */
-  public static final String SCRIPT = String.join("\n",
+  /**
+   * The script, with the {@code java} on the host's PATH; its output is what {@link
+   * #parse(String)} reads.
+   */
+  public static final String SCRIPT = script("java");
+
+  private static final Pattern JAVA_VERSION = Pattern.compile("version \"([^\"]+)\"");
+
+  /**
+   * The facts script, asking {@code java -version} of the given command.
+   *
+   * @param java the java command on the host, e.g. {@code java} or {@code /opt/jdk/bin/java}
+   */
+  public static String script(String java) {
+    return String.join("\n",
       "echo @@uname; uname -s; uname -r; uname -m",
       "echo @@hostname; hostname 2>/dev/null || uname -n",
       "echo @@os-release; cat /etc/os-release 2>/dev/null",
@@ -48,8 +61,41 @@ public final class Facts {
           + " elif [ -r /sys/devices/virtual/dmi/id/product_name ]; then"
           + " cat /sys/devices/virtual/dmi/id/product_name;"
           + " else sysctl -n hw.model 2>/dev/null; fi",
+      "echo @@java; " + javaVersionCommand(java),
       "echo @@end",
       "");
+  }
+
+  /**
+   * A shell line that prints the first line of {@code JAVA -version}, or nothing when there is no
+   * such command.
+   */
+  static String javaVersionCommand(String java) {
+    String q = Shell.quote(java);
+    return "if command -v " + q + " >/dev/null 2>&1; then " + q + " -version 2>&1 | head -n 1; fi";
+  }
+
+  /**
+   * The version in the first line of {@code java -version}, e.g. {@code 17.0.9} of {@code openjdk
+   * version "17.0.9" 2023-10-17}, or {@code none} when the line names no version.
+   */
+  public static String javaVersion(String line) {
+    Matcher m = JAVA_VERSION.matcher(line == null ? "" : line);
+    return m.find() ? m.group(1) : HostFacts.NO_JAVA;
+  }
+
+  /**
+   * The feature release of a Java version: 17 of {@code 17.0.9}, 8 of {@code 1.8.0_392}; 0 of
+   * {@code none} or what is not a version.
+   */
+  public static int javaMajor(String version) {
+    Matcher m = Pattern.compile("^(\\d+)(?:\\.(\\d+))?").matcher(version == null ? "" : version);
+    if (!m.find()) {
+      return 0;
+    }
+    int first = Integer.parseInt(m.group(1));
+    return first == 1 && m.group(2) != null ? Integer.parseInt(m.group(2)) : first;
+  }
 
   private static final Pattern VM_PAGE = Pattern.compile("page size of (\\d+) bytes");
   private static final Pattern NUMBER = Pattern.compile("-?\\d+(?:\\.\\d+)?");
@@ -142,7 +188,8 @@ public final class Facts {
       accelerator = "none";
     }
     return new HostFacts(hostname, os, kernel, arch, cores, memTotal, memAvail, temp,
-        load[0], load[1], load[2], diskFree, accelerator, model, deviceClass);
+        load[0], load[1], load[2], diskFree, accelerator, model, deviceClass,
+        javaVersion(first(s.get("java"))));
   }
 
   private static Map<String, List<String>> sections(String output) {

@@ -66,16 +66,93 @@ public final class FleetTasks {
     return session -> session.exec("sh -c " + Shell.quote(command));
   }
 
+  /** The Java feature release fedge needs on a host. */
+  public static final int JAVA_REQUIRED = 17;
+
+  /** How to install it on a Debian-family host (Raspberry Pi OS, Ubuntu, Jetson's L4T). */
+  public static final String JAVA_INSTALL = "sudo apt-get install openjdk-17-jre-headless";
+
   /** Gathers facts with {@link Facts#SCRIPT}. */
   public static HostTask<HostFacts> facts() {
+    return facts("java");
+  }
+
+  /**
+   * Gathers facts with {@link Facts#script(String)}.
+   *
+   * @param java the java command on the host whose version the facts report
+   */
+  public static HostTask<HostFacts> facts(String java) {
+    String script = Facts.script(requireJavaCommand(java));
     return session -> {
-      CommandResult r = session.script(Facts.SCRIPT);
+      CommandResult r = session.script(script);
       if (!r.stdout().contains("@@uname")) {
         throw new IOException("facts script failed (rc=" + r.exitCode() + "): "
             + r.output().strip());
       }
       return Facts.parse(r.stdout());
     };
+  }
+
+  /**
+   * Checks that the host has Java {@value #JAVA_REQUIRED} or later; without it, installs it with
+   * {@code sudo -n apt-get install -y openjdk-17-jre-headless} (without sudo when the login user is
+   * root) when {@code install} is set, else
+   * fails with one line that says so and how to install it.
+   *
+   * @param java the java command on the host, e.g. {@code java} or {@code /opt/jdk/bin/java}
+   * @param install whether to install Java 17 where it is missing (needs password-less sudo)
+   * @return the host's Java version, e.g. {@code 17.0.9}
+   */
+  public static HostTask<String> requireJava(String java, boolean install) {
+    String check = Facts.javaVersionCommand(requireJavaCommand(java));
+    return session -> {
+      String version = Facts.javaVersion(session.script(check).stdout());
+      if (Facts.javaMajor(version) >= JAVA_REQUIRED) {
+        return version;
+      }
+      String found = version.equals(HostFacts.NO_JAVA) ? "no '" + java + "' command"
+          : "'" + java + "' is Java " + version;
+      if (!install) {
+        throw new IOException("needs Java " + JAVA_REQUIRED + "+ but " + found
+            + "; install it with '" + JAVA_INSTALL + "' or pass --install-java");
+      }
+      CommandResult r = session.script(
+          "if [ \"$(id -u)\" = 0 ]; then s=; else s='sudo -n'; fi\n"
+          + "$s env DEBIAN_FRONTEND=noninteractive"
+          + " apt-get install -y openjdk-17-jre-headless 2>&1");
+      if (!r.ok()) {
+        String[] lines = r.output().strip().split("\\R");
+        throw new IOException("needs Java " + JAVA_REQUIRED + "+ but " + found
+            + "; --install-java failed (rc=" + r.exitCode() + "): " + lines[lines.length - 1]
+            + "; run '" + JAVA_INSTALL + "' on the host");
+      }
+      String after = Facts.javaVersion(session.script(check).stdout());
+      if (Facts.javaMajor(after) < JAVA_REQUIRED) {
+        throw new IOException("installed openjdk-17-jre-headless but '" + java
+            + "' is still " + (after.equals(HostFacts.NO_JAVA) ? "missing" : "Java " + after)
+            + "; pass --java /usr/lib/jvm/java-17-openjdk-*/bin/java");
+      }
+      return after;
+    };
+  }
+
+  /** A task that first {@link #requireJava checks for Java 17+}, then runs {@code task}. */
+  public static <T> HostTask<T> withJava(String java, boolean install, HostTask<T> task) {
+    Objects.requireNonNull(task, "task");
+    HostTask<String> check = requireJava(java, install);
+    return session -> {
+      check.run(session);
+      return task.run(session);
+    };
+  }
+
+  private static String requireJavaCommand(String java) {
+    Objects.requireNonNull(java, "java");
+    if (java.isBlank()) {
+      throw new IllegalArgumentException("--java must not be blank");
+    }
+    return java;
   }
 
   /**
@@ -128,6 +205,32 @@ public final class FleetTasks {
         }
       }
       return new DeployReport(copied, unchanged, bytes, pruning, removed);
+    };
+  }
+
+  /**
+   * {@link #deploy(DeployPlan, RemoteDir, boolean)} of a plan with natives: first reads the host's
+   * platform ({@code uname -s}, {@code uname -m}) and sends only its {@code lib/native/PLATFORM}
+   * folder; a host of a platform without a native fails with one line naming it. A plan without
+   * natives is deployed as it is.
+   */
+  public static HostTask<DeployReport> deployForHost(DeployPlan plan, RemoteDir dir,
+      boolean prune) {
+    Objects.requireNonNull(plan, "plan");
+    if (!plan.hasNatives()) {
+      return deploy(plan, dir, prune);
+    }
+    return session -> {
+      CommandResult r = session.script("uname -s; uname -m");
+      String[] u = r.stdout().strip().split("\\R");
+      if (!r.ok() || u.length < 2) {
+        throw new IOException("cannot read the host's platform (uname -s, uname -m, rc="
+            + r.exitCode() + "): " + r.output().strip());
+      }
+      NativePlatform p = NativePlatform.of(u[0].strip(), u[1].strip())
+          .orElseThrow(() -> new IOException(NativePlatform.unsupported(u[0].strip(), u[1].strip())
+              + " (nothing was uploaded)"));
+      return deploy(plan.forPlatform(p), dir, prune).run(session).withPlatform(p);
     };
   }
 
@@ -213,7 +316,9 @@ public final class FleetTasks {
   }
 
   /**
-   * Starts {@code JAVA -jar fedge.jar client ARGS} in the remote directory with {@code nohup} in
+   * Starts {@code JAVA -cp fedge.jar:lib/native/PLATFORM/* dev.fedge.cli.Fedge client ARGS} (the
+   * host's own native, from {@code uname}; without that folder just {@code -cp fedge.jar}) in the
+   * remote directory with {@code nohup} in
    * the background, its output in {@code fedge.log} and its pid in {@code fedge.pid}; does nothing
    * when it already runs. Fails when the jar is not deployed or the process dies within a second.
    *
@@ -227,7 +332,7 @@ public final class FleetTasks {
     if (java.isBlank()) {
       throw new IllegalArgumentException("--java must not be blank");
     }
-    List<String> command = new ArrayList<>(List.of(java, "-jar", "fedge.jar", "client"));
+    List<String> command = new ArrayList<>(List.of("dev.fedge.cli.Fedge", "client"));
     command.addAll(clientArgs);
     String script = String.join("\n",
         ALIVE_FUNCTION,
@@ -237,8 +342,15 @@ public final class FleetTasks {
         "  echo state=running; echo pid=$(cat " + PID_FILE + "); echo changed=false;",
         "  echo msg=already running; exit 0",
         "fi",
+        NativePlatform.shellDetect(),
+        "if [ -n \"$plat\" ] && [ -d " + NativePlatform.NATIVE_DIR + "/\"$plat\" ]; then",
+        "  cp=\"fedge.jar:" + NativePlatform.NATIVE_DIR + "/$plat/*\"",
+        "else",
+        "  cp=fedge.jar",
+        "fi",
         "[ -f " + LOG_FILE + " ] && mv -f " + LOG_FILE + " " + LOG_FILE + ".1",
-        "nohup " + Shell.join(command) + " > " + LOG_FILE + " 2>&1 < /dev/null &",
+        "nohup " + Shell.quote(java) + " -cp \"$cp\" " + Shell.join(command) + " > " + LOG_FILE
+            + " 2>&1 < /dev/null &",
         "pid=$!",
         "echo $pid > " + PID_FILE,
         "sleep 1",

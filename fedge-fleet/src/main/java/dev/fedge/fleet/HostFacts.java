@@ -27,6 +27,8 @@ import java.util.OptionalDouble;
  * @param model board or machine model (device tree, {@code hw.model}), empty when unknown
  * @param deviceClass {@code raspberry-pi}, {@code jetson}, {@code gpu-desktop}, {@code mac} or
  *     {@code generic}
+ * @param javaVersion the version {@code java -version} printed on the host, e.g. {@code 17.0.9},
+ *     or {@link #NO_JAVA} when the host has no java command
  */
 public record HostFacts(
     String hostname,
@@ -43,7 +45,11 @@ public record HostFacts(
     long diskFreeBytes,
     String accelerator,
     String model,
-    String deviceClass) {
+    String deviceClass,
+    String javaVersion) {
+
+  /** {@link #javaVersion()} of a host without a java command. */
+  public static final String NO_JAVA = "none";
 
   /** The device classes, as in {@link DeviceFacts#deviceClass()}. */
   public static final java.util.List<String> DEVICE_CLASSES =
@@ -58,6 +64,7 @@ public record HostFacts(
     Objects.requireNonNull(cpuTemperature, "cpuTemperature");
     Objects.requireNonNull(accelerator, "accelerator");
     Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(javaVersion, "javaVersion");
     if (!DEVICE_CLASSES.contains(deviceClass)) {
       throw new IllegalArgumentException(
           "deviceClass must be one of " + DEVICE_CLASSES + ", got '" + deviceClass + "'");
@@ -65,6 +72,11 @@ public record HostFacts(
     if (cores < 0) {
       throw new IllegalArgumentException("cores must not be negative, got " + cores);
     }
+  }
+
+  /** The Java feature release on the host (17 of {@code 17.0.9}), 0 when it has none. */
+  public int javaMajor() {
+    return Facts.javaMajor(javaVersion);
   }
 
   /** The temperature as shown: {@code 48.3 C}, or {@code n/a}. */
@@ -110,6 +122,7 @@ public record HostFacts(
     m.put("load", load1 < 0 ? null : java.util.List.of(load1, load5, load15));
     m.put("disk_free_bytes", diskFreeBytes < 0 ? null : diskFreeBytes);
     m.put("accelerator", accelerator);
+    m.put("java", javaVersion);
     return m;
   }
 

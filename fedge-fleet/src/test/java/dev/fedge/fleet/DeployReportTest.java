@@ -16,10 +16,19 @@ class DeployReportTest {
     DeployReport pruned = new DeployReport(1, 3, 10, true, List.of("lib/a.jar", "lib/b.jar"));
     DeployReport kept = new DeployReport(0, 4, 0);
 
-    assertEquals("1 file copied, 3 unchanged, 2 removed", pruned.summary());
-    assertEquals("0 files copied, 4 unchanged", kept.summary());
-    assertEquals("0 files copied, 4 unchanged, 0 removed",
+    assertEquals("1 file copied, 3 unchanged, 2 removed, 10 B sent (10 bytes)", pruned.summary());
+    assertEquals("0 files copied, 4 unchanged, 0 B sent (0 bytes)", kept.summary());
+    assertEquals("0 files copied, 4 unchanged, 0 removed, 0 B sent (0 bytes)",
         new DeployReport(0, 4, 0, true, List.of()).summary());
+  }
+
+  @Test
+  void summaryNamesTheNativePlatformSent() {
+    DeployReport r = new DeployReport(2, 0, 3 * 1024 * 1024, true, List.of())
+        .withPlatform(new NativePlatform("linux-aarch64"));
+
+    assertEquals("2 files copied, 0 unchanged, 0 removed, 3.0 MiB sent (3145728 bytes),"
+        + " native linux-aarch64", r.summary());
   }
 
   @Test

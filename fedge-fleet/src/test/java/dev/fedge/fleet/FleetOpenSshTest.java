@@ -266,7 +266,8 @@ class FleetOpenSshTest {
     assertEquals("rounds: 3\n", Files.readString(remote.resolve("client.yaml")));
     assertTrue(Files.isRegularFile(remote.resolve("data/part 1/x.bin")));
     assertEquals(new DeployReport(0, 5, 0, true, List.of()), second.value());
-    assertEquals("0 files copied, 5 unchanged, 0 removed", second.value().summary());
+    assertEquals("0 files copied, 5 unchanged, 0 removed, 0 B sent (0 bytes)",
+        second.value().summary());
     assertEquals(new DeployReport(1, 4, 1001, true, List.of()), third.value());
     assertArrayEquals(Files.readAllBytes(libA), Files.readAllBytes(remote.resolve("lib/a.jar")));
     try (var left = Files.walk(remote)) {
@@ -368,7 +369,8 @@ class FleetOpenSshTest {
     assertEquals(Outcome.State.OK, first.state(), first.message());
     assertEquals(new DeployReport(2, 0, 500, true,
         List.of("lib/guava-31.jar", "lib/zstd 1.5.jar")), first.value());
-    assertEquals("2 files copied, 0 unchanged, 2 removed", first.value().summary());
+    assertEquals("2 files copied, 0 unchanged, 2 removed, 500 B sent (500 bytes)",
+        first.value().summary());
     assertFalse(Files.exists(remoteLib.resolve("guava-31.jar")), "stale jar removed");
     assertFalse(Files.exists(remoteLib.resolve("zstd 1.5.jar")), "stale jar removed");
     assertArrayEquals(Files.readAllBytes(lib.resolve("guava-32.jar")),

@@ -22,7 +22,8 @@ public final class SleeperJars {
   private SleeperJars() {}
 
   /**
-   * Writes a runnable jar whose main class prints {@code fake client ARGS} and sleeps 5 minutes.
+   * Writes a runnable jar whose main class, {@code dev.fedge.cli.Fedge} as in fedge.jar, prints
+   * {@code fake client ARGS} and sleeps 5 minutes.
    *
    * @param jar the jar file to write
    * @return {@code jar}
@@ -30,9 +31,11 @@ public final class SleeperJars {
    */
   public static Path sleeper(Path jar) throws IOException {
     Path src = Files.createTempDirectory("sleeper");
-    Path java = src.resolve("Sleeper.java");
+    // the main class of fedge.jar, which fleet start runs with -cp (to add the host's native)
+    Path java = Files.createDirectories(src.resolve("dev/fedge/cli")).resolve("Fedge.java");
     Files.writeString(java, String.join("\n",
-        "public class Sleeper {",
+        "package dev.fedge.cli;",
+        "public class Fedge {",
         "  public static void main(String[] args) throws Exception {",
         "    System.out.println(\"fake client \" + String.join(\" \", args));",
         "    System.out.flush();",
@@ -46,11 +49,11 @@ public final class SleeperJars {
     }
     Manifest mf = new Manifest();
     mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    mf.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "Sleeper");
+    mf.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "dev.fedge.cli.Fedge");
     try (OutputStream out = Files.newOutputStream(jar);
         JarOutputStream jos = new JarOutputStream(out, mf)) {
-      jos.putNextEntry(new JarEntry("Sleeper.class"));
-      jos.write(Files.readAllBytes(src.resolve("Sleeper.class")));
+      jos.putNextEntry(new JarEntry("dev/fedge/cli/Fedge.class"));
+      jos.write(Files.readAllBytes(src.resolve("dev/fedge/cli/Fedge.class")));
       jos.closeEntry();
     }
     return jar;
