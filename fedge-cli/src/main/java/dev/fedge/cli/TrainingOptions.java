@@ -33,7 +33,7 @@ public final class TrainingOptions {
   @Option(names = "--local-work", paramLabel = "epochs|deadline",
       description = "epochs (default): every client trains --local-epochs; deadline: each client "
           + "trains as many steps as fit in --round-deadline at its speed (at least "
-          + "--min-local-steps, at most the epochs), combined by fednova unless --strategy is given.")
+          + "--min-local-steps, at most the epochs); --strategy fednova normalises the unequal work.")
   String localWork;
 
   @Option(names = "--round-deadline", paramLabel = "DURATION",

@@ -30,9 +30,9 @@ class LocalWorkSimulateCommandTest {
         "2,0.576,2,9"), head(dir.resolve("d")));
     assertEquals(List.of("round,virtual_seconds,steps_min,steps_max,accuracy", "1,2.400,20,20",
         "2,4.800,20,20"), head(dir.resolve("e")));
-    assertTrue(deadline.out().contains("combined by fednova"), deadline.out());
+    assertTrue(deadline.out().contains("combined by fedavg"), deadline.out());
     String config = Files.readString(dir.resolve("d/config.yaml"));
-    assertTrue(config.contains("strategy: \"fednova\"") || config.contains("strategy: fednova"),
+    assertTrue(config.contains("local-work: \"deadline\"") || config.contains("local-work: deadline"),
         config);
     // both clients' updates are in every round
     List<String> metrics = Files.readAllLines(dir.resolve("d/metrics.csv"));

@@ -21,8 +21,9 @@ import java.util.Optional;
 /**
  * Deadline-sized local work: wraps a strategy and gives each selected client, in its fit config's
  * {@link ConfigKeys#MAX_STEPS}, as many local steps as fit in the round's deadline at the client's
- * speed ({@link #steps}). Everything else is the wrapped strategy's; with {@code fednova} (the
- * default for this mode) the unequal step counts are normalised away (Wang et al. 2020). A client
+ * speed ({@link #steps}). Everything else is the wrapped strategy's; with {@code fednova} the
+ * unequal step counts are normalised away (Wang et al. 2020; it diverged in fedge's measurement
+ * with 8x unequal steps on non-IID data, so it is not the default, docs/HETEROGENEITY.md). A client
  * whose speed is not known yet gets the minimum, a short probe task that measures it.
  */
 public final class LocalWork implements Strategy {

@@ -135,11 +135,9 @@ public final class RunSettingsBinder {
   public static RunSettings bind(Use use, Map<String, ?> given) {
     Map<String, Object> m = normalise(use, given);
     expandFleet(m);
-    if ("deadline".equals(String.valueOf(m.get("local-work")).strip().toLowerCase(Locale.ROOT))
-        && !m.containsKey("strategy")) {
-      // unequal local work biases FedAvg's objective; FedNova normalises it (Wang et al. 2020)
-      m.put("strategy", "fednova");
-    }
+    // local-work deadline keeps the strategy given (default fedavg): FedNova's normalisation,
+    // which removes the objective bias of unequal local work (Wang et al. 2020), diverged when
+    // the steps differed 8x on non-IID data (docs/HETEROGENEITY.md), so it is not the default
     Map<String, Object> all = new LinkedHashMap<>();
     if (use == Use.API && m.containsKey("id")) {
       all.put("name", m.remove("id"));

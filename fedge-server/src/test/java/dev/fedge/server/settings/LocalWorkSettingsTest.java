@@ -20,7 +20,7 @@ class LocalWorkSettingsTest {
     assertTrue(back.deadlineSized());
     assertEquals(Duration.ofSeconds(45), back.roundDeadline());
     assertEquals(4, back.minLocalSteps());
-    assertEquals("fednova", back.strategy(), "fednova by default with deadline-sized work");
+    assertEquals("fedavg", back.strategy(), "the strategy stays the default, fedavg");
   }
 
   @Test
