@@ -166,6 +166,8 @@ class CoordinatorTest {
         new FnClient("first", 1, g -> {
           try {
             othersDone.await();
+            // the others counted down just before returning: give their results time to land
+            Thread.sleep(300);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }

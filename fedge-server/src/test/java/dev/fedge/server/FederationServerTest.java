@@ -175,6 +175,8 @@ class FederationServerTest {
   @Test
   void fitTiming_becomesEachDevicesMeasuredSpeed_savedInStateAndKeptOverARestart()
       throws Exception {
+    String fast;
+    String slow;
     try (FederationServer server = FederationServer.start(settings(), factory(-1), log::add)) {
       startDevice(server.port(), "fast", Map.of("num_steps", 20.0, "train_images", 640.0,
           "train_seconds", 2.0));
@@ -184,15 +186,21 @@ class FederationServerTest {
       server.run(spec("float32"));
 
       var speeds = server.state().speeds();
-      assertEquals(320.0, speeds.get("c1").imagesPerSecond(), 1e-9); // the same every task
-      assertEquals(10.0, speeds.get("c1").stepsPerSecond(), 1e-9);
-      assertEquals(80.0, speeds.get("c2").imagesPerSecond(), 1e-9);
-      assertEquals(3, speeds.get("c1").tasks());
-      assertEquals(3, speeds.get("c2").tasks());
+      // the devices register from their own threads: their ids follow the order they came in
+      Map<String, String> ids = new java.util.HashMap<>();
+      server.state().devices().forEach(d -> ids.put(d.name(), d.id()));
+      fast = ids.get("fast");
+      slow = ids.get("slow");
+      assertEquals(320.0, speeds.get(fast).imagesPerSecond(), 1e-9); // the same every task
+      assertEquals(10.0, speeds.get(fast).stepsPerSecond(), 1e-9);
+      assertEquals(80.0, speeds.get(slow).imagesPerSecond(), 1e-9);
+      assertEquals(3, speeds.get(fast).tasks());
+      assertEquals(3, speeds.get(slow).tasks());
     }
     stopDevices();
     try (FederationServer again = FederationServer.start(settings(), factory(-1), log::add)) {
-      assertEquals(80.0, again.registry().client("c2").orElseThrow().speed().imagesPerSecond(), 1e-9);
+      assertEquals(80.0, again.registry().client(slow).orElseThrow().speed().imagesPerSecond(),
+          1e-9);
     }
   }
 
