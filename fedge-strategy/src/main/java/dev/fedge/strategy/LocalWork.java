@@ -48,6 +48,12 @@ public final class LocalWork implements Strategy {
     int examples(String clientId);
   }
 
+  /** Round metric: the fewest local steps a client of the round did. */
+  public static final String STEPS_MIN = "steps_min";
+
+  /** Round metric: the most local steps a client of the round did. */
+  public static final String STEPS_MAX = "steps_max";
+
   private final Strategy inner;
   private final double deadlineSeconds;
   private final int minSteps;
@@ -138,15 +144,45 @@ public final class LocalWork implements Strategy {
     return out;
   }
 
+  /**
+   * The wrapped strategy's aggregation, whose result's metrics also say how many local steps the
+   * slowest and the fastest client did ({@value #STEPS_MIN}, {@value #STEPS_MAX}, from the results'
+   * {@link FitRes#NUM_STEPS}).
+   */
   @Override
   public FitAggregation startAggregation(int round, Parameters global) {
-    return inner.startAggregation(round, global);
-  }
+    FitAggregation agg = inner.startAggregation(round, global);
+    return new FitAggregation() {
+      private double min = Double.POSITIVE_INFINITY;
+      private double max = Double.NEGATIVE_INFINITY;
 
-  @Override
-  public AggregateResult aggregateFit(int round, Parameters global,
-      List<Map.Entry<String, FitRes>> results, List<ClientFailure> failures) {
-    return inner.aggregateFit(round, global, results, failures);
+      @Override
+      public void accept(String clientId, FitRes result) {
+        agg.accept(clientId, result);
+        double steps = result.metric(FitRes.NUM_STEPS, Double.NaN);
+        if (Double.isFinite(steps)) {
+          min = Math.min(min, steps);
+          max = Math.max(max, steps);
+        }
+      }
+
+      @Override
+      public int count() {
+        return agg.count();
+      }
+
+      @Override
+      public AggregateResult finish(List<ClientFailure> failures) {
+        AggregateResult r = agg.finish(failures);
+        if (min > max) {
+          return r;
+        }
+        Map<String, Double> m = new LinkedHashMap<>(r.metrics());
+        m.put(STEPS_MIN, min);
+        m.put(STEPS_MAX, max);
+        return new AggregateResult(r.parameters(), m);
+      }
+    };
   }
 
   @Override

@@ -48,4 +48,18 @@ class LocalWorkTest {
     assertThrows(IllegalArgumentException.class,
         () -> new LocalWork(fednova, 0, 1, 32, 1, id -> 1, id -> 1));
   }
+
+  @Test
+  void theRoundsMetricsSayTheFewestAndTheMostStepsAClientDid() {
+    Strategy fedavg = Strategies.create("fedavg", Map.of(), StrategySettings.defaults());
+    LocalWork work = new LocalWork(fedavg, 1.0, 1, 32, 1, id -> 32, id -> 320);
+
+    var r = Fixtures.run(work, 1, Fixtures.filled(Fixtures.LAYOUT, 0), List.of(
+        Fixtures.entry("c0", Fixtures.res(Fixtures.filled(Fixtures.LAYOUT, 1), 10, 0.5, 9)),
+        Fixtures.entry("c1", Fixtures.res(Fixtures.filled(Fixtures.LAYOUT, 3), 10, 0.5, 3))));
+
+    assertEquals(3.0, r.metrics().get(LocalWork.STEPS_MIN));
+    assertEquals(9.0, r.metrics().get(LocalWork.STEPS_MAX));
+    assertEquals(2.0f, Fixtures.model(r)[0], 1e-6f);
+  }
 }
