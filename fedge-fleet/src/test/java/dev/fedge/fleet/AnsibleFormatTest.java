@@ -16,7 +16,7 @@ class AnsibleFormatTest {
     assertEquals("w01 | UNREACHABLE! => {\"msg\": \"connect failed: \\\"x\\\"\","
         + " \"unreachable\": true}", AnsibleFormat.unreachable("w01", "connect failed: \"x\""));
     assertEquals("w01 | FAILED! => {\"msg\": \"boom\"}", AnsibleFormat.failed("w01", "boom"));
-    assertEquals("rpi6404 | OK => 0 files copied, 42 unchanged",
+    assertEquals("rpi6404 | OK => 0 files copied, 42 unchanged, 0 B sent (0 bytes)",
         AnsibleFormat.line("rpi6404", "OK", new DeployReport(0, 42, 0).summary()));
   }
 
