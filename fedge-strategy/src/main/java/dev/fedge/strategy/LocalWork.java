@@ -5,8 +5,6 @@ import dev.fedge.api.ClientFailure;
 import dev.fedge.api.ClientInstruction;
 import dev.fedge.api.ClientProxy;
 import dev.fedge.api.ConfigKeys;
-import dev.fedge.api.EvaluateIns;
-import dev.fedge.api.EvaluateRes;
 import dev.fedge.api.FitAggregation;
 import dev.fedge.api.FitIns;
 import dev.fedge.api.FitRes;
@@ -16,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Deadline-sized local work: wraps a strategy and gives each selected client, in its fit config's
@@ -26,7 +23,7 @@ import java.util.Optional;
  * with 8x unequal steps on non-IID data, so it is not the default, docs/HETEROGENEITY.md). A client
  * whose speed is not known yet gets the minimum, a short probe task that measures it.
  */
-public final class LocalWork implements Strategy {
+public final class LocalWork extends ForwardingStrategy {
 
   /** A client's training speed, in images per second; NaN when not known yet. */
   @FunctionalInterface
@@ -54,7 +51,6 @@ public final class LocalWork implements Strategy {
   /** Round metric: the most local steps a client of the round did. */
   public static final String STEPS_MAX = "steps_max";
 
-  private final Strategy inner;
   private final double deadlineSeconds;
   private final int minSteps;
   private final int batchSize;
@@ -73,12 +69,12 @@ public final class LocalWork implements Strategy {
    */
   public LocalWork(Strategy inner, double deadlineSeconds, int minSteps, int batchSize, int epochs,
       Speeds speeds, Sizes sizes) {
+    super(inner);
     if (!(deadlineSeconds > 0) || minSteps < 1 || batchSize < 1 || epochs < 1) {
       throw new IllegalArgumentException("local work: needs a deadline > 0, min steps >= 1, batch "
           + ">= 1 and epochs >= 1, got " + deadlineSeconds + " s, " + minSteps + ", " + batchSize
           + ", " + epochs);
     }
-    this.inner = inner;
     this.deadlineSeconds = deadlineSeconds;
     this.minSteps = minSteps;
     this.batchSize = batchSize;
@@ -117,26 +113,11 @@ public final class LocalWork implements Strategy {
         sizes.examples(clientId), epochs, minSteps);
   }
 
-  /** The wrapped strategy. */
-  public Strategy inner() {
-    return inner;
-  }
-
-  @Override
-  public String name() {
-    return inner.name();
-  }
-
-  @Override
-  public Parameters initializeParameters(Parameters initial) {
-    return inner.initializeParameters(initial);
-  }
-
   @Override
   public List<ClientInstruction<FitIns>> configureFit(
       int round, Parameters global, List<ClientProxy> available) {
     List<ClientInstruction<FitIns>> out = new ArrayList<>();
-    for (ClientInstruction<FitIns> i : inner.configureFit(round, global, available)) {
+    for (ClientInstruction<FitIns> i : inner().configureFit(round, global, available)) {
       FitIns ins = i.ins();
       out.add(new ClientInstruction<>(i.client(), new FitIns(ins.parameters(),
           ins.config().with(ConfigKeys.MAX_STEPS, (long) stepsFor(i.client().id())))));
@@ -151,7 +132,7 @@ public final class LocalWork implements Strategy {
    */
   @Override
   public FitAggregation startAggregation(int round, Parameters global) {
-    FitAggregation agg = inner.startAggregation(round, global);
+    FitAggregation agg = inner().startAggregation(round, global);
     return new FitAggregation() {
       private double min = Double.POSITIVE_INFINITY;
       private double max = Double.NEGATIVE_INFINITY;
@@ -186,35 +167,8 @@ public final class LocalWork implements Strategy {
   }
 
   @Override
-  public List<ClientInstruction<EvaluateIns>> configureEvaluate(
-      int round, Parameters global, List<ClientProxy> available) {
-    return inner.configureEvaluate(round, global, available);
-  }
-
-  @Override
-  public Optional<EvaluateRes> aggregateEvaluate(
-      int round, List<Map.Entry<String, EvaluateRes>> results, List<ClientFailure> failures) {
-    return inner.aggregateEvaluate(round, results, failures);
-  }
-
-  @Override
-  public Optional<EvaluateRes> evaluate(int round, Parameters global) {
-    return inner.evaluate(round, global);
-  }
-
-  @Override
-  public Map<String, float[]> state() {
-    return inner.state();
-  }
-
-  @Override
-  public void restoreState(Map<String, float[]> state) {
-    inner.restoreState(state);
-  }
-
-  @Override
   public Map<String, Object> provenance() {
-    Map<String, Object> p = new LinkedHashMap<>(inner.provenance());
+    Map<String, Object> p = new LinkedHashMap<>(inner().provenance());
     p.put("local_work", Map.of("mode", "deadline", "deadline_seconds", deadlineSeconds,
         "min_local_steps", minSteps));
     return p;

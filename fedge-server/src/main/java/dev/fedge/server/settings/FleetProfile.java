@@ -1,10 +1,6 @@
 package dev.fedge.server.settings;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -274,17 +270,7 @@ public record FleetProfile(List<DeviceClass> classes) {
    * @throws IOException when it cannot be read
    */
   public static FleetProfile read(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("fleet file not found: " + file);
-    }
-    Object root;
-    try {
-      root = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Object.class);
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-      throw new IllegalArgumentException(file + ": not valid YAML" + where + ": "
-          + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", "; "));
-    }
+    Object root = RunSettingsBinder.parseYaml(file, "fleet");
     try {
       return from(root);
     } catch (IllegalArgumentException e) {

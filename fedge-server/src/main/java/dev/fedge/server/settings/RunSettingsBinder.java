@@ -308,17 +308,7 @@ public final class RunSettingsBinder {
    */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> readYaml(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("config file not found: " + file);
-    }
-    Object root;
-    try {
-      root = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Object.class);
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-      throw new IllegalArgumentException(file + ": not valid YAML" + where + ": "
-          + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", "; "));
-    }
+    Object root = parseYaml(file, "config");
     if (root == null) {
       return Map.of();
     }
@@ -374,6 +364,28 @@ public final class RunSettingsBinder {
     @Override
     public FleetProfile deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
       return FleetProfile.from(p.readValueAs(Object.class));
+    }
+  }
+
+  /**
+   * Parses a YAML file.
+   *
+   * @param file the file
+   * @param what what it holds, for the message when it is missing ({@code config}, {@code fleet})
+   * @return the document: maps, lists and scalars; null when empty
+   * @throws IllegalArgumentException in one line when the file is missing or not YAML
+   * @throws IOException when it cannot be read
+   */
+  static Object parseYaml(Path file, String what) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(what + " file not found: " + file);
+    }
+    try {
+      return new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Object.class);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+      throw new IllegalArgumentException(file + ": not valid YAML" + where + ": "
+          + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", "; "));
     }
   }
 
