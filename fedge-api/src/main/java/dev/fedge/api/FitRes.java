@@ -17,11 +17,18 @@ public record FitRes(Parameters parameters, int numExamples, Map<String, Double>
   /** Number of local optimizer steps taken (used by FedNova). */
   public static final String NUM_STEPS = "num_steps";
 
-  /** Seconds the local training took (wall clock on the device), for its measured speed. */
+  /**
+   * Seconds the timed local steps took (wall clock on the device), for its measured speed. The
+   * timed steps are {@link #TRAIN_STEPS}: fedge's trainer leaves out a task's first step (the
+   * engine's warm-up and the task's set-up) when there are two or more.
+   */
   public static final String TRAIN_SECONDS = "train_seconds";
 
-  /** Training images the local training went through (every step's batch, all epochs). */
+  /** Training images of the timed steps (their batches, all epochs). */
   public static final String TRAIN_IMAGES = "train_images";
+
+  /** How many steps {@link #TRAIN_SECONDS} timed; when absent, {@link #NUM_STEPS}. */
+  public static final String TRAIN_STEPS = "train_steps";
 
   /** Validates and copies. */
   public FitRes {

@@ -142,6 +142,7 @@ public final class DjlLocalTrainer implements LocalTrainer {
       metrics.put(FitRes.LOSS, terms.remove(FitRes.LOSS));
     }
     metrics.put(FitRes.NUM_STEPS, (double) r.steps());
+    metrics.put(FitRes.TRAIN_STEPS, (double) r.timedSteps());
     metrics.put(FitRes.TRAIN_IMAGES, (double) r.images());
     metrics.put(FitRes.TRAIN_SECONDS, r.seconds());
     metrics.putAll(terms);

@@ -321,9 +321,14 @@ public final class DjlRuntime implements AutoCloseable {
    * @param values the trained values
    * @param metrics the objective's fit metrics, in term order
    * @param steps the number of steps
+   * @param timedSteps the steps that {@code images} and {@code seconds} measure: all but the
+   *     first when there were two or more (the first carries the engine's warm-up and the task's
+   *     set-up, which a device's speed per step should not include), else all
+   * @param images the images of the timed steps
+   * @param seconds the wall-clock seconds of the timed steps
    */
-  record TrainResult(float[] values, Map<String, Double> metrics, int steps, long images,
-      double seconds) {}
+  record TrainResult(float[] values, Map<String, Double> metrics, int steps, int timedSteps,
+      long images, double seconds) {}
 
   /**
    * Trains from the given values with SGD on a data set; the objective gives each step's loss.
@@ -340,7 +345,7 @@ public final class DjlRuntime implements AutoCloseable {
     checks.data(data, "fit");
     int size = data.size();
     if (size == 0) {
-      return new TrainResult(start.clone(), objective.metrics(0, start, start), 0, 0, 0);
+      return new TrainResult(start.clone(), objective.metrics(0, start, start), 0, 0, 0, 0);
     }
     float lr = (float) s.lr();
     int[] order = new int[size];
@@ -353,6 +358,8 @@ public final class DjlRuntime implements AutoCloseable {
     int maxSteps = s.maxSteps() > 0 ? s.maxSteps() : Integer.MAX_VALUE;
     COMPUTE.lock();
     long t0 = System.nanoTime();
+    long t1 = t0;
+    long firstImages = 0;
     try {
       ensureOpen();
       model.load(start);
@@ -378,12 +385,19 @@ public final class DjlRuntime implements AutoCloseable {
             }
             steps++;
             images += n;
+            if (steps == 1) {
+              t1 = System.nanoTime();
+              firstImages = n;
+            }
           }
         }
       }
       float[] trained = model.toFlat();
-      return new TrainResult(trained, objective.metrics(steps, start, trained), steps, images,
-          (System.nanoTime() - t0) / 1e9);
+      long end = System.nanoTime();
+      boolean warm = steps >= 2;
+      return new TrainResult(trained, objective.metrics(steps, start, trained), steps,
+          warm ? steps - 1 : steps, warm ? images - firstImages : images,
+          ((warm ? end - t1 : end - t0)) / 1e9);
     } finally {
       COMPUTE.unlock();
     }

@@ -4,6 +4,7 @@ import dev.fedge.api.ClientFailure;
 import dev.fedge.api.Parameters;
 import dev.fedge.api.Strategy;
 import dev.fedge.server.net.ClientRegistry;
+import dev.fedge.server.net.RemoteClient;
 import dev.fedge.server.settings.Durations;
 import dev.fedge.server.settings.RunSettings;
 import dev.fedge.server.settings.RunSpecs;
@@ -132,15 +133,31 @@ public final class FederationServer implements AutoCloseable {
       return setup;
     }
     LocalWork work = new LocalWork(setup.strategy(), s.roundDeadline().toMillis() / 1000.0,
-        s.minLocalSteps(), s.batchSize(), s.localEpochs(), id -> {
-          DeviceSpeed v = state.speeds().get(id);
-          return v == null || !v.measured() ? Double.NaN : v.imagesPerSecond();
-        }, id -> 0);
+        s.minLocalSteps(), s.batchSize(), s.localEpochs(), id -> registry.client(id)
+            .map(RemoteClient::speed)
+            .filter(DeviceSpeed::measured)
+            .map(DeviceSpeed::imagesPerSecond)
+            .orElse(Double.NaN), id -> 0);
     log.accept(String.format(Locale.ROOT, "run '%s': local work sized to a %s deadline (at "
         + "least %d steps) from each device's measured speed", run.id(),
         Durations.format(s.roundDeadline()), s.minLocalSteps()));
     return new RunSetup(work, setup.initial(), setup.evaluator(), setup.resources(),
         setup.input());
+  }
+
+  /**
+   * When a round closes: at {@code round-timeout}, or, with deadline-sized local work, at the
+   * round deadline and half of it again (for the model's transfer both ways and the clients'
+   * start-up, which the measured training speed leaves out), whichever comes first. A client still
+   * training then is dropped from the round, as a late client always is.
+   */
+  static Duration roundClose(RunSpec run) {
+    RunSettings s = RunSpecs.settings(run);
+    if (!s.deadlineSized()) {
+      return run.roundTimeout();
+    }
+    Duration close = s.roundDeadline().plus(s.roundDeadline().dividedBy(2));
+    return close.compareTo(run.roundTimeout()) < 0 ? close : run.roundTimeout();
   }
 
   /** Makes what a run needs from its spec (on start and again on resume). */
@@ -342,7 +359,7 @@ public final class FederationServer implements AutoCloseable {
       Parameters global = journal.begin(run, setup, done, resumed);
       Map<String, Integer> examples = new ConcurrentHashMap<>();
       RoundListener listener = listener(run, examples);
-      CoordinatorSettings cs = new CoordinatorSettings(run.roundTimeout(), run.minResults(),
+      CoordinatorSettings cs = new CoordinatorSettings(roundClose(run), run.minResults(),
           settings.parallelism());
       try (RoundLoop coordinator =
           RoundLoop.create(setup.strategy(), cs, registry, setup.evaluator(), listener)) {

@@ -73,6 +73,36 @@ class FederationServerTest {
 
   /** As {@link #startDevice(int, String)}, reporting these fit metrics. */
   private void startDevice(int port, String name, Map<String, Double> metrics) {
+    startDevice(port, name, task -> metrics);
+  }
+
+  /**
+   * A device that "trains" the steps its task asks for ({@code max_steps}, batch 10) at {@code
+   * imagesPerSecond}, reporting the timing a real client reports; from its {@code stuckFrom}-th
+   * task on it hangs for 8 s before answering.
+   */
+  private void startDeadlineDevice(int port, String name, double imagesPerSecond, int stuckFrom,
+      List<Integer> stepsAsked) {
+    int[] tasks = {0};
+    startDevice(port, name, task -> {
+      int steps = task.config().getInt(dev.fedge.api.ConfigKeys.MAX_STEPS, -1);
+      stepsAsked.add(steps);
+      if (++tasks[0] >= stuckFrom) {
+        try {
+          Thread.sleep(8_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      double images = steps * 10.0;
+      return Map.of("num_steps", (double) steps, "train_images", images,
+          "train_seconds", images / imagesPerSecond);
+    });
+  }
+
+  /** As {@link #startDevice(int, String)}, reporting the fit metrics made from each task. */
+  private void startDevice(int port, String name,
+      java.util.function.Function<TaskSpec, Map<String, Double>> metricsOf) {
     Thread t = new Thread(() -> {
       DeviceFacts facts = DeviceFacts.unknown();
       try (FederationClient c = FederationClient.connect("127.0.0.1:" + port, null)) {
@@ -94,6 +124,10 @@ class FederationServerTest {
             WireCodec codec = Codecs.byName(s.codec());
             byte[] data = s.delta() ? codec.encode(new Parameters(s.layout(), diff))
                 : codec.encode(new Parameters(s.layout(), v));
+            Map<String, Double> metrics = metricsOf.apply(s);
+            if (stop.get()) {
+              break;
+            }
             c.uploadResult(s.taskId(), 10, metrics, s.codec(), s.layout(), s.delta(),
                 data);
           } catch (FederationException e) {
@@ -201,6 +235,40 @@ class FederationServerTest {
     try (FederationServer again = FederationServer.start(settings(), factory(-1), log::add)) {
       assertEquals(80.0, again.registry().client(slow).orElseThrow().speed().imagesPerSecond(),
           1e-9);
+    }
+  }
+
+  @Test
+  void deadlineSizedWork_probesThenSizesEachDeviceFromItsSpeed_andTheRoundClosesAtTheDeadline()
+      throws Exception {
+    List<Integer> fastSteps = new CopyOnWriteArrayList<>();
+    List<Integer> slowSteps = new CopyOnWriteArrayList<>();
+    // deadline 2 s, batch 10, 1 epoch of 10 examples = 1 step at most: use 50 epochs (50 steps)
+    RunSpec spec = new RunSpec("run1", "lab", "toy", 3, 2, 1, Duration.ofSeconds(60), "float32",
+        Map.of("strategy", "fedavg", "local-work", "deadline", "round-deadline", "2s",
+            "min-local-steps", "2", "batch-size", "10", "local-epochs", "50"));
+    try (FederationServer server = FederationServer.start(settings(), factory(-1), log::add)) {
+      startDeadlineDevice(server.port(), "fast", 100.0, Integer.MAX_VALUE, fastSteps);
+      startDeadlineDevice(server.port(), "slow", 25.0, 3, slowSteps);
+
+      RunRecord done = server.run(spec);
+
+      assertEquals(RunRecord.FINISHED, done.status());
+      // round 1 probes (the minimum); then deadline x speed / batch: 2 s x 100 / 10 = 20 steps,
+      // 2 s x 25 / 10 = 5 steps
+      assertEquals(List.of(2, 20, 20), fastSteps);
+      assertEquals(List.of(2, 5, 5), slowSteps);
+      assertEquals(5.0, server.state().metrics("run1", 2).get("steps_min"), 1e-9);
+      assertEquals(20.0, server.state().metrics("run1", 2).get("steps_max"), 1e-9);
+      // the slow device hangs in round 3: the round closes at the deadline and a half (3 s), not
+      // at the 60 s round timeout, and goes on with the fast device's update
+      Map<String, String> names = new java.util.HashMap<>();
+      server.state().devices().forEach(d -> names.put(d.id(), d.name()));
+      assertEquals(List.of("fast:ok", "slow:failed:timeout after PT3S"),
+          server.state().participants("run1", 3).stream()
+              .map(p -> names.get(p.clientId()) + ":" + p.outcome()
+                  + (p.reason() == null ? "" : ":" + p.reason()))
+              .sorted().toList());
     }
   }
 

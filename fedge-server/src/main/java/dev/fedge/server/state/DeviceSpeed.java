@@ -46,7 +46,7 @@ public record DeviceSpeed(double imagesPerSecond, double stepsPerSecond, long ta
    */
   public DeviceSpeed observe(FitRes res) {
     double seconds = res.metric(FitRes.TRAIN_SECONDS, 0);
-    double steps = res.metric(FitRes.NUM_STEPS, 0);
+    double steps = res.metric(FitRes.TRAIN_STEPS, res.metric(FitRes.NUM_STEPS, 0));
     double images = res.metric(FitRes.TRAIN_IMAGES, 0);
     if (!(seconds > 0) || !(steps > 0) || !Double.isFinite(seconds + steps + images)) {
       return this;

@@ -36,6 +36,18 @@ class DeviceSpeedTest {
   }
 
   @Test
+  void timedSteps_whenReported_giveTheStepsPerSecond() {
+    Parameters p = new Parameters(ParameterLayout.of(new TensorSpec("w", new int[] {1})),
+        new float[] {0});
+    // 10 steps done, the last 9 timed: 9 steps and 288 images in 1.5 s
+    DeviceSpeed s = DeviceSpeed.UNKNOWN.observe(new FitRes(p, 10, Map.of(FitRes.NUM_STEPS, 10.0,
+        FitRes.TRAIN_STEPS, 9.0, FitRes.TRAIN_IMAGES, 288.0, FitRes.TRAIN_SECONDS, 1.5)));
+
+    assertEquals(192, s.imagesPerSecond(), 1e-9);
+    assertEquals(6, s.stepsPerSecond(), 1e-9);
+  }
+
+  @Test
   void resultWithoutTiming_changesNothing() {
     DeviceSpeed s = DeviceSpeed.UNKNOWN.observe(fit(10, 320, 2));
     Parameters p = new Parameters(ParameterLayout.of(new TensorSpec("w", new int[] {1})),
