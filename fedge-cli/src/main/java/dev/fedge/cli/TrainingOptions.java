@@ -37,8 +37,10 @@ public final class TrainingOptions {
   String localWork;
 
   @Option(names = "--round-deadline", paramLabel = "DURATION",
-      description = "The deadline that sizes local work with --local-work deadline (e.g. "
-          + "2s, 500ms; virtual seconds in simulate).")
+      description = "The round deadline (e.g. 2s, 500ms; virtual seconds in simulate): it "
+          + "sizes local work with --local-work deadline; in simulate a synchronous round closes "
+          + "at it and drops the devices that need longer; a server closes the round at 1.5x it "
+          + "with --local-work deadline.")
   String roundDeadline;
 
   @Option(names = "--min-local-steps", paramLabel = "N",

@@ -44,6 +44,27 @@ class LocalWorkSimulateCommandTest {
   }
 
   @Test
+  void fixedEpochsWithARoundDeadline_dropTheDeviceThatCannotFinish(@TempDir Path dir)
+      throws Exception {
+    // as above, with epochs: the fast device needs 0.6 s, the slow one 2.4 s; the round closes at
+    // 1 s, so every round lasts 1 s and has the fast device's update only
+    CliRun run = CliRun.of("simulate", "--clients", "2", "--rounds", "2", "--train-limit", "600",
+        "--test-limit", "200", "--client-speeds", "1,0.25", "--round-deadline", "1s", "--out",
+        dir.toString());
+
+    assertEquals(0, run.code(), run.err());
+    assertEquals(List.of("round,virtual_seconds,steps_min,steps_max,accuracy", "1,1.000,20,20",
+        "2,2.000,20,20"), head(dir));
+    assertTrue(run.out().contains("1 device needs longer and is dropped whenever selected: "
+        + "client-001 (2.4 s)"), run.out());
+    List<String> metrics = Files.readAllLines(dir.resolve("metrics.csv"));
+    int clientsCol = List.of(metrics.get(0).split(",")).indexOf("participants");
+    for (String row : metrics.subList(1, metrics.size())) {
+      assertEquals("1", row.split(",", -1)[clientsCol], row);
+    }
+  }
+
+  @Test
   void badLocalWorkSettingsGetOneLine(@TempDir Path dir) throws Exception {
     String[][] cases = {
       {"--local-work", "deadline"},
@@ -51,10 +72,11 @@ class LocalWorkSimulateCommandTest {
       {"--local-work", "deadline", "--round-deadline", "-1s"},
       {"--local-work", "deadline", "--round-deadline", "1s", "--min-local-steps", "0"},
       {"--local-work", "deadline", "--round-deadline", "1s", "--strategy", "fedbuff"},
+      {"--round-deadline", "1s", "--strategy", "fedbuff"},
     };
     String[] says = {"round-deadline: local-work deadline needs a round deadline",
         "local-work: expected epochs or deadline", "round-deadline", "min-local-steps must be >= 1",
-        "'fedbuff' is asynchronous"};
+        "'fedbuff' is asynchronous", "'fedbuff' is asynchronous (it has no rounds to close)"};
     for (int k = 0; k < cases.length; k++) {
       CliRun run = CliRun.of(concat(concat(new String[] {"simulate"}, cases[k]), "--train-limit",
           "200", "--out", dir.resolve("x" + k).toString()));

@@ -218,6 +218,11 @@ public final class Simulation {
     Map<String, Integer> localSizes = new java.util.concurrent.ConcurrentHashMap<>();
     Strategy base = strategyWrapper.apply(strategy(config));
     Strategy strategy = base;
+    if (base instanceof AsyncStrategy && config.settings().roundDeadline() != null
+        && !config.settings().deadlineSized()) {
+      throw new IllegalArgumentException("round-deadline: closes the rounds of synchronous "
+          + "strategies; '" + base.name() + "' is asynchronous (it has no rounds to close)");
+    }
     if (config.settings().deadlineSized()) {
       if (base instanceof AsyncStrategy) {
         throw new IllegalArgumentException("local-work: deadline sizes the rounds of synchronous "
@@ -324,6 +329,11 @@ public final class Simulation {
         progress.info(String.format(Locale.ROOT, "training in %d worker processes, %d PyTorch "
             + "thread%s each", nWorkers, threads, threads == 1 ? "" : "s"));
       }
+      boolean async = strategy instanceof AsyncStrategy;
+      // a synchronous round closes at the round deadline, if one is set: later devices are dropped
+      double closeAt = async || config.settings().roundDeadline() == null
+          ? Double.POSITIVE_INFINITY : config.settings().roundDeadline().toMillis() / 1000.0;
+      List<String> late = new ArrayList<>();
       List<ClientProxy> clients = new ArrayList<>();
       Map<String, Double> taskSeconds = new HashMap<>();
       Map<String, Integer> localSteps = new HashMap<>();
@@ -332,17 +342,28 @@ public final class Simulation {
         ImageDataset local = train.subset(
             train.name() + "/client-" + i, partition.indices(i));
         String id = String.format(Locale.ROOT, "client-%03d", i);
-        clients.add(pool != null ? pool.client(i, id)
+        ClientProxy client = pool != null ? pool.client(i, id)
             : new InProcessClient(id, retrieval != null
                 ? DjlLocalTrainer.reid(runtime, local, retrieval, i)
-                : runtime.trainer(local, clientTest, i)));
-        taskSeconds.put(id, config.taskSeconds(i, local.size()));
+                : runtime.trainer(local, clientTest, i));
+        double seconds = config.taskSeconds(i, local.size());
+        if (seconds > closeAt) {
+          client = new LateClient(client, seconds, closeAt);
+          late.add(String.format(Locale.ROOT, "%s (%.1f s)", id, seconds));
+        }
+        clients.add(client);
+        taskSeconds.put(id, seconds);
         localSizes.put(id, local.size());
         localSteps.put(id, config.settings().localSteps(i, local.size()));
       }
+      if (!late.isEmpty()) {
+        progress.info(String.format(Locale.ROOT, "round deadline %.1f virtual s: %d device%s "
+            + "need%s longer and %s dropped whenever selected: %s", closeAt, late.size(),
+            late.size() == 1 ? "" : "s", late.size() == 1 ? "s" : "", late.size() == 1 ? "is"
+            : "are", String.join(", ", late)));
+      }
       // virtual time: an asynchronous strategy's clock, or the sum of the synchronous rounds'
-      // slowest clients
-      boolean async = strategy instanceof AsyncStrategy;
+      // slowest clients (at most the round deadline)
       FleetProfile fleet = config.fleet();
       int[] sizes = new int[config.clients()];
       for (int i = 0; i < sizes.length; i++) {
@@ -365,7 +386,8 @@ public final class Simulation {
             selected.set(Math.min(ids.size(), a.bufferSize(config.clients())));
           } else {
             selected.set(ids.size());
-            syncTime[0] += ids.stream().mapToDouble(taskSeconds::get).max().orElse(0);
+            syncTime[0] += ids.stream().mapToDouble(id -> Math.min(taskSeconds.get(id), closeAt))
+                .max().orElse(0);
           }
           roundSteps[0] = ids.stream().mapToInt(localSteps::get).min().orElse(0);
           roundSteps[1] = ids.stream().mapToInt(localSteps::get).max().orElse(0);
@@ -385,7 +407,9 @@ public final class Simulation {
 
         @Override
         public void clientFailed(int round, dev.fedge.api.ClientFailure f) {
-          progress.info("  " + f.clientId() + " failed: " + f.reason());
+          if (!f.reason().startsWith(LateClient.LATE)) { // the late ones were named at the start
+            progress.info("  " + f.clientId() + " failed: " + f.reason());
+          }
           progress.clientDone(round, config.rounds(), done.incrementAndGet(), selected.get());
         }
       };
@@ -454,6 +478,33 @@ public final class Simulation {
       progress.info(fleetTally.summary());
     }
     return new SimulationReport(config, rows, folder, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * A simulated device that cannot finish before the round closes: its task is dropped, as a
+   * server drops a late device, without training it (its update would be thrown away).
+   */
+  private record LateClient(ClientProxy inner, double seconds, double deadline)
+      implements ClientProxy {
+    static final String LATE = "late: ";
+
+    @Override
+    public String id() {
+      return inner.id();
+    }
+
+    @Override
+    public dev.fedge.api.FitRes fit(dev.fedge.api.FitIns ins)
+        throws dev.fedge.api.ClientException {
+      throw new dev.fedge.api.ClientException(String.format(Locale.ROOT,
+          LATE + "needs %.1f virtual s, the round closes at %.1f s", seconds, deadline));
+    }
+
+    @Override
+    public dev.fedge.api.EvaluateRes evaluate(dev.fedge.api.EvaluateIns ins)
+        throws dev.fedge.api.ClientException {
+      return inner.evaluate(ins);
+    }
   }
 
   /** A round's end on the virtual clock, and the accuracy it reached. */
