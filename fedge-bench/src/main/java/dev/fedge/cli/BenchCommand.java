@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code fedge bench}: benchmarks and studies. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks and studies.",
     subcommands = {BenchAggregateCommand.class, BenchTrainCommand.class, BenchAccuracyCommand.class,
-      BenchServerCommand.class})
+      BenchServerCommand.class, BenchHeterogeneityCommand.class})
 public final class BenchCommand implements Runnable, Subcommand {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
