@@ -35,6 +35,9 @@ final class InferenceV2Routes {
       "INT16", "INT32", "INT64", "FP16", "FP32", "FP64");
   static final String OUTPUT = "probabilities";
 
+  /** The output tensor's name for a re-identification model. */
+  static final String EMBEDDING = "embedding";
+
   private final ModelServing serving;
   private final WebMetrics metrics;
 
@@ -71,8 +74,9 @@ final class InferenceV2Routes {
     m.put("platform", "fedge_djl_pytorch");
     m.put("inputs", List.of(Map.of("name", "input", "datatype", "UINT8",
         "shape", List.of(-1, s.spec().channels(), s.spec().height(), s.spec().width()))));
-    m.put("outputs", List.of(Map.of("name", OUTPUT, "datatype", "FP32",
-        "shape", List.of(-1, s.spec().numClasses()))));
+    m.put("outputs", List.of(s.spec().embeds()
+        ? Map.of("name", EMBEDDING, "datatype", "FP32", "shape", List.of(-1, s.spec().embeddingDim()))
+        : Map.of("name", OUTPUT, "datatype", "FP32", "shape", List.of(-1, s.spec().numClasses()))));
     ctx.json(m);
   }
 
@@ -116,7 +120,8 @@ final class InferenceV2Routes {
     if (body.hasNonNull("id")) {
       out.put("id", body.get("id").asText());
     }
-    out.put("outputs", List.of(Map.of("name", OUTPUT, "datatype", "FP32",
+    out.put("outputs", List.of(Map.of("name", p.embeddings() ? EMBEDDING : OUTPUT,
+        "datatype", "FP32",
         "shape", List.of(probs.length, k), "data", data)));
     ctx.header("X-Fedge-Model", key.group() + "." + key.project() + "." + key.round());
     ctx.json(out);

@@ -93,13 +93,14 @@ final class PredictRoutes {
     } catch (IllegalStateException e) {
       throw new HttpError(503, e.getMessage());
     }
-    List<List<Float>> rows = new ArrayList<>(p.probabilities().length);
+    List<Object> rows = new ArrayList<>(p.probabilities().length);
     for (float[] row : p.probabilities()) {
       List<Float> r = new ArrayList<>(row.length);
       for (float v : row) {
         r.add(v);
       }
-      rows.add(r);
+      // a re-identification model answers each image's embedding, named as such
+      rows.add(p.embeddings() ? Map.of("embedding", r) : r);
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("predictions", rows);
@@ -118,7 +119,13 @@ final class PredictRoutes {
     m.put("model", k.group() + "." + k.project() + "." + k.round());
     m.put("architecture", s.spec().model());
     m.put("dataset", s.spec().dataset());
-    m.put("classes", s.spec().numClasses());
+    if (s.spec().embeds()) {
+      m.put("task", "reid");
+      m.put("embedding_dim", s.spec().embeddingDim());
+      m.put("identities", s.spec().numClasses());
+    } else {
+      m.put("classes", s.spec().numClasses());
+    }
     m.put(
         "input", "raw pixel values 0-255, one image per instance as " + s.spec().acceptedShapes());
     return m;

@@ -3,6 +3,7 @@ package dev.fedge.web.predict;
 import dev.fedge.api.Parameters;
 import dev.fedge.data.ImageDataset;
 import dev.fedge.ml.DjlRuntime;
+import dev.fedge.ml.ReidNet;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,7 +16,8 @@ public final class DjlPredictor implements Predictor {
 
   private static final int BATCH = 64;
 
-  private record RuntimeKey(String model, int channels, int height, int width, int classes) {}
+  private record RuntimeKey(String model, int channels, int height, int width, int classes,
+      int embeddingDim) {}
 
   private final Map<RuntimeKey, DjlRuntime> runtimes = new HashMap<>();
   private boolean closed;
@@ -26,6 +28,24 @@ public final class DjlPredictor implements Predictor {
   /** {@inheritDoc} */
   @Override
   public float[][] predict(InputSpec spec, Parameters parameters, ImageDataset images) {
+    if (spec.embeds()) {
+      throw new IllegalArgumentException("model " + spec.model() + " is a re-identification "
+          + "model: it answers with embeddings, not class probabilities");
+    }
+    return fitting(spec, parameters).predict(parameters, images, BATCH);
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public float[][] embed(InputSpec spec, Parameters parameters, ImageDataset images) {
+    if (!spec.embeds()) {
+      throw new IllegalArgumentException("model " + spec.model() + " is a classifier: it "
+          + "answers with class probabilities, not embeddings");
+    }
+    return fitting(spec, parameters).embed(parameters, images, BATCH);
+  }
+
+  private DjlRuntime fitting(InputSpec spec, Parameters parameters) {
     DjlRuntime rt = runtime(spec);
     if (!rt.layout().equals(parameters.layout())) {
       throw new IllegalStateException(
@@ -44,7 +64,7 @@ public final class DjlPredictor implements Predictor {
               + parameters
               + ")");
     }
-    return rt.predict(parameters, images, BATCH);
+    return rt;
   }
 
   private synchronized DjlRuntime runtime(InputSpec spec) {
@@ -53,11 +73,16 @@ public final class DjlPredictor implements Predictor {
     }
     RuntimeKey key =
         new RuntimeKey(
-            spec.model(), spec.channels(), spec.height(), spec.width(), spec.numClasses());
+            spec.model(), spec.channels(), spec.height(), spec.width(), spec.numClasses(),
+            spec.embeddingDim());
     // threads 0: keep the JVM's PyTorch thread setting, which the server's own runtime chose
     return runtimes.computeIfAbsent(
         key,
-        k -> DjlRuntime.create(k.model(), k.channels(), k.height(), k.width(), k.classes(), 0L, 0));
+        k -> k.embeddingDim() > 0
+            ? DjlRuntime.create(new ReidNet(k.model(), k.channels(), k.height(), k.width(),
+                k.classes(), k.embeddingDim()), 0L, 0)
+            : DjlRuntime.create(k.model(), k.channels(), k.height(), k.width(), k.classes(), 0L,
+                0));
   }
 
   /** {@inheritDoc} */

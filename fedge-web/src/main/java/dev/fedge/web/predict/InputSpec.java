@@ -18,6 +18,9 @@ import java.util.Map;
  * @param width input columns
  * @param numClasses number of output classes
  * @param normalization per-channel normalisation applied to raw pixels
+ * @param embeddingDim for a re-identification model (its manifest's {@code provenance.task.name}
+ *     is {@code reid}), the size of the embedding it answers with, and {@code model} is its
+ *     backbone and {@code numClasses} its training identities; 0 for a classifier
  */
 public record InputSpec(
     String model,
@@ -26,7 +29,19 @@ public record InputSpec(
     int height,
     int width,
     int numClasses,
-    Normalization normalization) {
+    Normalization normalization,
+    int embeddingDim) {
+
+  /** A classifier's spec. */
+  public InputSpec(String model, String dataset, int channels, int height, int width,
+      int numClasses, Normalization normalization) {
+    this(model, dataset, channels, height, width, numClasses, normalization, 0);
+  }
+
+  /** Whether the model answers with embeddings (re-identification) rather than class scores. */
+  public boolean embeds() {
+    return embeddingDim > 0;
+  }
 
   /** Validates. */
   public InputSpec {
@@ -138,6 +153,12 @@ public record InputSpec(
               + dataset
               + "' is not a known one and the manifest has no provenance.normalization");
     }
+    Map<String, Object> task = map(prov.get("task"));
+    if ("reid".equals(task.get("name"))) {
+      int[] head = reidHead(where, manifest);
+      return new InputSpec(model, dataset, channels, height, width, head[0], normalization,
+          head[1]);
+    }
     return new InputSpec(
         model, dataset, channels, height, width, numClasses(where, manifest), normalization);
   }
@@ -148,6 +169,20 @@ public record InputSpec(
       case "cifar10", "cifar100" -> new int[] {3, 32, 32};
       default -> null;
     };
+  }
+
+  /** A re-identification model's identities and embedding size, from its head.weight tensor. */
+  private static int[] reidHead(String where, Map<String, Object> manifest) {
+    if (manifest.get("tensors") instanceof List<?> list) {
+      for (Object t : list) {
+        if ("head.weight".equals(map(t).get("name")) && map(t).get("shape") instanceof List<?> s
+            && s.size() == 2 && s.get(0) instanceof Number ids && s.get(1) instanceof Number dim) {
+          return new int[] {ids.intValue(), dim.intValue()};
+        }
+      }
+    }
+    throw new IllegalArgumentException(where + ": a re-identification model, but the manifest "
+        + "lists no head.weight tensor of shape [identities, embedding]");
   }
 
   private static int numClasses(String where, Map<String, Object> manifest) {

@@ -188,6 +188,9 @@ public final class ModelServing implements AutoCloseable {
   public Prediction predict(String name, JsonNode body) {
     Served served = load(name);
     ImageDataset images = Instances.parse(body, served.spec());
+    if (served.spec().embeds()) {
+      return new Prediction(served, predictor.embed(served.spec(), served.parameters(), images));
+    }
     return new Prediction(served, predictor.predict(served.spec(), served.parameters(), images));
   }
 
@@ -195,9 +198,15 @@ public final class ModelServing implements AutoCloseable {
    * A prediction.
    *
    * @param served the model that made it
-   * @param probabilities one row of class probabilities per instance
+   * @param probabilities one row per instance: class probabilities, or for a re-identification
+   *     model ({@link #embeddings()}) its embedding
    */
-  public record Prediction(Served served, float[][] probabilities) {}
+  public record Prediction(Served served, float[][] probabilities) {
+    /** Whether the rows are embeddings (a re-identification model) rather than probabilities. */
+    public boolean embeddings() {
+      return served.spec().embeds();
+    }
+  }
 
   @Override
   public void close() {
