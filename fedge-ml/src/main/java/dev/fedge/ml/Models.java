@@ -4,19 +4,21 @@ import java.util.List;
 
 /**
  * The registry of models by name: {@code cnn} ({@link Cnn}), {@code resnet18} ({@link ResNet18}),
+ * {@code resnet50} ({@link ResNet50}, for GPUs),
  * {@code mobilenetv2} with {@code mobilenetv2-x<width>} for width-scaled versions ({@link
  * MobileNetV2}) and {@code efficientnet-b0} ({@link EfficientNetB0}).
  */
 public final class Models {
 
   /** Names of the known models. */
-  public static final List<String> NAMES = List.of("cnn", "resnet18", "mobilenetv2", "efficientnet-b0");
+  public static final List<String> NAMES = List.of("cnn", "resnet18", "resnet50", "mobilenetv2",
+      "efficientnet-b0");
 
   /**
    * The names a device tries when it matches a server's layout to a model: {@link #NAMES} and the
    * usual MobileNetV2 widths.
    */
-  public static final List<String> CANDIDATES = List.of("cnn", "resnet18", "mobilenetv2",
+  public static final List<String> CANDIDATES = List.of("cnn", "resnet18", "resnet50", "mobilenetv2",
       "mobilenetv2-x0.75", "mobilenetv2-x0.5", "mobilenetv2-x0.35", "mobilenetv2-x0.25",
       "efficientnet-b0");
 
@@ -65,6 +67,7 @@ public final class Models {
     return switch (name) {
       case "cnn" -> new Cnn(channels, height, width, numClasses);
       case "resnet18" -> new ResNet18(channels, height, width, numClasses);
+      case "resnet50" -> new ResNet50(channels, height, width, numClasses);
       case "mobilenetv2" -> new MobileNetV2(channels, height, width, numClasses, 1.0);
       case "efficientnet-b0" -> new EfficientNetB0(channels, height, width, numClasses);
       default -> {

@@ -39,7 +39,7 @@ public final class ReidNet implements Network {
   /**
    * Defines the model.
    *
-   * @param backbone {@code cnn} or {@code resnet18}
+   * @param backbone {@code cnn}, {@code resnet18} or {@code resnet50} (any {@link Models} name with a feature extractor)
    * @param channels input channels
    * @param height input rows
    * @param width input columns
