@@ -90,6 +90,12 @@ public final class ServerCommand extends BaseCommand {
   @Option(names = "--codec", description = "Wire codec of the updates: float32 (default), float16, int8.")
   String codec;
 
+  @Option(names = "--task", description = "classify (default) or reid: an embedding model "
+      + "evaluated on the server by CMC rank-1/5/10 and mAP; with fashion-mnist the open-set "
+      + "retrieval proxy (docs/REID.md); the devices train on their images of its training "
+      + "identities. Use --strategy fedpav to keep each device's identity head.")
+  String task;
+
   @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for TLS.")
   Path tlsCert;
 
@@ -228,6 +234,7 @@ public final class ServerCommand extends BaseCommand {
     RunOptions.put(m, "min-results", minResults);
     RunOptions.put(m, "round-timeout", roundTimeout == null ? null : Durations.format(roundTimeout));
     RunOptions.put(m, "codec", codec);
+    RunOptions.put(m, "task", task);
     runOptions.putInto(m);
     training.putInto(m);
     RunSettings settings = RunSettingsBinder.bind(RunSettingsBinder.Use.SERVER, m);

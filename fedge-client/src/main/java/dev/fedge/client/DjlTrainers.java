@@ -4,6 +4,7 @@ import dev.fedge.api.LocalTrainer;
 import dev.fedge.api.ParameterLayout;
 import dev.fedge.ml.DjlRuntime;
 import dev.fedge.ml.Models;
+import dev.fedge.ml.ReidNet;
 import dev.fedge.ml.Network;
 
 /**
@@ -39,6 +40,9 @@ public final class DjlTrainers implements TrainerFactory {
     if (trainer != null && wanted.equals(layout)) {
       return trainer;
     }
+    if (wanted.indexOf("neck.weight") >= 0) {
+      return reidTrainer(wanted);
+    }
     for (String name : Models.CANDIDATES) {
       Network net;
       try {
@@ -60,6 +64,43 @@ public final class DjlTrainers implements TrainerFactory {
         + wanted.totalSize() + " values) is none of " + Models.CANDIDATES + " for this device's "
         + data.train().channels() + "x" + data.train().height() + "x" + data.train().width()
         + " images with " + data.train().numClasses() + " classes");
+  }
+
+  /**
+   * A re-identification run's trainer ({@link ReidNet}: a backbone, embed, neck and a head with a
+   * row per training identity). On the Fashion-MNIST proxy the training identities are the first
+   * classes (0-6), so the device trains on its images of those; retrieval is evaluated on the
+   * server, so the device evaluates nothing.
+   */
+  private LocalTrainer reidTrainer(ParameterLayout wanted) {
+    int head = wanted.indexOf("head.weight");
+    int[] shape = head < 0 ? new int[0] : wanted.tensors().get(head).shape();
+    if (shape.length != 2 || shape[0] > data.train().numClasses()) {
+      throw new IllegalArgumentException("the server's re-identification model has a head of "
+          + java.util.Arrays.toString(shape) + "; this device's data has "
+          + data.train().numClasses() + " classes");
+    }
+    for (String backbone : Models.NAMES) {
+      ReidNet net;
+      try {
+        net = new ReidNet(backbone, data.train().channels(), data.train().height(),
+            data.train().width(), shape[0], shape[1]);
+      } catch (IllegalArgumentException e) {
+        continue;
+      }
+      if (net.layout().equals(wanted)) {
+        close();
+        runtime = DjlRuntime.create(net, seed, threads);
+        trainer = runtime.trainer(data.train().firstClasses(shape[0]), null, data.clientIndex());
+        layout = wanted;
+        model = net.name();
+        return trainer;
+      }
+    }
+    throw new IllegalArgumentException("the server's re-identification model (" + wanted.count()
+        + " tensors, " + wanted.totalSize() + " values) has none of " + Models.NAMES
+        + " as its backbone for this device's " + data.train().channels() + "x"
+        + data.train().height() + "x" + data.train().width() + " images");
   }
 
   /** The name of the model in use, or null before the first task. */

@@ -174,6 +174,26 @@ public final class ImageDataset {
     return new ImageDataset(newName, channels, height, width, classNames, px, lb, normalization);
   }
 
+  /**
+   * The images of the first {@code k} classes only, as a data set of {@code k} classes (the same
+   * labels and class names): e.g. the training identities of the Fashion-MNIST re-identification
+   * proxy, classes 0-6.
+   *
+   * @param k classes kept, in [1, numClasses()]
+   * @return the data set
+   */
+  public ImageDataset firstClasses(int k) {
+    if (k < 1 || k > classNames.size()) {
+      throw new IllegalArgumentException(name + ": cannot keep the first " + k + " of "
+          + classNames.size() + " classes");
+    }
+    int[] idx = java.util.stream.IntStream.range(0, labels.length).filter(i -> labels[i] < k)
+        .toArray();
+    ImageDataset kept = subset(name, idx);
+    return new ImageDataset(name, channels, height, width, classNames.subList(0, k), kept.pixels,
+        kept.labels, normalization);
+  }
+
   /** The first {@code n} images (or all when fewer). */
   public ImageDataset head(int n) {
     int[] idx = new int[Math.min(n, size())];

@@ -3,6 +3,7 @@ package dev.fedge.server;
 import dev.fedge.api.Parameters;
 import dev.fedge.api.Strategy;
 import dev.fedge.server.FederationServer.RunSetup;
+import dev.fedge.server.settings.RunSpecs;
 import dev.fedge.server.state.EventRecord;
 import dev.fedge.server.state.RoundRecord;
 import dev.fedge.server.state.RunRecord;
@@ -331,11 +332,14 @@ public final class RunJournal {
     steps.after(Step.LATEST_MARKED, round);
     strategyStates(run.id()).deleteExcept(round);
     steps.after(Step.OLD_STATE_DELETED, round);
-    new MetricsCsv(metricsFile(run.id())).append(r);
+    new MetricsCsv(metricsFile(run.id()), RunSpecs.settings(run).reid()).append(r);
     steps.after(Step.METRICS_APPENDED, round);
     log.accept(String.format(Locale.ROOT,
-        "round %d/%d done: accuracy %s, loss %s, %d results, %d failures, %.1f s; model %s",
-        round, run.rounds(), fmt(r.accuracy()), fmt(r.loss()), r.participants().size(),
+        "round %d/%d done: %s, loss %s, %d results, %d failures, %.1f s; model %s",
+        round, run.rounds(), r.central().filter(c -> c.metrics().containsKey("mAP"))
+            .map(c -> "rank-1 " + fmt(c.metrics().get("rank1")) + ", mAP "
+                + fmt(c.metrics().get("mAP")))
+            .orElse("accuracy " + fmt(r.accuracy())), fmt(r.loss()), r.participants().size(),
         r.failures().size(), r.duration().toMillis() / 1000.0, key));
   }
 

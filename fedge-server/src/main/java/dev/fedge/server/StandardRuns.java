@@ -4,10 +4,14 @@ import dev.fedge.api.Strategy;
 import dev.fedge.data.DataSplit;
 import dev.fedge.data.Datasets;
 import dev.fedge.data.ImageDataset;
+import dev.fedge.data.reid.FashionReidProxy;
 import dev.fedge.ml.DjlRuntime;
+import dev.fedge.ml.ReidEvaluation;
+import dev.fedge.ml.ReidNet;
 import dev.fedge.server.FederationServer.RunFactory;
 import dev.fedge.server.FederationServer.RunSetup;
 import dev.fedge.server.settings.RunSettings;
+import dev.fedge.server.sim.ReidTask;
 import dev.fedge.server.settings.RunSettingsBinder;
 import dev.fedge.server.settings.RunSpecs;
 import dev.fedge.server.state.RunSpec;
@@ -34,12 +38,40 @@ final class StandardRuns implements RunFactory {
     ImageDataset test = s.testLimit() > 0 ? split.test().head(s.testLimit()) : split.test();
     Strategy strategy = Strategies.create(s.strategy(), s.strategyOpts(),
         s.strategySettings(spec.minClients()));
-    DjlRuntime runtime = DjlRuntime.create(s.model(), test.channels(), test.height(),
-        test.width(), test.numClasses(), s.seed(), s.threads());
     boolean global = !Boolean.FALSE.equals(strategy.provenance().get("global_model"))
         && !strategy.name().equals("local-only");
+    if (s.reid()) {
+      return reid(s, split, test, strategy, global);
+    }
+    DjlRuntime runtime = DjlRuntime.create(s.model(), test.channels(), test.height(),
+        test.width(), test.numClasses(), s.seed(), s.threads());
     CentralEvaluator evaluator = global ? (round, g) -> runtime.evaluate(g, test, 256) : null;
     return new RunSetup(strategy, runtime.initialParameters(), evaluator, runtime,
         ModelProvenance.input(test));
+  }
+
+  /**
+   * A re-identification run on the Fashion-MNIST proxy (docs/REID.md): the embedding model on the
+   * model's backbone, with a classifier row per training identity (classes 0-6; the devices train
+   * on their images of those), evaluated centrally by retrieval (CMC rank-1/5/10, mAP) on query
+   * and gallery images of the held-out classes of the test set, with the proxy's random cameras.
+   */
+  private static RunSetup reid(RunSettings s, DataSplit split, ImageDataset test,
+      Strategy strategy, boolean global) {
+    ReidTask.check(s.dataset());
+    FashionReidProxy.Splits proxy = FashionReidProxy.build(new DataSplit(split.train(), test),
+        ReidTask.CAMERAS, ReidTask.QUERY_FRACTION, s.seed());
+    ReidNet net = new ReidNet(s.model(), test.channels(), test.height(), test.width(),
+        FashionReidProxy.TRAIN_CLASSES, ReidTask.EMBEDDING_DIM);
+    DjlRuntime runtime = DjlRuntime.create(net, s.seed(), s.threads());
+    ReidEvaluation retrieval = new ReidEvaluation(runtime, proxy.query(), proxy.gallery());
+    CentralEvaluator evaluator = global ? (round, g) -> retrieval.evaluate(g, 256) : null;
+    Map<String, Object> input = new java.util.LinkedHashMap<>(ModelProvenance.input(test));
+    input.put("task", Map.of("name", "reid", "model", net.name(), "embedding_dim",
+        ReidTask.EMBEDDING_DIM, "evaluation", String.format(java.util.Locale.ROOT,
+            "reid proxy (open-set retrieval, not re-identification): %d queries and %d gallery "
+            + "images of identities %d-9, %d random cameras", proxy.query().size(),
+            proxy.gallery().size(), FashionReidProxy.TRAIN_CLASSES, ReidTask.CAMERAS)));
+    return new RunSetup(strategy, runtime.initialParameters(), evaluator, runtime, input);
   }
 }

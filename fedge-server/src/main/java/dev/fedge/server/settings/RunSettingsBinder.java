@@ -56,7 +56,7 @@ public final class RunSettingsBinder {
         "train-limit", "client-speeds", "fleet", "local-work", "round-deadline",
         "min-local-steps"), 4, 2, 2, 1),
     /** {@code fedge server}'s run. */
-    SERVER(List.of("name", "group", "project", "rounds", "min-clients", "min-results",
+    SERVER(List.of("name", "task", "group", "project", "rounds", "min-clients", "min-results",
         "round-timeout", "codec", "strategy", OPTS, "dataset", "model", "data-dir", "seed",
         "fraction", "fraction-evaluate", "local-epochs", "batch-size", "lr", "momentum",
         "weight-decay", "test-limit", "threads", "local-work", "round-deadline",
@@ -65,7 +65,7 @@ public final class RunSettingsBinder {
      * {@code POST /api/v1/runs}: the server's keys, the name as {@code id} (default {@code
      * <dataset>-<strategy>-<UTC time>}), strategy options as {@code strategy.<option>}.
      */
-    API(List.of("id", "group", "project", "rounds", "min-clients", "min-results",
+    API(List.of("id", "task", "group", "project", "rounds", "min-clients", "min-results",
         "round-timeout", "codec", "strategy", "dataset", "model", "data-dir", "seed",
         "fraction", "fraction-evaluate", "local-epochs", "batch-size", "lr", "momentum",
         "weight-decay", "test-limit", "threads", "local-work", "round-deadline",

@@ -14,7 +14,8 @@ import java.util.Map;
 public final class RunSpecs {
 
   /** The settings a spec keeps in its {@code settings} map (besides {@code strategy.<option>}). */
-  public static final List<String> STORED = List.of("strategy", "dataset", "model", "data-dir",
+  public static final List<String> STORED = List.of("task", "strategy", "dataset", "model",
+      "data-dir",
       "seed", "fraction", "fraction-evaluate", "local-epochs", "batch-size", "lr", "momentum",
       "weight-decay", "test-limit", "threads", "local-work", "round-deadline", "min-local-steps");
 

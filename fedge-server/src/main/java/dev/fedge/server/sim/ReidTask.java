@@ -30,16 +30,16 @@ import java.util.Locale;
  * 512). Cameras are drawn at random, so the {@code camera} partition is as IID as {@code iid}
  * here; {@code identity:N} and {@code dirichlet:A} give clients different identity sets.
  */
-final class ReidTask {
+public final class ReidTask {
 
   /** Cameras of the proxy (at least one per client). */
-  static final int CAMERAS = 6;
+  public static final int CAMERAS = 6;
 
   /** Share of each held-out class that becomes queries. */
-  static final double QUERY_FRACTION = 0.1;
+  public static final double QUERY_FRACTION = 0.1;
 
   /** Embedding length. */
-  static final int EMBEDDING_DIM = 512;
+  public static final int EMBEDDING_DIM = 512;
 
   private final ReidImages train;
   private final ReidImages query;
@@ -80,8 +80,18 @@ final class ReidTask {
    * @throws IllegalArgumentException in one line naming the data set
    */
   static void check(SimulationConfig config) {
-    if (!config.dataset().equals("fashion-mnist")) {
-      throw new IllegalArgumentException("task reid: dataset '" + config.dataset()
+    check(config.dataset());
+  }
+
+  /**
+   * Checks that a data set can be run as re-identification.
+   *
+   * @param dataset the data set's name
+   * @throws IllegalArgumentException in one line naming it
+   */
+  public static void check(String dataset) {
+    if (!dataset.equals("fashion-mnist")) {
+      throw new IllegalArgumentException("task reid: dataset '" + dataset
           + "' cannot be trained on yet (VeRi-776 and Market-1501 are read but not decoded); "
           + "use --dataset fashion-mnist, the open-set retrieval proxy (docs/REID.md)");
     }
