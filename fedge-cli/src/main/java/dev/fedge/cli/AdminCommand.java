@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 /** {@code fedge admin}: projects and their tokens on a running server, with the admin token. */
 @Command(name = "admin", mixinStandardHelpOptions = true,
     description = "Manage a running server's projects and tokens (with its API token).",
-    subcommands = {AdminProjectCommand.class, AdminTokenCommand.class})
+    subcommands = {AdminProjectCommand.class, AdminTokenCommand.class,
+        AdminEnrollTokenCommand.class})
 public final class AdminCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

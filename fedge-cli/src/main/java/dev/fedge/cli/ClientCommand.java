@@ -66,7 +66,8 @@ public final class ClientCommand extends BaseCommand {
       description = "PEM certificate (authority) to trust: connects with TLS.")
   Path ca;
 
-  @Option(names = "--enroll-token", paramLabel = "TOKEN", description = "The server's enrollment token.")
+  @Option(names = "--enroll-token", paramLabel = "TOKEN", description = "The server's enrollment"
+      + " token, or a project's device enroll token (fde_...): the device joins that project.")
   String enrollToken;
 
   @Option(names = "--name",

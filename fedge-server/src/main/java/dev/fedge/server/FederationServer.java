@@ -10,6 +10,8 @@ import dev.fedge.server.settings.RunSettings;
 import dev.fedge.server.settings.RunSpecs;
 import dev.fedge.server.state.DeviceSpeed;
 import dev.fedge.server.state.EventRecord;
+import dev.fedge.server.state.ProjectRecord;
+import dev.fedge.server.state.ProjectStore;
 import dev.fedge.server.state.RunRecord;
 import dev.fedge.server.state.RunSpec;
 import dev.fedge.server.state.StateDb;
@@ -330,6 +332,22 @@ public final class FederationServer implements AutoCloseable {
    * @throws InterruptedException when the server is stopped
    */
   public RunRecord run(RunSpec spec) throws IOException, InterruptedException {
+    return run(spec, null);
+  }
+
+  /**
+   * Runs a run to its end, as {@link #run(RunSpec)}, in a project: a new run is put into it before
+   * its first round, and samples only that project's devices (a resumed run keeps its project).
+   *
+   * @param spec the run
+   * @param project the project of a new run, or null for {@code default}
+   * @return the run as stored at the end
+   * @throws IllegalArgumentException when a finished run has this id
+   * @throws java.util.NoSuchElementException when there is no such project
+   * @throws IOException when a model cannot be saved or loaded
+   * @throws InterruptedException when the server is stopped
+   */
+  public RunRecord run(RunSpec spec, String project) throws IOException, InterruptedException {
     RunRecord rec = state.run(spec.id()).orElse(null);
     if (rec != null && !rec.unfinished()) {
       throw new IllegalArgumentException("run '" + spec.id() + "' already " + rec.status()
@@ -339,6 +357,11 @@ public final class FederationServer implements AutoCloseable {
     if (rec == null) {
       journal.checkNewRun(spec);
       rec = state.createRun(spec);
+      if (project != null && !project.equals(ProjectRecord.DEFAULT)) {
+        try (ProjectStore projects = ProjectStore.open(state.db())) {
+          projects.assignRun(spec.id(), project);
+        }
+      }
     }
     RunSpec run = rec.spec();
     registry.setRun(run.id(), run.codec());
@@ -362,7 +385,8 @@ public final class FederationServer implements AutoCloseable {
       CoordinatorSettings cs = new CoordinatorSettings(roundClose(run), run.minResults(),
           settings.parallelism());
       try (RoundLoop coordinator =
-          RoundLoop.create(setup.strategy(), cs, registry, setup.evaluator(), listener)) {
+          RoundLoop.create(setup.strategy(), cs, registry.poolOfRun(run.id()), setup.evaluator(),
+              listener)) {
         int round = done + 1;
         while (round <= run.rounds()) {
           awaitClients(run);
@@ -440,9 +464,16 @@ public final class FederationServer implements AutoCloseable {
 
   private void awaitClients(RunSpec run) throws InterruptedException {
     int n = run.minClients();
-    while (!registry.awaitAvailable(n, Duration.ofSeconds(15))) {
-      log.accept("waiting for " + n + " clients (" + registry.available().size()
-          + " connected)");
+    ClientPool pool = registry.poolOfRun(run.id());
+    long nextLine = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (pool.available().size() < n) {
+      // wakes when any device arrives; the run's project decides whether it counts
+      registry.awaitAvailable(registry.available().size() + 1, Duration.ofSeconds(1));
+      if (System.nanoTime() > nextLine && pool.available().size() < n) {
+        log.accept("waiting for " + n + " clients of the run's project ("
+            + pool.available().size() + " connected)");
+        nextLine = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      }
     }
   }
 

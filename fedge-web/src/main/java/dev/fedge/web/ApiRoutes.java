@@ -187,7 +187,7 @@ final class ApiRoutes {
     @SuppressWarnings("unchecked")
     Map<String, Object> settings = JsonViews.MAPPER.convertValue(body, LinkedHashMap.class);
     tenancy.checkRun(ctx, settings);
-    RunInfo r = c.startRun(settings);
+    RunInfo r = c.startRun(settings, Tenancy.caller(ctx).project());
     tenancy.started(ctx, r.id());
     live.nudge();
     ctx.status(201).header("Location", BASE + "/runs/" + r.id()).json(JsonViews.run(r));

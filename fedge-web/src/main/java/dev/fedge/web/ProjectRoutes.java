@@ -1,6 +1,7 @@
 package dev.fedge.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fedge.server.state.EnrollTokenRecord;
 import dev.fedge.server.state.IssuedToken;
 import dev.fedge.server.state.ProjectRecord;
 import dev.fedge.server.state.ProjectStore;
@@ -38,6 +39,31 @@ final class ProjectRoutes {
     app.post(BASE + "/{project}/tokens", this::issue);
     app.delete(BASE + "/{project}/tokens/{name}",
         ctx -> ctx.json(tokenJson(projects.revoke(project(ctx).name(), ctx.pathParam("name")))));
+    app.get(BASE + "/{project}/enroll-tokens",
+        ctx -> ctx.json(projects.enrollTokens(project(ctx).name()).stream()
+            .map(ProjectRoutes::enrollJson).toList()));
+    app.post(BASE + "/{project}/enroll-tokens", this::issueEnroll);
+    app.delete(BASE + "/{project}/enroll-tokens/{name}",
+        ctx -> ctx.json(enrollJson(
+            projects.revokeEnrollToken(project(ctx).name(), ctx.pathParam("name")))));
+  }
+
+  private void issueEnroll(Context ctx) {
+    ProjectRecord p = project(ctx);
+    JsonNode body = object(ctx, "{\"name\": \"lab-pis\"}");
+    EnrollTokenRecord.Issued t = projects.issueEnrollToken(p.name(), text(body, "name"));
+    Map<String, Object> m = enrollJson(t.token());
+    m.put("token", t.secret());
+    ctx.status(201).json(m);
+  }
+
+  static Map<String, Object> enrollJson(EnrollTokenRecord t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("project", t.project());
+    m.put("name", t.name());
+    m.put("created", t.created().toString());
+    m.put("revoked", t.revoked() == null ? null : t.revoked().toString());
+    return m;
   }
 
   private void list(Context ctx) {

@@ -72,6 +72,7 @@ class ProjectsTest {
       fx.device("dev-" + p, "generic", new Telemetry(40, 1L << 30, 0.5,
           System.currentTimeMillis()));
       projects.assignDevice("dev-" + p, p);
+      projects.issueEnrollToken(p, "spare");
       fx.round("run-" + p, 1, 0.5, 1.0, List.of("dev-" + p), List.of(), 1.0);
       store.save(new ModelKey(p, "m", 1), WebServerTest.tinyModel(1), Map.of());
       store.save(new ModelKey(p, "m", 2), WebServerTest.tinyModel(2), Map.of());
@@ -170,6 +171,14 @@ class ProjectsTest {
         "/api/v1/projects/beta/tokens", "{\"role\": \"viewer\", \"name\": \"extra\"}", 201));
     c.add(new Case("DELETE /api/v1/projects/{project}/tokens/{name}",
         "/api/v1/projects/alpha/tokens/spare", "/api/v1/projects/beta/tokens/owner", null, 200));
+    c.add(new Case("GET /api/v1/projects/{project}/enroll-tokens",
+        "/api/v1/projects/alpha/enroll-tokens", "/api/v1/projects/beta/enroll-tokens", null, 0));
+    c.add(new Case("POST /api/v1/projects/{project}/enroll-tokens",
+        "/api/v1/projects/alpha/enroll-tokens", "/api/v1/projects/beta/enroll-tokens",
+        "{\"name\": \"lab-pis\"}", 201));
+    c.add(new Case("DELETE /api/v1/projects/{project}/enroll-tokens/{name}",
+        "/api/v1/projects/alpha/enroll-tokens/spare", "/api/v1/projects/beta/enroll-tokens/spare",
+        null, 200));
     c.add(new Case("GET /v1/models", "/v1/models", null, null, 0));
     c.add(new Case("GET /v1/models/{name}", "/v1/models/alpha.m", "/v1/models/beta.m", null, 0));
     c.add(new Case("POST /v1/models/{name}", "/v1/models/alpha.m:predict",

@@ -26,6 +26,12 @@ final class ToyDevice implements AutoCloseable {
   private volatile boolean stop;
 
   ToyDevice(int port, String name, String deviceClass, double temperature, Semaphore gate) {
+    this(port, name, deviceClass, temperature, gate, "");
+  }
+
+  /** As the other constructor, registering with this enroll token. */
+  ToyDevice(int port, String name, String deviceClass, double temperature, Semaphore gate,
+      String enrollToken) {
     DeviceFacts facts =
         new DeviceFacts(
             "Linux 6.1",
@@ -36,14 +42,15 @@ final class ToyDevice implements AutoCloseable {
             "none",
             deviceClass,
             Map.of("hostname", name));
-    thread = new Thread(() -> loop(port, name, facts, temperature, gate), "toy-device-" + name);
+    thread = new Thread(() -> loop(port, name, facts, temperature, gate, enrollToken), "toy-device-" + name);
     thread.setDaemon(true);
     thread.start();
   }
 
-  private void loop(int port, String name, DeviceFacts facts, double temperature, Semaphore gate) {
+  private void loop(int port, String name, DeviceFacts facts, double temperature, Semaphore gate,
+      String enrollToken) {
     try (FederationClient c = FederationClient.connect("127.0.0.1:" + port, null)) {
-      c.register("", name, facts);
+      c.register(enrollToken, name, facts);
       while (!stop) {
         try {
           c.heartbeat(new Telemetry(temperature, 2L << 30, 0.5, System.currentTimeMillis()));
@@ -71,7 +78,7 @@ final class ToyDevice implements AutoCloseable {
               s.taskId(), 10, Map.of("loss", 1.0), s.codec(), s.layout(), s.delta(), data);
         } catch (FederationException e) {
           if (e.code() == FederationException.Code.UNAUTHENTICATED) {
-            c.register("", name, facts);
+            c.register(enrollToken, name, facts);
           } else {
             Thread.sleep(100);
           }

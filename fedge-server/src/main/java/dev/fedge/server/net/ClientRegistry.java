@@ -6,6 +6,8 @@ import dev.fedge.api.EvaluateRes;
 import dev.fedge.api.Telemetry;
 import dev.fedge.server.ClientPool;
 import dev.fedge.server.state.EventRecord;
+import dev.fedge.server.state.ProjectRecord;
+import dev.fedge.server.state.ProjectStore;
 import dev.fedge.server.state.StateStore;
 import dev.fedge.transport.FederationException;
 import dev.fedge.transport.FederationHandler;
@@ -17,6 +19,7 @@ import dev.fedge.transport.UploadReceiver;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -76,6 +79,7 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
   private final DeviceDirectory devices;
   private final TaskResults results;
   private final HeartbeatReaper reaper;
+  private final ProjectStore projects;
 
   /**
    * A registry; devices known to the state store are loaded (disconnected until they call).
@@ -88,11 +92,32 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
     this.settings = settings;
     this.log = new RegistryLog(state, log, tasks::runId);
     this.devices = new DeviceDirectory(state, tasks);
+    this.projects = state == null ? null : ProjectStore.open(state.db());
     this.registrar = new Registrar(new Enrollment(settings.enrollToken(), settings.heartbeatTimeout()),
-        devices, this.log, settings.heartbeatInterval());
+        devices, this.log, settings.heartbeatInterval(), projects);
     this.results = new TaskResults(tasks, slots, this.log);
     this.reaper = new HeartbeatReaper(devices, settings.heartbeatInterval(),
         settings.heartbeatTimeout(), this.log);
+  }
+
+  /**
+   * The devices a run may sample: the available ones in the run's project (issue 16), looked up
+   * at each call, so a run that is put into a project after it started samples that project's.
+   * Without a state store, every available device.
+   *
+   * @param runId the run
+   * @return the pool
+   */
+  public ClientPool poolOfRun(String runId) {
+    if (projects == null) {
+      return this;
+    }
+    return () -> {
+      String project = projects.runProject(runId).orElse(ProjectRecord.DEFAULT);
+      Map<String, String> of = projects.deviceProjects();
+      return available().stream()
+          .filter(c -> project.equals(of.getOrDefault(c.id(), ProjectRecord.DEFAULT))).toList();
+    };
   }
 
   /** The settings. */
@@ -251,5 +276,8 @@ public final class ClientRegistry implements FederationHandler, ClientPool, Auto
   public void close() {
     reaper.close();
     devices.all().forEach(c -> c.closeTasks("server shutting down"));
+    if (projects != null) {
+      projects.close();
+    }
   }
 }

@@ -117,6 +117,14 @@ final class DeviceDirectory {
     return Optional.ofNullable(byId.get(id));
   }
 
+  /** The device with this credential, or empty; nothing is changed. */
+  synchronized Optional<RemoteClient> withCredential(String credential) {
+    if (credential == null || credential.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(byCredential.get(Credentials.sha256Hex(credential)));
+  }
+
   /** A device by id, or {@code UNAUTHENTICATED}. */
   synchronized RemoteClient get(String clientId) {
     RemoteClient c = byId.get(clientId);

@@ -59,9 +59,14 @@ final class Enrollment {
     this.heartbeatTimeout = heartbeatTimeout;
   }
 
+  /** Whether a caller from there passes {@link #checkOrigin} (a project enroll token does too). */
+  boolean originAllowed(SocketAddress remote) {
+    return enrollToken != null || isLoopback(remote);
+  }
+
   /** Refuses a caller from another machine when the server has no enrollment token. */
   void checkOrigin(SocketAddress remote) {
-    if (enrollToken == null && !isLoopback(remote)) {
+    if (!originAllowed(remote)) {
       throw new FederationException(Code.PERMISSION_DENIED,
           "this server has no enrollment token and accepts clients from loopback addresses"
               + " only, not " + remote + "; start it with --enroll-token");
@@ -76,6 +81,11 @@ final class Enrollment {
               ? "this server needs an enrollment token: start the client with --enroll-token"
               : "wrong enrollment token");
     }
+    checkName(name);
+  }
+
+  /** Refuses a bad name. */
+  void checkName(String name) {
     if (name == null || name.isBlank() || name.length() > 200) {
       throw new FederationException(Code.INVALID_ARGUMENT,
           "register: name must be 1 to 200 characters, got '" + name + "'");

@@ -178,6 +178,89 @@ public final class ProjectStore implements AutoCloseable {
         Instant.parse(rs.getString(4)), revoked == null ? null : Instant.parse(revoked));
   }
 
+  // ---- device enroll tokens (V6) ----------------------------------------------------------------
+
+  /**
+   * Issues a device enroll token for a project: 256 random bits after {@link
+   * EnrollTokenRecord#SECRET_PREFIX}. A device that registers with it joins the project.
+   *
+   * @param project the project
+   * @param name what it is for, unique in the project (also among revoked enroll tokens)
+   * @return the record and the secret, which is not kept
+   * @throws NoSuchElementException when there is no such project
+   * @throws IllegalStateException when the project has an enroll token of that name
+   */
+  public synchronized EnrollTokenRecord.Issued issueEnrollToken(String project, String name) {
+    EnrollTokenRecord t = new EnrollTokenRecord(project, name, now(), null);
+    requireProject(project);
+    if (enrollTokens(project).stream().anyMatch(x -> x.name().equals(name))) {
+      throw new IllegalStateException(
+          "project '" + project + "' has an enroll token named '" + name + "' already");
+    }
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    String secret = EnrollTokenRecord.SECRET_PREFIX
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    update("INSERT INTO enroll_tokens(token_sha256, project, name, created_at) VALUES (?, ?, ?, ?)",
+        sha256(secret), project, name, t.created().toString());
+    return new EnrollTokenRecord.Issued(t, secret);
+  }
+
+  /** A project's enroll tokens, revoked ones included, by name. */
+  public synchronized List<EnrollTokenRecord> enrollTokens(String project) {
+    return query("SELECT project, name, created_at, revoked_at FROM enroll_tokens"
+        + " WHERE project = ? ORDER BY name", ProjectStore::enrollToken, project);
+  }
+
+  /**
+   * Revokes an enroll token: no device registers with it from now on (devices that joined with it
+   * stay in the project).
+   *
+   * @return its record, revoked
+   * @throws NoSuchElementException when the project has no enroll token of that name
+   */
+  public synchronized EnrollTokenRecord revokeEnrollToken(String project, String name) {
+    requireProject(project);
+    EnrollTokenRecord t = enrollTokens(project).stream().filter(x -> x.name().equals(name))
+        .findFirst().orElseThrow(() -> new NoSuchElementException(
+            "project '" + project + "' has no enroll token named '" + name + "'"));
+    if (!t.valid()) {
+      return t;
+    }
+    Instant at = now();
+    update("UPDATE enroll_tokens SET revoked_at = ? WHERE project = ? AND name = ?",
+        at.toString(), project, name);
+    return new EnrollTokenRecord(t.project(), t.name(), t.created(), at);
+  }
+
+  /** The enroll token whose secret this is, revoked or not, or empty when there is none. */
+  public synchronized Optional<EnrollTokenRecord> enrollToken(String secret) {
+    if (secret == null || !secret.startsWith(EnrollTokenRecord.SECRET_PREFIX)) {
+      return Optional.empty();
+    }
+    return query("SELECT project, name, created_at, revoked_at FROM enroll_tokens"
+        + " WHERE token_sha256 = ?", ProjectStore::enrollToken, sha256(secret))
+        .stream().findFirst();
+  }
+
+  private static EnrollTokenRecord enrollToken(ResultSet rs) throws SQLException {
+    String revoked = rs.getString(4);
+    return new EnrollTokenRecord(rs.getString(1), rs.getString(2), Instant.parse(rs.getString(3)),
+        revoked == null ? null : Instant.parse(revoked));
+  }
+
+  /** The project of a device, or empty when there is no such device. */
+  public synchronized Optional<String> deviceProject(String deviceId) {
+    return query("SELECT tenant FROM devices WHERE id = ?", rs -> rs.getString(1), deviceId)
+        .stream().findFirst();
+  }
+
+  /** The project of a run, or empty when there is no such run. */
+  public synchronized Optional<String> runProject(String runId) {
+    return query("SELECT tenant FROM runs WHERE id = ?", rs -> rs.getString(1), runId)
+        .stream().findFirst();
+  }
+
   // ---- what belongs where -----------------------------------------------------------------------
 
   /**

@@ -114,6 +114,12 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
     return start(spec(settings));
   }
 
+  /** {@inheritDoc} */
+  @Override
+  public RunInfo startRun(Map<String, Object> settings, String tenant) {
+    return start(spec(settings), tenant);
+  }
+
   /**
    * Starts a run on its own thread (the server command can start its own run through this too, so
    * that it can be stopped from the API).
@@ -123,6 +129,18 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
    * @throws IllegalStateException when a run is going on, or one with this id exists
    */
   public synchronized RunInfo start(RunSpec spec) {
+    return start(spec, null);
+  }
+
+  /**
+   * Starts a run in a project on its own thread; see {@link FederationServer#run(RunSpec, String)}.
+   *
+   * @param spec the run
+   * @param tenant its project, or null for {@code default}
+   * @return the run as stored once started
+   * @throws IllegalStateException when a run is going on, or one with this id exists
+   */
+  public synchronized RunInfo start(RunSpec spec, String tenant) {
     StateStore state = server.state();
     if (thread != null && thread.isAlive()) {
       throw new IllegalStateException("run '" + current + "' is running; stop it first");
@@ -151,7 +169,7 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
     }
     stopping = false;
     current = spec.id();
-    thread = new Thread(() -> runToEnd(spec), "fedge-run-" + spec.id());
+    thread = new Thread(() -> runToEnd(spec, tenant), "fedge-run-" + spec.id());
     thread.setDaemon(true);
     thread.start();
     // the server creates (or resumes) the run's record first thing; answer once it is there
@@ -175,10 +193,10 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
         .orElseThrow(() -> new IllegalStateException("run '" + spec.id() + "' did not start"));
   }
 
-  private void runToEnd(RunSpec spec) {
+  private void runToEnd(RunSpec spec, String tenant) {
     StateStore state = server.state();
     try {
-      server.run(spec);
+      server.run(spec, tenant);
     } catch (InterruptedException e) {
       if (stopping) {
         int done = state.run(spec.id()).map(RunRecord::completedRounds).orElse(0);

@@ -17,6 +17,18 @@ public interface RunControl {
   RunInfo startRun(Map<String, Object> settings);
 
   /**
+   * Starts a run in a project (issue 16): it is put into the project before its first round and
+   * samples only that project's devices. By default the project is left to the caller.
+   *
+   * @param settings as for {@link #startRun(Map)}
+   * @param tenant the project, or null for {@code default} (the administrator's runs)
+   * @return the new run
+   */
+  default RunInfo startRun(Map<String, Object> settings, String tenant) {
+    return startRun(settings);
+  }
+
+  /**
    * Stops a run after its current round.
    *
    * @param runId the run
