@@ -182,6 +182,22 @@ public final class HeteroFl extends ForwardingStrategy {
     return out;
   }
 
+  /** The wrapped strategy's evaluating clients, each sent the submodel of its width. */
+  @Override
+  public List<ClientInstruction<dev.fedge.api.EvaluateIns>> configureEvaluate(
+      int round, Parameters global, List<ClientProxy> available) {
+    List<ClientProxy> taking = available.stream().filter(c -> widthOf.width(c) > 0).toList();
+    List<ClientInstruction<dev.fedge.api.EvaluateIns>> out = new ArrayList<>();
+    for (ClientInstruction<dev.fedge.api.EvaluateIns> i
+        : inner().configureEvaluate(round, global, taking)) {
+      double w = widthOf.width(i.client());
+      dev.fedge.api.EvaluateIns ins = i.ins();
+      out.add(w == 1 ? i : new ClientInstruction<>(i.client(), new dev.fedge.api.EvaluateIns(
+          Submodels.slice(ins.parameters(), layout(w)), ins.config())));
+    }
+    return out;
+  }
+
   /**
    * HeteroFL's aggregation: the results are grouped by their layout, each group's example-weighted
    * sum is kept (O(its submodel's size)), and {@link Submodels#combine} makes the next global model.
