@@ -46,6 +46,28 @@ class HeteroFlSimulateCommandTest {
   }
 
   @Test
+  void autoGivesEachDeviceAWidthFromItsFleetSpeedAndMemory(@TempDir Path dir) throws Exception {
+    // a desktop (20), a Jetson 10x slower (one halving) and a Pi 80x slower (two); a 512 MiB
+    // device cannot train even the quarter-width cnn (needs 2 x 362 MiB), so it takes no part
+    Path fleet = dir.resolve("fleet.yaml");
+    Files.writeString(fleet, String.join("\n", "classes:",
+        "  - {name: desktop, count: 1, speed: 20, memory: 12GiB}",
+        "  - {name: jetson, count: 1, speed: 2, memory: 4GiB}",
+        "  - {name: pi, count: 1, speed: 0.25, memory: 4GiB}",
+        "  - {name: tiny, count: 1, speed: 0.25, memory: 512MiB}", ""));
+    Path out = dir.resolve("a");
+    CliRun run = CliRun.of("simulate", "--fleet", fleet.toString(), "--rounds", "1",
+        "--train-limit", "200", "--test-limit", "50", "--local-epochs", "1", "--widths", "auto",
+        "--out", out.toString());
+
+    assertEquals(0, run.code(), run.err() + run.out());
+    assertTrue(run.out().contains("clients by width {0.25=1, 0.5=1, 1=1, none=1}"), run.out());
+    List<String> metrics = Files.readAllLines(out.resolve("metrics.csv"));
+    assertEquals("3", metrics.get(1).split(",", -1)[List.of(metrics.get(0).split(","))
+        .indexOf("participants")], metrics.toString());
+  }
+
+  @Test
   void badWidthsGetOneLineNamingTheKey(@TempDir Path dir) throws Exception {
     String[][] cases = {
       {"--widths", "0,abc"},
