@@ -33,6 +33,12 @@ public final class ConfigKeys {
    */
   public static final String MAX_STEPS = "max_steps";
 
+  /**
+   * HeteroFL's width of the client's submodel (double in (0, 1]; absent: the full model). The
+   * parameters sent are already the submodel; the key says which width they are.
+   */
+  public static final String WIDTH = "width";
+
   /** Local objective: {@code "ce"} (default), {@code "fedprox"} or {@code "fedntd"}. */
   public static final String OBJECTIVE = "objective";
 

@@ -49,8 +49,10 @@ class DjlTrainersTest {
           () -> trainers.trainerFor(ParameterLayout.of(new TensorSpec("x", new int[] {3}))));
 
       assertTrue(e.getMessage().startsWith("the server's model (1 tensors, 3 values) is none of"
-          + " [cnn, resnet18, mobilenetv2, mobilenetv2-x0.75, mobilenetv2-x0.5, mobilenetv2-x0.35,"
-          + " mobilenetv2-x0.25, efficientnet-b0] for this device's 1x28x28 images with 10 classes"), e.getMessage());
+          + " [cnn, resnet18, resnet50, mobilenetv2, mobilenetv2-x0.75, mobilenetv2-x0.5,"
+          + " mobilenetv2-x0.35, mobilenetv2-x0.25, efficientnet-b0, cnn-x0.5, cnn-x0.25,"
+          + " resnet18-x0.5, resnet18-x0.25] for this device's 1x28x28 images with 10 classes"),
+          e.getMessage());
     }
   }
 }

@@ -12,6 +12,11 @@ import dev.fedge.api.ParameterLayout;
  *
  * <p>Tensors: {@code conv1.weight, conv1.bias, conv2.weight, conv2.bias, fc1.weight, fc1.bias,
  * head.weight, head.bias}, initialised as PyTorch does by default.
+ *
+ * <p>At a width {@code w} in (0, 1] (HeteroFL's submodels, {@code cnn-x0.5}) the channels and the
+ * hidden units are {@code ceil(w × 32)}, {@code ceil(w × 64)} and {@code ceil(w × 512)}; the input
+ * channels and the classes stay. Every tensor is then the first slice of the full model's (the
+ * flattening is channel-major, so {@code fc1}'s first inputs are the first channels' pixels).
  */
 public final class Cnn implements Backbone {
 
@@ -19,6 +24,8 @@ public final class Cnn implements Backbone {
   private final int height;
   private final int width;
   private final int numClasses;
+  private final double widthMultiplier;
+  private final int hidden;
   private final LayoutBuilder builder = new LayoutBuilder();
   private final ParameterLayout layout;
 
@@ -31,27 +38,45 @@ public final class Cnn implements Backbone {
    * @param numClasses output classes, at least 2
    */
   public Cnn(int channels, int height, int width, int numClasses) {
+    this(channels, height, width, numClasses, 1.0);
+  }
+
+  /**
+   * Defines the network at a width (HeteroFL's submodel).
+   *
+   * @param channels input channels
+   * @param height input rows, at least 4
+   * @param width input columns, at least 4
+   * @param numClasses output classes, at least 2
+   * @param widthMultiplier channels and hidden units are scaled by it, in (0, 1]
+   */
+  public Cnn(int channels, int height, int width, int numClasses, double widthMultiplier) {
     Models.checkShape("cnn", channels, height, width, numClasses);
+    Models.checkWidth("cnn", widthMultiplier);
     this.channels = channels;
     this.height = height;
     this.width = width;
     this.numClasses = numClasses;
-    int flat = 64 * (height / 4) * (width / 4);
-    builder.convWeight("conv1.weight", 32, channels, 5, Init.UNIFORM_FAN_IN);
-    builder.bias("conv1.bias", 32, channels * 25);
-    builder.convWeight("conv2.weight", 64, 32, 5, Init.UNIFORM_FAN_IN);
-    builder.bias("conv2.bias", 64, 32 * 25);
-    builder.denseWeight("fc1.weight", 512, flat);
-    builder.bias("fc1.bias", 512, flat);
-    builder.denseWeight("head.weight", numClasses, 512);
-    builder.bias("head.bias", numClasses, 512);
+    this.widthMultiplier = widthMultiplier;
+    int c1 = Models.scaled(32, widthMultiplier, 1);
+    int c2 = Models.scaled(64, widthMultiplier, 1);
+    hidden = Models.scaled(512, widthMultiplier, 1);
+    int flat = c2 * (height / 4) * (width / 4);
+    builder.convWeight("conv1.weight", c1, channels, 5, Init.UNIFORM_FAN_IN);
+    builder.bias("conv1.bias", c1, channels * 25);
+    builder.convWeight("conv2.weight", c2, c1, 5, Init.UNIFORM_FAN_IN);
+    builder.bias("conv2.bias", c2, c1 * 25);
+    builder.denseWeight("fc1.weight", hidden, flat);
+    builder.bias("fc1.bias", hidden, flat);
+    builder.denseWeight("head.weight", numClasses, hidden);
+    builder.bias("head.bias", numClasses, hidden);
     layout = builder.layout();
   }
 
   /** {@inheritDoc} */
   @Override
   public String name() {
-    return "cnn";
+    return Models.widthName("cnn", widthMultiplier);
   }
 
   /** {@inheritDoc} */
@@ -99,7 +124,7 @@ public final class Cnn implements Backbone {
   /** {@inheritDoc} */
   @Override
   public int featureSize() {
-    return 512;
+    return hidden;
   }
 
   /** The ReLU output of {@code fc1}. */

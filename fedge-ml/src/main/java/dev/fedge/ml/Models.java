@@ -6,7 +6,9 @@ import java.util.List;
  * The registry of models by name: {@code cnn} ({@link Cnn}), {@code resnet18} ({@link ResNet18}),
  * {@code resnet50} ({@link ResNet50}, for GPUs),
  * {@code mobilenetv2} with {@code mobilenetv2-x<width>} for width-scaled versions ({@link
- * MobileNetV2}) and {@code efficientnet-b0} ({@link EfficientNetB0}).
+ * MobileNetV2}) and {@code efficientnet-b0} ({@link EfficientNetB0}). {@code cnn-x<width>} and
+ * {@code resnet18-x<width>}, width in (0, 1], are HeteroFL's submodels: every tensor the first
+ * slice of the full model's ({@link #HETEROFL}).
  */
 public final class Models {
 
@@ -20,7 +22,10 @@ public final class Models {
    */
   public static final List<String> CANDIDATES = List.of("cnn", "resnet18", "resnet50", "mobilenetv2",
       "mobilenetv2-x0.75", "mobilenetv2-x0.5", "mobilenetv2-x0.35", "mobilenetv2-x0.25",
-      "efficientnet-b0");
+      "efficientnet-b0", "cnn-x0.5", "cnn-x0.25", "resnet18-x0.5", "resnet18-x0.25");
+
+  /** The models that have HeteroFL submodels at any width in (0, 1]. */
+  public static final List<String> HETEROFL = List.of("cnn", "resnet18");
 
   private Models() {}
 
@@ -46,7 +51,51 @@ public final class Models {
         return false;
       }
     }
+    for (String base : HETEROFL) {
+      if (name.startsWith(base + "-x")) {
+        try {
+          double w = width(name, base);
+          return w > 0 && w <= 1;
+        } catch (IllegalArgumentException e) {
+          return false;
+        }
+      }
+    }
     return false;
+  }
+
+  /**
+   * The name of a HeteroFL model at a width: the model's name at width 1, else {@code
+   * <model>-x<width>} ({@code cnn-x0.25}).
+   *
+   * @param model {@code cnn} or {@code resnet18}
+   * @param width in (0, 1]
+   * @return the name {@link #create} knows
+   */
+  public static String widthName(String model, double width) {
+    return width == 1.0 ? model
+        : model + "-x" + java.math.BigDecimal.valueOf(width).stripTrailingZeros().toPlainString();
+  }
+
+  /**
+   * Channels at a width: {@code ceil(width × full)}, rounded up to a multiple of {@code multiple}
+   * (the group normalisation's groups), at least {@code multiple}.
+   *
+   * @param full the full model's channels
+   * @param width in (0, 1]
+   * @param multiple what the result must be a multiple of
+   * @return the channels
+   */
+  static int scaled(int full, double width, int multiple) {
+    int c = (int) Math.ceil(width * full - 1e-9);
+    c = (c + multiple - 1) / multiple * multiple;
+    return Math.max(multiple, Math.min(full, c));
+  }
+
+  static void checkWidth(String model, double width) {
+    if (!(width > 0 && width <= 1)) {
+      throw new IllegalArgumentException(model + ": width must be in (0, 1], got " + width);
+    }
   }
 
   /**
@@ -74,20 +123,31 @@ public final class Models {
         if (name.startsWith("mobilenetv2-x")) {
           yield new MobileNetV2(channels, height, width, numClasses, width(name));
         }
+        if (name.startsWith("cnn-x")) {
+          yield new Cnn(channels, height, width, numClasses, width(name, "cnn"));
+        }
+        if (name.startsWith("resnet18-x")) {
+          yield new ResNet18(channels, height, width, numClasses, width(name, "resnet18"));
+        }
         throw new IllegalArgumentException(
               "model: unknown model '" + name + "' (known: " + String.join(", ", NAMES)
-                  + ", mobilenetv2-x<width> such as mobilenetv2-x0.5)");
+                  + ", mobilenetv2-x<width> such as mobilenetv2-x0.5, cnn-x<width> and "
+                  + "resnet18-x<width> with a width in (0, 1])");
       }
     };
   }
 
   private static double width(String name) {
-    String w = name.substring("mobilenetv2-x".length());
+    return width(name, "mobilenetv2");
+  }
+
+  private static double width(String name, String base) {
+    String w = name.substring((base + "-x").length());
     try {
       return Double.parseDouble(w);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("model: '" + name + "' needs a width multiplier after"
-          + " -x, e.g. mobilenetv2-x0.5");
+          + " -x, e.g. " + base + "-x0.5");
     }
   }
 

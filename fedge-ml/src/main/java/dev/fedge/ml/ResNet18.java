@@ -20,6 +20,13 @@ import java.util.List;
  * <p>Tensor names follow torchvision where they can: {@code conv1.weight, gn1.weight, gn1.bias,
  * layer1.0.conv1.weight, layer1.0.gn1.weight, ..., layer2.0.shortcut.conv.weight,
  * layer2.0.shortcut.gn.weight, ..., head.weight, head.bias}.
+ *
+ * <p>At a width {@code w} in (0, 1] (HeteroFL's submodels, {@code resnet18-x0.25}) every stage's
+ * channels are {@code w × 64, 128, 256, 512}, rounded up to a multiple of {@value #GROUPS} so that
+ * the groups divide them; the input channels and the classes stay, and every tensor is the first
+ * slice of the full model's. The groups of a narrower model split its own channels in two, so a
+ * submodel's normalisation groups are not the full model's (HeteroFL's sBN has no counterpart here:
+ * group normalisation keeps no running statistics).
  */
 public final class ResNet18 implements Backbone {
 
@@ -45,6 +52,8 @@ public final class ResNet18 implements Backbone {
   private final int height;
   private final int width;
   private final int numClasses;
+  private final double widthMultiplier;
+  private final int features;
   private final LayoutBuilder builder = new LayoutBuilder();
   private final ParameterLayout layout;
   private final int stem;
@@ -63,17 +72,33 @@ public final class ResNet18 implements Backbone {
    * @param numClasses output classes, at least 2
    */
   public ResNet18(int channels, int height, int width, int numClasses) {
+    this(channels, height, width, numClasses, 1.0);
+  }
+
+  /**
+   * Defines the network at a width (HeteroFL's submodel).
+   *
+   * @param channels input channels
+   * @param height input rows, at least 4
+   * @param width input columns, at least 4
+   * @param numClasses output classes, at least 2
+   * @param widthMultiplier every stage's channels are scaled by it, in (0, 1]
+   */
+  public ResNet18(int channels, int height, int width, int numClasses, double widthMultiplier) {
     Models.checkShape("resnet18", channels, height, width, numClasses);
+    Models.checkWidth("resnet18", widthMultiplier);
     this.channels = channels;
     this.height = height;
     this.width = width;
     this.numClasses = numClasses;
-    stem = builder.convWeight("conv1.weight", 64, channels, 3, Init.KAIMING_NORMAL_FAN_OUT);
-    stemGnW = norm("gn1.weight", 64, Init.ONES);
-    stemGnB = norm("gn1.bias", 64, Init.ZEROS);
-    int in = 64;
+    this.widthMultiplier = widthMultiplier;
+    int stemOut = Models.scaled(64, widthMultiplier, GROUPS);
+    stem = builder.convWeight("conv1.weight", stemOut, channels, 3, Init.KAIMING_NORMAL_FAN_OUT);
+    stemGnW = norm("gn1.weight", stemOut, Init.ONES);
+    stemGnB = norm("gn1.bias", stemOut, Init.ZEROS);
+    int in = stemOut;
     for (int stage = 0; stage < 4; stage++) {
-      int out = WIDTHS[stage];
+      int out = Models.scaled(WIDTHS[stage], widthMultiplier, GROUPS);
       for (int b = 0; b < 2; b++) {
         int stride = stage > 0 && b == 0 ? 2 : 1;
         String p = "layer" + (stage + 1) + "." + b + ".";
@@ -97,6 +122,7 @@ public final class ResNet18 implements Backbone {
         in = out;
       }
     }
+    features = in;
     headW = builder.denseWeight("head.weight", numClasses, in);
     headB = builder.bias("head.bias", numClasses, in);
     layout = builder.layout();
@@ -109,7 +135,7 @@ public final class ResNet18 implements Backbone {
   /** {@inheritDoc} */
   @Override
   public String name() {
-    return "resnet18";
+    return Models.widthName("resnet18", widthMultiplier);
   }
 
   /** {@inheritDoc} */
@@ -157,7 +183,7 @@ public final class ResNet18 implements Backbone {
   /** {@inheritDoc} */
   @Override
   public int featureSize() {
-    return 512;
+    return features;
   }
 
   /** The globally average-pooled output of the last block. */

@@ -65,6 +65,8 @@ import java.util.TreeMap;
  * @param roundDeadline the deadline that sizes local work ({@code local-work: deadline}; virtual
  *     seconds in a simulation), {@code null} otherwise
  * @param minLocalSteps the fewest local steps a client is given with {@code local-work: deadline}
+ * @param widths HeteroFL's widths ({@link Widths}: {@code auto}, or {@code 1,0.5,0.25} given to the
+ *     clients in turn), {@code null} for none (every client trains the full model; simulate only)
  */
 public record RunSettings(
     @JsonProperty("name") String name,
@@ -104,7 +106,8 @@ public record RunSettings(
     @JsonProperty("local-work") String localWork,
     @JsonProperty("round-deadline") @JsonDeserialize(using = RunSettingsBinder.DurationText.class)
         Duration roundDeadline,
-    @JsonProperty("min-local-steps") int minLocalSteps) {
+    @JsonProperty("min-local-steps") int minLocalSteps,
+    @JsonProperty("widths") String widths) {
 
   /** Images a device of speed 1 trains per virtual second: the unit of the virtual clock. */
   public static final int IMAGES_PER_SECOND = 1000;
@@ -188,6 +191,18 @@ public record RunSettings(
     }
     if (roundDeadline != null && (roundDeadline.isNegative() || roundDeadline.isZero())) {
       throw new IllegalArgumentException("round-deadline must be positive, got " + roundDeadline);
+    }
+    if (widths != null) {
+      widths = widthSpec(widths).text();
+      if (!dev.fedge.ml.Models.HETEROFL.contains(model)) {
+        throw new IllegalArgumentException("widths: HeteroFL has width-scaled models of "
+            + String.join(" and ", dev.fedge.ml.Models.HETEROFL) + ", got model '" + model + "'");
+      }
+      if (!dev.fedge.strategy.HeteroFl.AVERAGING.contains(strategy)) {
+        throw new IllegalArgumentException("widths: HeteroFL averages each parameter over the "
+            + "clients that hold it, as " + String.join(", ", dev.fedge.strategy.HeteroFl.AVERAGING)
+            + " do; strategy '" + strategy + "' cannot be combined with widths");
+      }
     }
     if (fleet != null && clients != fleet.size()) {
       throw new IllegalArgumentException("clients: the fleet has " + fleet.size()
@@ -316,6 +331,19 @@ public record RunSettings(
         speed * IMAGES_PER_SECOND, batchSize, examples, localEpochs, minLocalSteps);
   }
 
+  /** HeteroFL's widths, or null when the run has none. */
+  public Widths widthSettings() {
+    return widths == null ? null : widthSpec(widths);
+  }
+
+  private static Widths widthSpec(String text) {
+    if (text.isBlank()) {
+      throw new IllegalArgumentException("widths: expected auto or widths such as 1,0.5,0.25, "
+          + "got ''");
+    }
+    return Widths.parse(text);
+  }
+
   /** Whether the simulated devices differ in speed. */
   public boolean heterogeneous() {
     return clientSpeeds.stream().distinct().count() > 1;
@@ -334,7 +362,7 @@ public record RunSettings(
         out == null ? Path.of("runs", newName).toString() : out,
         dataDir, fractionEvaluate, testLimit, clientTestLimit, trainLimit, clientSpeeds,
         minClients, minResults, roundTimeout, codec, group, project == null ? newName : project,
-        fleet, localWork, roundDeadline, minLocalSteps);
+        fleet, localWork, roundDeadline, minLocalSteps, widths);
   }
 
   /**
@@ -380,6 +408,7 @@ public record RunSettings(
     all.put("local-work", localWork);
     all.put("round-deadline", roundDeadline == null ? null : Durations.format(roundDeadline));
     all.put("min-local-steps", minLocalSteps);
+    all.put("widths", widths);
     Map<String, Object> m = new LinkedHashMap<>();
     for (String k : use.keys()) {
       m.put(k, all.get(k));

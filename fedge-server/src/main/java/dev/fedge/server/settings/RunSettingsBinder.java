@@ -54,7 +54,7 @@ public final class RunSettingsBinder {
         "local-epochs", "batch-size", "lr", "momentum", "weight-decay", "partition", "seed",
         "threads", "out", "data-dir", "fraction-evaluate", "test-limit", "client-test-limit",
         "train-limit", "client-speeds", "fleet", "local-work", "round-deadline",
-        "min-local-steps"), 4, 2, 2, 1),
+        "min-local-steps", "widths"), 4, 2, 2, 1),
     /** {@code fedge server}'s run. */
     SERVER(List.of("name", "task", "group", "project", "rounds", "min-clients", "min-results",
         "round-timeout", "codec", "strategy", OPTS, "dataset", "model", "data-dir", "seed",

@@ -24,10 +24,12 @@ import dev.fedge.server.VirtualClock;
 import dev.fedge.server.report.SvgPlot;
 import dev.fedge.server.settings.FleetProfile;
 import dev.fedge.server.settings.RunSettings;
+import dev.fedge.server.settings.Widths;
 import dev.fedge.server.store.MetricsCsv;
 import dev.fedge.server.store.ModelKey;
 import dev.fedge.server.store.ModelProvenance;
 import dev.fedge.server.store.ModelStore;
+import dev.fedge.strategy.HeteroFl;
 import dev.fedge.strategy.LocalWork;
 import dev.fedge.strategy.Strategies;
 import java.io.IOException;
@@ -70,6 +72,10 @@ public final class Simulation {
   private Map<String, float[]> startState = Map.of();
   private volatile Strategy running;
   private int workers = 1;
+  /** HeteroFL: each client's width, each width's runtime (1: the full model's), the test set. */
+  private final Map<String, Double> clientWidths = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Double, DjlRuntime> widthRuntimes = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ImageDataset[] widthTest = new ImageDataset[1];
 
   /** Hears every finished round, after its row is in {@code metrics.csv} (e.g. to checkpoint). */
   @FunctionalInterface
@@ -217,6 +223,12 @@ public final class Simulation {
     long t0 = System.nanoTime();
     Map<String, Integer> localSizes = new java.util.concurrent.ConcurrentHashMap<>();
     Strategy base = strategyWrapper.apply(strategy(config));
+    Widths widths = config.settings().widthSettings();
+    if (widths != null) {
+      base = new HeteroFl(base, widths.distinct(), c -> clientWidths.getOrDefault(c.id(), 1.0),
+          w -> widthRuntimes.get(w).layout(),
+          (w, p) -> widthRuntimes.get(w).evaluate(p, widthTest[0], 256));
+    }
     Strategy strategy = base;
     if (base instanceof AsyncStrategy && config.settings().roundDeadline() != null
         && !config.settings().deadlineSized()) {
@@ -287,7 +299,10 @@ public final class Simulation {
     new ObjectMapper(new YAMLFactory()).writeValue(folder.resolve("config.yaml").toFile(),
         config.toMap());
     partition.save(folder.resolve("partition.json"));
-    MetricsCsv csv = new MetricsCsv(folder.resolve("metrics.csv"), reid != null);
+    Widths csvWidths = config.settings().widthSettings();
+    MetricsCsv csv = new MetricsCsv(folder.resolve("metrics.csv"), reid != null,
+        csvWidths == null ? List.of() : csvWidths.distinct().stream().filter(w -> w < 1)
+            .map(w -> "accuracy_w" + HeteroFl.label(w)).toList());
     Files.deleteIfExists(csv.file());
 
     List<MetricsCsv.Row> rows = new ArrayList<>();
@@ -295,7 +310,8 @@ public final class Simulation {
     int perRound = (int) Math.max(1, Math.ceil(config.fraction() * config.clients()));
     // worker processes train classification clients; asynchronous strategies and re-ID runs
     // (whose clients evaluate by retrieval) train in this process
-    int nWorkers = strategy instanceof AsyncStrategy || reid != null ? 1
+    Widths widths = config.settings().widthSettings();
+    int nWorkers = strategy instanceof AsyncStrategy || reid != null || widths != null ? 1
         : Math.min(config.clients(), workers > 0 ? workers
             : autoWorkers(Runtime.getRuntime().availableProcessors(), perRound,
                 Math.round(train.size() * config.fraction()) * config.localEpochs()));
@@ -318,6 +334,37 @@ public final class Simulation {
           runtime.network().name(), runtime.layout().totalSize(), strategy.name(),
           config.strategyOptions().isEmpty() ? "" : config.strategyOptions()));
       ImageDataset clientTest = test.head(Math.max(1, config.clientTestLimit()));
+      List<DjlRuntime> narrow = new ArrayList<>();
+      if (widths != null) {
+        widthTest[0] = test;
+        widthRuntimes.put(1.0, runtime);
+        for (double w : widths.distinct()) {
+          if (w < 1) {
+            DjlRuntime rt = DjlRuntime.create(Models.widthName(config.model(), w),
+                train.channels(), train.height(), train.width(), train.numClasses(),
+                config.seed(), threads);
+            narrow.add(rt);
+            widthRuntimes.put(w, rt);
+          }
+        }
+        double fastest = config.clientSpeeds().stream().mapToDouble(Double::doubleValue).max()
+            .orElse(1);
+        for (int i = 0; i < config.clients(); i++) {
+          double w = widths.auto()
+              ? Widths.auto(config.fleet() == null ? 0 : config.fleet().classOf(i).memoryBytes(),
+                  config.clientSpeeds().get(i % config.clientSpeeds().size()), fastest,
+                  x -> widthRuntimes.get(x).layout().totalSize())
+              : widths.inTurn(i);
+          clientWidths.put(String.format(Locale.ROOT, "client-%03d", i), w);
+        }
+        Map<String, Long> count = new java.util.TreeMap<>();
+        clientWidths.values().forEach(w -> count.merge(w == 0 ? "none" : HeteroFl.label(w), 1L,
+            Long::sum));
+        progress.info("HeteroFL widths " + widths.text() + ": clients by width " + count
+            + "; submodel parameters " + widths.distinct().stream().map(w -> HeteroFl.label(w)
+            + ": " + String.format(Locale.ROOT, "%,d", widthRuntimes.get(w).layout().totalSize()))
+            .toList());
+      }
       if (nWorkers > 1) {
         List<int[]> indices = new ArrayList<>();
         for (int i = 0; i < config.clients(); i++) {
@@ -342,11 +389,15 @@ public final class Simulation {
         ImageDataset local = train.subset(
             train.name() + "/client-" + i, partition.indices(i));
         String id = String.format(Locale.ROOT, "client-%03d", i);
+        double w = clientWidths.getOrDefault(id, 1.0);
+        DjlRuntime own = w > 0 && w < 1 ? widthRuntimes.get(w) : runtime;
         ClientProxy client = pool != null ? pool.client(i, id)
             : new InProcessClient(id, retrieval != null
                 ? DjlLocalTrainer.reid(runtime, local, retrieval, i)
-                : runtime.trainer(local, clientTest, i));
-        double seconds = config.taskSeconds(i, local.size());
+                : own.trainer(local, clientTest, i));
+        // a submodel's task takes its share of the full model's computation (its parameters')
+        double seconds = config.taskSeconds(i, local.size())
+            * ((double) own.layout().totalSize() / runtime.layout().totalSize());
         if (seconds > closeAt) {
           client = new LateClient(client, seconds, closeAt);
           late.add(String.format(Locale.ROOT, "%s (%.1f s)", id, seconds));
@@ -460,8 +511,13 @@ public final class Simulation {
         provenance.put("task", Map.of("name", "reid", "model", runtime.network().name(),
             "embedding_dim", ReidTask.EMBEDDING_DIM, "evaluation", reid.describe()));
       }
+      if (widths != null) {
+        provenance.put("widths", Map.of("setting", widths.text(), "widths", widths.distinct(),
+            "clients", new java.util.TreeMap<>(clientWidths)));
+      }
       ModelStore.writeFolder(folder, new ModelKey("sim", safe(config.name()), config.rounds()),
           global, provenance);
+      narrow.forEach(DjlRuntime::close);
     } finally {
       if (pool != null) {
         pool.close();

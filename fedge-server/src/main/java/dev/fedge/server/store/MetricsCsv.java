@@ -56,6 +56,7 @@ public final class MetricsCsv {
 
   private final Path file;
   private final boolean reid;
+  private final List<String> extras;
 
   /** A metrics file (created with its header on first append). */
   public MetricsCsv(Path file) {
@@ -69,8 +70,21 @@ public final class MetricsCsv {
    * @param reid whether rows have {@value #REID_COLUMNS}
    */
   public MetricsCsv(Path file, boolean reid) {
+    this(file, reid, List.of());
+  }
+
+  /**
+   * A metrics file with more columns at the end: central evaluation metrics by name (HeteroFL's
+   * {@code accuracy_w0.5}, ...), kept in the rows' {@link Row#reid()} map by column name.
+   *
+   * @param file the file
+   * @param reid whether rows have {@value #REID_COLUMNS}
+   * @param extras the names of the central metrics written after them
+   */
+  public MetricsCsv(Path file, boolean reid, List<String> extras) {
     this.file = file;
     this.reid = reid;
+    this.extras = List.copyOf(extras);
   }
 
   /** The file. */
@@ -91,7 +105,18 @@ public final class MetricsCsv {
             r.participants().size(),
             r.failures().size(),
             r.duration().toMillis() / 1000.0,
-            reid ? reidMetrics(r) : Map.of()));
+            extraMetrics(r)));
+  }
+
+  private Map<String, Double> extraMetrics(RoundResult r) {
+    Map<String, Double> m = new LinkedHashMap<>(reid ? reidMetrics(r) : Map.of());
+    Map<String, Double> central = r.central().map(e -> e.metrics()).orElse(Map.of());
+    for (String k : extras) {
+      if (central.containsKey(k)) {
+        m.put(k, central.get(k));
+      }
+    }
+    return m;
   }
 
   /** The round's re-identification metrics: central ones, else the clients'. */
@@ -108,7 +133,9 @@ public final class MetricsCsv {
   }
 
   private String[] columns(boolean withReid) {
-    return withReid ? WITH_REID : COLUMNS;
+    List<String> c = new ArrayList<>(List.of(withReid ? WITH_REID : COLUMNS));
+    c.addAll(extras);
+    return c.toArray(new String[0]);
   }
 
   /** Appends a row (and the header when the file is new). */
@@ -120,7 +147,7 @@ public final class MetricsCsv {
       if (fresh) {
         p.printRecord((Object[]) columns(reid));
       }
-      p.printRecord(row.cells(reid));
+      p.printRecord(row.cells(reid, extras));
     }
   }
 
@@ -141,7 +168,7 @@ public final class MetricsCsv {
         boolean withReid = reid || rows.stream().anyMatch(r -> !r.reid().isEmpty());
         p.printRecord((Object[]) columns(withReid));
         for (Row row : rows) {
-          p.printRecord(row.cells(withReid));
+          p.printRecord(row.cells(withReid, extras));
         }
       }
       try {
@@ -161,13 +188,13 @@ public final class MetricsCsv {
       return new ArrayList<>();
     }
     try (CSVParser p = CSVParser.parse(file, StandardCharsets.UTF_8, FORMAT)) {
-      boolean header = true;
+      List<String> names = null;
       for (CSVRecord rec : p) {
-        if (header) {
-          header = false;
+        if (names == null) {
+          names = rec.toList();
           continue;
         }
-        Row r = Row.parse(rec, file.getFileName() + " line " + p.getCurrentLineNumber());
+        Row r = Row.parse(rec, file.getFileName() + " line " + p.getCurrentLineNumber(), names);
         rows.put(r.round(), r);
       }
     } catch (UncheckedIOException e) {
@@ -220,6 +247,14 @@ public final class MetricsCsv {
       return reid.getOrDefault(column, Double.NaN);
     }
 
+    List<String> cells(boolean withReid, List<String> extras) {
+      List<String> c = cells(withReid);
+      for (String k : extras) {
+        c.add(num(reid(k)));
+      }
+      return c;
+    }
+
     List<String> cells(boolean withReid) {
       List<String> c = new ArrayList<>(List.of(Integer.toString(round), num(accuracy), num(loss),
           num(clientAccuracy), num(clientLoss), num(trainLoss), Integer.toString(participants),
@@ -234,6 +269,23 @@ public final class MetricsCsv {
 
     private static String num(double d) {
       return Double.isNaN(d) ? "" : String.format(Locale.ROOT, "%.6f", d);
+    }
+
+    static Row parse(CSVRecord f, String where, List<String> names) {
+      Row r = parse(f, where);
+      Map<String, Double> more = new LinkedHashMap<>();
+      try {
+        for (int k = 9; k < f.size() && k < names.size(); k++) {
+          double v = d(f.get(k));
+          if (!Double.isNaN(v)) {
+            more.put(names.get(k).trim(), v);
+          }
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(where + ": " + e.getMessage());
+      }
+      return new Row(r.round(), r.accuracy(), r.loss(), r.clientAccuracy(), r.clientLoss(),
+          r.trainLoss(), r.participants(), r.failures(), r.seconds(), more);
     }
 
     static Row parse(CSVRecord f, String where) {
