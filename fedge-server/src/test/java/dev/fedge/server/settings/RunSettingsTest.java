@@ -44,7 +44,7 @@ class RunSettingsTest {
 
     assertTrue(m.startsWith("unknown setting 'roundz'; known settings: name, task, dataset,"), m);
     assertTrue(m.contains("client-speeds") && !m.contains("\n"), m);
-    assertTrue(error(Use.SERVER, Map.of("partition", "iid")).contains("known settings: name, group"));
+    assertTrue(error(Use.SERVER, Map.of("partition", "iid")).contains("known settings: name, task, group"));
   }
 
   @Test
