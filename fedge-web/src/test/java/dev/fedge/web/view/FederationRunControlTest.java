@@ -116,7 +116,7 @@ class FederationRunControlTest {
     assertTrue(unknown.getMessage().contains("min-clients"), unknown.getMessage());
     assertEquals("setting 'rounds': expected an integer, got 'x'", rounds.getMessage());
     assertTrue(strategy.getMessage().startsWith("unknown strategy 'fedfoo'"));
-    assertEquals("model: unknown model 'vgg' (known: cnn, resnet18, mobilenetv2, efficientnet-b0, mobilenetv2-x<width>)", model.getMessage());
+    assertEquals("model: unknown model 'vgg' (known: cnn, resnet18, resnet50, mobilenetv2, efficientnet-b0, mobilenetv2-x<width>)", model.getMessage());
     assertEquals(
         "setting 'round-timeout': expected a positive duration like 500ms, 120s, 5m or 1h, got"
             + " 'soon'",
