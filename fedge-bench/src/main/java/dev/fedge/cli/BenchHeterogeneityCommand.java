@@ -7,12 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -132,7 +130,9 @@ public final class BenchHeterogeneityCommand extends BaseCommand {
         Path folder = res.resolve(m.name() + "-s" + seed);
         String label = String.format(Locale.ROOT, "[%d/%d %s s%d]", k, total, m.name(), seed);
         if (!reportOnly && !Files.exists(folder.resolve("model.safetensors"))) {
-          deleteTree(folder);
+          if (Files.exists(folder)) {
+            BenchChildren.deleteTree(folder);
+          }
           Files.createDirectories(folder);
           out().println(label + " running");
           out().flush();
@@ -181,17 +181,6 @@ public final class BenchHeterogeneityCommand extends BaseCommand {
     }
     s.putAll(m.settings());
     return s;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   /** A line per round, with the cell's label. */

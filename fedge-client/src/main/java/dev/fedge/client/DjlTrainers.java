@@ -2,6 +2,7 @@ package dev.fedge.client;
 
 import dev.fedge.api.LocalTrainer;
 import dev.fedge.api.ParameterLayout;
+import dev.fedge.data.ImageDataset;
 import dev.fedge.ml.DjlRuntime;
 import dev.fedge.ml.Models;
 import dev.fedge.ml.ReidNet;
@@ -52,12 +53,7 @@ public final class DjlTrainers implements TrainerFactory {
         continue;
       }
       if (net.layout().equals(wanted)) {
-        close();
-        runtime = DjlRuntime.create(net, seed, threads);
-        trainer = runtime.trainer(data.train(), data.test(), data.clientIndex());
-        layout = wanted;
-        model = name;
-        return trainer;
+        return use(net, name, data.train(), data.test());
       }
     }
     throw new IllegalArgumentException("the server's model (" + wanted.count() + " tensors, "
@@ -89,18 +85,23 @@ public final class DjlTrainers implements TrainerFactory {
         continue;
       }
       if (net.layout().equals(wanted)) {
-        close();
-        runtime = DjlRuntime.create(net, seed, threads);
-        trainer = runtime.trainer(data.train().firstClasses(shape[0]), null, data.clientIndex());
-        layout = wanted;
-        model = net.name();
-        return trainer;
+        return use(net, net.name(), data.train().firstClasses(shape[0]), null);
       }
     }
     throw new IllegalArgumentException("the server's re-identification model (" + wanted.count()
         + " tensors, " + wanted.totalSize() + " values) has none of " + Models.NAMES
         + " as its backbone for this device's " + data.train().channels() + "x"
         + data.train().height() + "x" + data.train().width() + " images");
+  }
+
+  /** Makes the runtime and trainer of a model found for the server's layout, closing the old. */
+  private LocalTrainer use(Network net, String name, ImageDataset train, ImageDataset test) {
+    close();
+    runtime = DjlRuntime.create(net, seed, threads);
+    trainer = runtime.trainer(train, test, data.clientIndex());
+    layout = net.layout();
+    model = name;
+    return trainer;
   }
 
   /** The name of the model in use, or null before the first task. */
