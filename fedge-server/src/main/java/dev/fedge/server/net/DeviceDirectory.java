@@ -162,7 +162,7 @@ final class DeviceDirectory {
 
   /**
    * Registers a device under a name, as the policy decides, with a new credential; it counts as
-   * heard from now.
+   * available only once {@link #announce announced}.
    *
    * @param name the name
    * @param facts what the device is
@@ -188,9 +188,16 @@ final class DeviceDirectory {
     }
     c.credentialSha256(hash);
     add(c);
+    return new Enrolled(c, d);
+  }
+
+  /**
+   * Marks an enrolled device as heard from now and wakes whoever waits for devices. Called once
+   * the device is saved (and put in its project), so that a waiter that wakes finds it stored.
+   */
+  synchronized void announce(RemoteClient c, SocketAddress remote) {
     c.touch(remote);
     notifyAll();
-    return new Enrolled(c, d);
   }
 
   /** Saves a registered device. */

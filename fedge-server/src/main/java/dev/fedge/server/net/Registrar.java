@@ -75,6 +75,7 @@ final class Registrar {
     if (project != null) {
       projects.assignDevice(c.id(), project);
     }
+    devices.announce(c, remote);
     String line = String.format(Locale.ROOT, "%s %s: %s (%s %s, %d cores, %.1f GiB, %s, %s) from %s",
         c.id(), again ? "registered again" : "registered", name, facts.os(), facts.arch(),
         facts.cores(), facts.memoryBytes() / (double) (1L << 30), facts.accelerator(),
