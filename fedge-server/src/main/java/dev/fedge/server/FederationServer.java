@@ -348,20 +348,57 @@ public final class FederationServer implements AutoCloseable {
    * @throws InterruptedException when the server is stopped
    */
   public RunRecord run(RunSpec spec, String project) throws IOException, InterruptedException {
+    return run(spec, project, true);
+  }
+
+  /**
+   * Records a new run in a project without running it (a run spec's steps before {@code train}):
+   * {@link #run(RunSpec, String, boolean)} then runs it as a new run, not a resumed one.
+   *
+   * @param spec the run
+   * @param project its project, or null for {@code default}
+   * @return its record
+   * @throws IllegalArgumentException when a run has this id
+   * @throws IllegalStateException when its model store project holds models
+   */
+  public RunRecord createRun(RunSpec spec, String project) {
+    if (state.run(spec.id()).isPresent()) {
+      throw new IllegalArgumentException("run '" + spec.id() + "' exists in "
+          + settings.stateDir() + "; choose another run name");
+    }
+    journal.checkNewRun(spec);
+    RunRecord rec = state.createRun(spec);
+    if (project != null && !project.equals(ProjectRecord.DEFAULT)) {
+      try (ProjectStore projects = ProjectStore.open(state.db())) {
+        projects.assignRun(spec.id(), project);
+      }
+    }
+    return rec;
+  }
+
+  /**
+   * Runs a run's rounds, as {@link #run(RunSpec, String)}; with {@code finish} false the run stays
+   * {@code running} after its last round (a run spec's later steps finish it).
+   *
+   * @param spec the run
+   * @param project the project of a new run, or null for {@code default}
+   * @param finish whether to mark the run finished after its last round
+   * @return the run as stored at the end
+   * @throws IOException when a model cannot be saved or loaded
+   * @throws InterruptedException when the server is stopped
+   */
+  public RunRecord run(RunSpec spec, String project, boolean finish)
+      throws IOException, InterruptedException {
     RunRecord rec = state.run(spec.id()).orElse(null);
     if (rec != null && !rec.unfinished()) {
       throw new IllegalArgumentException("run '" + spec.id() + "' already " + rec.status()
           + " in " + settings.stateDir() + "; choose another run name");
     }
-    boolean resumed = rec != null;
+    // a run recorded by createRun and not started yet is new, not resumed
+    boolean resumed = rec != null && state.events(EventRecord.RUN_STARTED).stream()
+        .anyMatch(e -> spec.id().equals(e.runId()));
     if (rec == null) {
-      journal.checkNewRun(spec);
-      rec = state.createRun(spec);
-      if (project != null && !project.equals(ProjectRecord.DEFAULT)) {
-        try (ProjectStore projects = ProjectStore.open(state.db())) {
-          projects.assignRun(spec.id(), project);
-        }
-      }
+      rec = createRun(spec, project);
     }
     RunSpec run = rec.spec();
     registry.setRun(run.id(), run.codec());
@@ -414,6 +451,10 @@ public final class FederationServer implements AutoCloseable {
           round++;
         }
       }
+    }
+    if (!finish) {
+      log.accept("run '" + run.id() + "': " + run.rounds() + " rounds done");
+      return state.run(run.id()).orElseThrow();
     }
     state.setStatus(run.id(), RunRecord.FINISHED);
     String line = "run '" + run.id() + "' finished: " + run.rounds() + " rounds";
