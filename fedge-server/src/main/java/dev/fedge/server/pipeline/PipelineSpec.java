@@ -61,7 +61,9 @@ public record PipelineSpec(List<Step> steps, CheckOptions check, ServeOptions se
 
     Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("min_devices", minDevices);
+      if (minDevices > 0) {
+        m.put("min_devices", minDevices);
+      }
       m.put("classes", new java.util.TreeMap<>(classes));
       m.put("timeout", Durations.format(timeout));
       return m;
