@@ -203,7 +203,7 @@ class StateStoreTest {
     StateException e = assertThrows(StateException.class, this::open);
 
     assertTrue(e.getMessage().contains("has schema version 99 (from the future), written by a"
-        + " newer fedge; this one knows up to version 6"), e.getMessage());
+        + " newer fedge; this one knows up to version 7"), e.getMessage());
     assertTrue(e.getMessage().startsWith(db.describe()), e.getMessage());
     try (Connection c = db.connect(); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM runs")) {
@@ -249,7 +249,7 @@ class StateStoreTest {
           applied.add(rs.getString(1) + " " + rs.getString(2));
         }
         assertEquals(List.of("1 fedge schema before versioned migrations",
-            "2 drop schema version", "4 device speed", "5 projects", "6 enroll tokens"), applied);
+            "2 drop schema version", "4 device speed", "5 projects", "6 enroll tokens", "7 run steps"), applied);
       }
       try (ResultSet rs = st.executeQuery(
           "SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_version'")) {
