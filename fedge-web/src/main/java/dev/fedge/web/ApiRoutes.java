@@ -77,6 +77,12 @@ final class ApiRoutes {
           ctx.json(view(ctx).rounds(ctx.pathParam("id")).stream().map(JsonViews::round).toList());
         });
     app.get(
+        BASE + "/runs/{id}/steps",
+        ctx -> {
+          run(ctx, ctx.pathParam("id"));
+          ctx.json(view(ctx).steps(ctx.pathParam("id")).stream().map(JsonViews::step).toList());
+        });
+    app.get(
         BASE + "/runs/{id}/rounds/{round}",
         ctx -> {
           String id = ctx.pathParam("id");
@@ -133,6 +139,7 @@ final class ApiRoutes {
             "POST /api/v1/runs/{id}/stop",
             "GET /api/v1/runs/{id}/rounds",
             "GET /api/v1/runs/{id}/rounds/{round}",
+            "GET /api/v1/runs/{id}/steps",
             "GET /api/v1/events?after={id}&limit={n}",
             "GET /api/v1/stream (server-sent events)",
             "GET /api/v1/models",
@@ -181,7 +188,8 @@ final class ApiRoutes {
     JsonNode body = body(ctx);
     if (!body.isObject()) {
       throw new IllegalArgumentException(
-          "request body must be a JSON object of run settings, e.g. {\"rounds\": 5}, got "
+          "request body must be a JSON object of run settings (and steps), e.g. {\"rounds\": 5},"
+              + " got "
               + body.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
     }
     @SuppressWarnings("unchecked")

@@ -109,6 +109,19 @@ final class JsonViews {
     return m;
   }
 
+  static Map<String, Object> step(dev.fedge.web.view.StepInfo s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("runId", s.runId());
+    m.put("step", s.step());
+    m.put("status", s.status());
+    m.put("started", time(s.started()));
+    m.put("finished", time(s.finished()));
+    m.put("seconds", s.started() == null || s.finished() == null ? null
+        : java.time.Duration.between(s.started(), s.finished()).toMillis() / 1000.0);
+    m.put("line", s.line());
+    return m;
+  }
+
   static Map<String, Object> event(EventInfo e) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", e.id());

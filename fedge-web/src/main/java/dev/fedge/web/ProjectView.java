@@ -55,6 +55,11 @@ final class ProjectView implements ServerView {
     return mine(projects.runProjects(), runId) ? all.rounds(runId) : List.of();
   }
 
+  @Override
+  public List<dev.fedge.web.view.StepInfo> steps(String runId) {
+    return mine(projects.runProjects(), runId) ? all.steps(runId) : List.of();
+  }
+
   private boolean visible(EventInfo e, Map<String, String> runs, Map<String, String> devices) {
     return e.runId() != null ? mine(runs, e.runId())
         : e.clientId() != null ? mine(devices, e.clientId())

@@ -1,6 +1,8 @@
 package dev.fedge.web.view;
 
 import dev.fedge.server.FederationServer;
+import dev.fedge.server.pipeline.PipelineRun;
+import dev.fedge.server.pipeline.PipelineSpec;
 import dev.fedge.server.settings.RunSettings;
 import dev.fedge.server.settings.RunSettingsBinder;
 import dev.fedge.server.settings.RunSpecs;
@@ -25,6 +27,10 @@ import java.util.function.Consumer;
  * strategy.<option>}), bound to {@link RunSettings} and validated there; what is not given comes
  * from a template spec, except the id ({@code <dataset>-<strategy>-<UTC time>}) and the project
  * (the id), so that every run has its own rounds in the model store.
+ *
+ * <p>A run spec with steps ({@code steps}, {@code check}, {@code data}, {@code train}, {@code
+ * evaluate}, {@code serve}: {@link PipelineSpec}) runs them through {@link PipelineRun}; their
+ * status is in {@code run_steps}, and a run resumed at the next start resumes at its step.
  *
  * <p>Stopping interrupts the run's thread: the round in progress is abandoned (its model is not
  * recorded), the run gets the status {@value #STOPPED} and a {@value #RUN_STOPPED} event, and is
@@ -117,7 +123,9 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
   /** {@inheritDoc} */
   @Override
   public RunInfo startRun(Map<String, Object> settings, String tenant) {
-    return start(spec(settings), tenant);
+    Map<String, Object> rest = new LinkedHashMap<>(settings);
+    PipelineSpec steps = PipelineSpec.take(rest).orElse(null);
+    return start(spec(rest), tenant, steps);
   }
 
   /**
@@ -141,6 +149,19 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
    * @throws IllegalStateException when a run is going on, or one with this id exists
    */
   public synchronized RunInfo start(RunSpec spec, String tenant) {
+    return start(spec, tenant, null);
+  }
+
+  /**
+   * Starts a run in a project on its own thread, through its steps when it has some.
+   *
+   * @param spec the run
+   * @param tenant its project, or null for {@code default}
+   * @param steps the steps of a new run, or null: a plain run, or the steps stored for it
+   * @return the run as stored once started
+   * @throws IllegalStateException when a run is going on, or one with this id exists
+   */
+  public synchronized RunInfo start(RunSpec spec, String tenant, PipelineSpec steps) {
     StateStore state = server.state();
     if (thread != null && thread.isAlive()) {
       throw new IllegalStateException("run '" + current + "' is running; stop it first");
@@ -169,7 +190,7 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
     }
     stopping = false;
     current = spec.id();
-    thread = new Thread(() -> runToEnd(spec, tenant), "fedge-run-" + spec.id());
+    thread = new Thread(() -> runToEnd(spec, tenant, steps), "fedge-run-" + spec.id());
     thread.setDaemon(true);
     thread.start();
     // the server creates (or resumes) the run's record first thing; answer once it is there
@@ -193,15 +214,16 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
         .orElseThrow(() -> new IllegalStateException("run '" + spec.id() + "' did not start"));
   }
 
-  private void runToEnd(RunSpec spec, String tenant) {
+  private void runToEnd(RunSpec spec, String tenant, PipelineSpec steps) {
     StateStore state = server.state();
     try {
-      server.run(spec, tenant);
+      PipelineRun.runToEnd(server, spec, tenant, steps, log);
     } catch (InterruptedException e) {
       if (stopping) {
         int done = state.run(spec.id()).map(RunRecord::completedRounds).orElse(0);
         state.setStatus(spec.id(), STOPPED);
         String line = "run '" + spec.id() + "' stopped after round " + done;
+        PipelineRun.stopped(state, spec.id(), "stopped through the API after round " + done);
         state.event(RUN_STOPPED, spec.id(), done, null, line);
         log.accept(line);
       }
@@ -241,6 +263,8 @@ public final class FederationRunControl implements RunControl, AutoCloseable {
     } else {
       // not run by this server process (e.g. left over from a crash and not resumed)
       server.state().setStatus(runId, STOPPED);
+      PipelineRun.stopped(server.state(), runId,
+          "stopped through the API after round " + rec.completedRounds());
       server
           .state()
           .event(

@@ -37,4 +37,14 @@ public interface ServerView {
 
   /** The id of the newest event, 0 when there is none. */
   long lastEventId();
+
+  /**
+   * The steps of a run started from a run spec with steps, in order.
+   *
+   * @param runId the run
+   * @return its steps; empty for a run without steps
+   */
+  default List<StepInfo> steps(String runId) {
+    return List.of();
+  }
 }

@@ -269,6 +269,17 @@ public final class StateDbView implements ServerView, AutoCloseable {
         runId);
   }
 
+  /** {@inheritDoc} */
+  @Override
+  public List<StepInfo> steps(String runId) {
+    return query(
+        "SELECT step, status, started_at, finished_at, line FROM run_steps WHERE run_id = ?"
+            + " ORDER BY position",
+        rs -> new StepInfo(runId, rs.getString(1), rs.getString(2), instant(rs.getString(3)),
+            instant(rs.getString(4)), rs.getString(5)),
+        runId);
+  }
+
   private static final String EVENT_COLUMNS =
       "SELECT id, at, kind, run_id, round, client_id, message FROM events ";
 

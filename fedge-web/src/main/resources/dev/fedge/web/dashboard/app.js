@@ -4,7 +4,7 @@
 'use strict';
 
 const API = '/api/v1';
-const state = { devices: [], runs: [], rounds: [], runId: null, events: [], chart: null };
+const state = { devices: [], runs: [], rounds: [], steps: [], runId: null, events: [], chart: null };
 
 function $(id) { return document.getElementById(id); }
 
@@ -127,10 +127,36 @@ async function selectRun(id) {
   state.runId = id;
   if (history.replaceState) history.replaceState(null, '', '#run=' + encodeURIComponent(id));
   renderRuns();
-  const rounds = id ? await getJson(API + '/runs/' + encodeURIComponent(id) + '/rounds') : [];
+  const base = API + '/runs/' + encodeURIComponent(id || '');
+  const [rounds, steps] = id ? await Promise.all([getJson(base + '/rounds'), getJson(base + '/steps')])
+    : [[], []];
   if (state.runId !== id) return;
   state.rounds = rounds;
+  state.steps = steps;
   renderRun();
+}
+
+/** A run spec's steps (check, data, train, evaluate, serve): hidden for a run without steps. */
+function renderSteps() {
+  $('steps-box').hidden = state.steps.length === 0;
+  const body = $('steps').tBodies[0];
+  body.replaceChildren();
+  for (const s of state.steps) {
+    body.append(el('tr', { 'data-step': s.step },
+      el('td', {}, s.step),
+      el('td', {}, el('span', { class: 'badge ' + s.status }, s.status)),
+      el('td', {}, clock(s.started)),
+      el('td', { class: 'num' }, s.seconds === null || s.seconds === undefined ? '–' : seconds(s.seconds)),
+      el('td', {}, s.line || '')));
+  }
+}
+
+async function refreshSteps(runId) {
+  if (runId !== state.runId) return;
+  const steps = await getJson(API + '/runs/' + encodeURIComponent(runId) + '/steps');
+  if (runId !== state.runId) return;
+  state.steps = steps;
+  renderSteps();
 }
 
 function currentRun() { return state.runs.find(r => r.id === state.runId); }
@@ -145,6 +171,7 @@ function renderRun() {
   badge.className = 'badge ' + run.status;
   renderChart();
   renderParticipation();
+  renderSteps();
 }
 
 /** A re-identification round's retrieval metrics (central ones, else the clients'), or null. */
@@ -300,6 +327,7 @@ function handle(type, data) {
   } else if (type === 'round') {
     onRound(data);
   } else if (type === 'event' && !state.events.some(e => e.id === data.id)) {
+    if (data.runId && data.type && data.type.startsWith('run_')) refreshSteps(data.runId).catch(err => console.error(err));
     state.events.push(data);
     if (state.events.length > 50) state.events.shift();
     renderEvents();
