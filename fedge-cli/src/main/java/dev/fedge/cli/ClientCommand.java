@@ -117,7 +117,10 @@ public final class ClientCommand extends BaseCommand {
     log.accept(where.describe());
     try (DjlTrainers trainers = new DjlTrainers(data, seed, threads);
         EdgeAgent agent = new EdgeAgent(settings, trainers,
-            new DeviceProbe().with("trains_on", where.device() + " (" + where.note() + ")"), log)) {
+            new DeviceProbe().with("trains_on", where.device() + " (" + where.note() + ")")
+                // what a run spec's data step checks (docs/PIPELINE.md)
+                .with("dataset", dataset)
+                .with("train_examples", Integer.toString(data.train().size())), log)) {
       Thread hook = new Thread(agent::stop, "fedge-client-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       try {

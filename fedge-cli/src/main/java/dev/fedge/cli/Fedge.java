@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
       SimulateCommand.class,
       DataCommand.class,
       ServerCommand.class,
+      RunCommand.class,
       ClientCommand.class,
       FleetCommand.class,
       AdminCommand.class,

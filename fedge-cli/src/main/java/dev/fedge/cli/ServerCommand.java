@@ -193,7 +193,10 @@ public final class ServerCommand extends BaseCommand {
         RunSettings runSettings = RunSpecs.settings(spec);
         Datasets.load(runSettings.dataset(), runSettings.dataPath());
         web = noHttp ? null : Web.start(server, requested, this, log);
-        done = web == null ? server.run(spec) : web.runToEnd(spec);
+        // a run spec's run resumes through its steps (PipelineRun), a plain run as before
+        done = web == null
+            ? dev.fedge.server.pipeline.PipelineRun.runToEnd(server, spec, null, null, log)
+            : web.runToEnd(spec);
       }
       log.accept("models in " + server.models().root().resolve(done.spec().group())
           .resolve(done.spec().project()) + ", metrics in " + server.metricsFile(done.id()));
