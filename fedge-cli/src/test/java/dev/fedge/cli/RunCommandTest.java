@@ -1,0 +1,194 @@
+package dev.fedge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fedge.api.DeviceFacts;
+import dev.fedge.api.EvaluateRes;
+import dev.fedge.api.ParameterLayout;
+import dev.fedge.api.Parameters;
+import dev.fedge.api.TensorSpec;
+import dev.fedge.server.FederationServer;
+import dev.fedge.server.state.RunSpec;
+import dev.fedge.strategy.Strategies;
+import dev.fedge.strategy.StrategySettings;
+import dev.fedge.strategy.codec.Float32Codec;
+import dev.fedge.transport.FederationClient;
+import dev.fedge.transport.FederationException;
+import dev.fedge.transport.TaskSpec;
+import dev.fedge.web.ApiToken;
+import dev.fedge.web.WebServer;
+import dev.fedge.web.view.DeviceStatus;
+import dev.fedge.web.view.FederationRunControl;
+import dev.fedge.web.view.StateDbView;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code fedge run SPEC} in process against a real server (gRPC devices, SQLite state, HTTP API):
+ * it prints one line per step change and exits 0 when the steps are done, 1 when one fails; a bad
+ * spec is refused in one line before anything is sent.
+ */
+@Timeout(120)
+class RunCommandTest {
+
+  static final String TOKEN = "run-command-token-0123456789ab";
+  static final ParameterLayout LAYOUT = ParameterLayout.of(new TensorSpec("w", new int[] {4}));
+
+  @TempDir Path dir;
+  private final List<AutoCloseable> open = new ArrayList<>();
+  private final List<Thread> devices = new ArrayList<>();
+  private final AtomicBoolean stop = new AtomicBoolean();
+
+  @AfterEach
+  void close() throws Exception {
+    stop.set(true);
+    for (Thread t : devices) {
+      t.join(10_000);
+    }
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  private <T extends AutoCloseable> T keep(T t) {
+    open.add(t);
+    return t;
+  }
+
+  private void startDevice(int port, String name) {
+    DeviceFacts facts = new DeviceFacts("Linux", "aarch64", 4, 4L << 30, 1L << 30, "none", "rpi",
+        Map.of("dataset", "fashion-mnist", "train_examples", "600"));
+    Thread t = new Thread(() -> {
+      try (FederationClient c = FederationClient.connect("127.0.0.1:" + port, null)) {
+        c.register("", name, facts);
+        while (!stop.get()) {
+          try {
+            Optional<TaskSpec> task = c.pullTask(Duration.ofMillis(300));
+            if (task.isEmpty()) {
+              continue;
+            }
+            TaskSpec s = task.get();
+            Parameters g = new Float32Codec().decode(s.layout(), c.downloadModel(s.model()));
+            float[] v = g.values().clone();
+            for (int i = 0; i < v.length; i++) {
+              v[i] += 1;
+            }
+            c.uploadResult(s.taskId(), 10, Map.of("loss", 1.0), s.codec(), s.layout(), false,
+                new Float32Codec().encode(new Parameters(s.layout(), v)));
+          } catch (FederationException e) {
+            if (e.isTransient()) {
+              Thread.sleep(100);
+            }
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "device-" + name);
+    t.setDaemon(true);
+    t.start();
+    devices.add(t);
+  }
+
+  /** A server with its HTTP API and two Pis; its URL. */
+  private String server() throws Exception {
+    FederationServer server = keep(FederationServer.start(FederationServer.Settings.local(dir, 0),
+        spec -> {
+          float[] v = new float[LAYOUT.totalSize()];
+          Arrays.fill(v, 0.5f);
+          return new FederationServer.RunSetup(
+              Strategies.create("fedavg", Map.of(), StrategySettings.defaults()),
+              new Parameters(LAYOUT, v),
+              (round, g) -> new EvaluateRes(1.0 / round, 1, Map.of("accuracy", round / 10.0)),
+              null);
+        }, s -> {}));
+    StateDbView view = keep(new StateDbView(server.state().db(),
+        DeviceStatus.of(server.registry())));
+    FederationRunControl control = keep(new FederationRunControl(server, new RunSpec("template",
+        "lab", "toy", 2, 1, 1, Duration.ofSeconds(60), "float32", Map.of("strategy", "fedavg")),
+        view, s -> {}));
+    WebServer web = keep(WebServer.builder().setView(view).setModelStore(server.models())
+        .setToken(ApiToken.of(TOKEN)).optRunControl(control).optHost("127.0.0.1").optPort(0)
+        .start());
+    startDevice(server.port(), "pi1");
+    startDevice(server.port(), "pi2");
+    return web.uri().toString();
+  }
+
+  private Path spec(String text) throws Exception {
+    return Files.writeString(dir.resolve("spec.yaml"), text);
+  }
+
+  @Test
+  void aSpec_runsItsStepsOnTheServer_oneLinePerStepChange_exit0() throws Exception {
+    String url = server();
+    Path spec = spec("""
+        id: pipe
+        group: lab
+        project: toy
+        rounds: 2
+        min-clients: 2
+        check: {classes: {rpi: 2}, timeout: 60s}
+        serve: {alias: production, pick: last}
+        """);
+
+    CliRun r = CliRun.of("run", spec.toString(), "--server", url, "--token", TOKEN,
+        "--poll", "100ms");
+
+    assertEquals(0, r.code(), r.out() + r.err());
+    for (String s : List.of("check", "data", "train", "evaluate", "serve")) {
+      assertTrue(r.out().lines().anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d " + s + " +done +"
+          + s + ": .*")), s + ":\n" + r.out());
+    }
+    assertTrue(r.out().contains("check    done     check: 2 devices online (rpi: 2)"), r.out());
+    assertTrue(r.out().contains("serve: alias 'production' of lab/toy names round 2 (last round)"),
+        r.out());
+    assertTrue(r.out().contains("run 'pipe' finished"), r.out());
+  }
+
+  @Test
+  void aFailedStep_exits1_withItsReason() throws Exception {
+    String url = server();
+    Path spec = spec("{\"id\": \"pipe\", \"rounds\": 1, \"check\": {\"classes\": {\"jetson\": 1},"
+        + " \"timeout\": \"1s\"}}");
+
+    CliRun r = CliRun.of("run", spec.toString(), "--server", url, "--token", TOKEN,
+        "--poll", "100ms");
+
+    assertEquals(ExitException.FAILURE, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("run 'pipe' failed: check: 0 of 1 jetson devices online after 1s"),
+        r.err());
+    assertEquals(1, r.errLines(), r.err());
+  }
+
+  @Test
+  void aBadSpec_isRefusedInOneLineNamingTheKey_beforeAnythingIsSent() throws Exception {
+    // nothing listens on port 9: the spec is refused before any call
+    for (String[] c : List.of(
+        new String[] {"steps: [check, deploy]", "steps: unknown step 'deploy'"},
+        new String[] {"serve: {pick: first}", "serve.pick: expected best or last, got 'first'"},
+        new String[] {"colour: red", "unknown setting 'colour'"},
+        new String[] {"- rounds", "expected a map of run settings and steps"})) {
+      Path spec = spec(c[0]);
+
+      CliRun r = CliRun.of("run", spec.toString(), "--server", "http://127.0.0.1:9", "--token",
+          TOKEN);
+
+      assertEquals(ExitException.INVALID_INPUT, r.code(), c[0] + ": " + r.err());
+      assertTrue(r.err().contains(spec + ": " + c[1]), c[0] + ": " + r.err());
+      assertEquals(1, r.errLines(), r.err());
+    }
+  }
+}
