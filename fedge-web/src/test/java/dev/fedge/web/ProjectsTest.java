@@ -133,6 +133,8 @@ class ProjectsTest {
         "/api/v1/runs/run-beta/rounds", null, 0));
     c.add(new Case("GET /api/v1/runs/{id}/rounds/{round}", "/api/v1/runs/run-alpha/rounds/1",
         "/api/v1/runs/run-beta/rounds/1", null, 0));
+    c.add(new Case("GET /api/v1/runs/{id}/steps", "/api/v1/runs/run-alpha/steps",
+        "/api/v1/runs/run-beta/steps", null, 0));
     c.add(new Case("POST /api/v1/runs/{id}/stop", "/api/v1/runs/run-alpha/stop",
         "/api/v1/runs/run-beta/stop", "{}", 202));
     c.add(new Case("POST /api/v1/runs", "/api/v1/runs", null, "{\"rounds\": 2}", 201));
