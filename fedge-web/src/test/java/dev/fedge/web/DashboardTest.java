@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
@@ -167,6 +168,37 @@ class DashboardTest {
 
     assertTrue(row.contains("rank-1 45.0 %"), row);
     assertTrue(row.contains("mAP 20.0 %"), row);
+  }
+
+  @Test
+  void aRunSpecsSteps_areATableOnTheRunCard_updatedAsAStepEnds() {
+    fx.run("pipe", 3);
+    try (dev.fedge.server.state.StepStore steps =
+        dev.fedge.server.state.StepStore.open(state.db())) {
+      Map<String, Map<String, Object>> plan = new java.util.LinkedHashMap<>();
+      for (String s : List.of("check", "data", "train", "evaluate", "serve")) {
+        plan.put(s, Map.of());
+      }
+      steps.plan("pipe", plan);
+      steps.started("pipe", "check");
+      steps.finished("pipe", "check", "done", "check: 2 devices online (rpi: 2)");
+      steps.started("pipe", "data");
+      browser.get(server.uri().resolve("/?token=" + TOKEN + "#run=pipe").toString());
+
+      waiting().until(d -> d.findElements(By.cssSelector("#steps tbody tr")).size() == 5);
+      String check = "#steps tr[data-step='check']";
+      assertEquals("done", read(check + " .badge", null));
+      assertEquals("check: 2 devices online (rpi: 2)", read(check + " td:last-child", null));
+      assertEquals("running", read("#steps tr[data-step='data'] .badge", null));
+      assertEquals("badge pending", read("#steps tr[data-step='serve'] .badge", "class"));
+
+      steps.finished("pipe", "data", "done", "data: checked on first train task");
+      state.event("run_step", "pipe", null, null, "data: checked on first train task");
+
+      waiting().until(d -> d.findElement(By.cssSelector("#steps tr[data-step='data'] td:last-child"))
+          .getText().equals("data: checked on first train task"));
+      assertEquals("done", read("#steps tr[data-step='data'] .badge", null));
+    }
   }
 
   @Test
