@@ -197,6 +197,10 @@ public final class ServerCommand extends BaseCommand {
         done = web == null
             ? dev.fedge.server.pipeline.PipelineRun.runToEnd(server, spec, null, null, log)
             : web.runToEnd(spec);
+        if (RunRecord.FAILED.equals(done.status())) {
+          throw new ExitException(ExitException.FAILURE, "run '" + done.id() + "' failed (the"
+              + " reason is in the log above and in its steps)");
+        }
       }
       log.accept("models in " + server.models().root().resolve(done.spec().group())
           .resolve(done.spec().project()) + ", metrics in " + server.metricsFile(done.id()));
