@@ -214,6 +214,29 @@ class PipelineApiTest {
   }
 
   @Test
+  void aRunStoppedInItsCheck_failsThatStep_andSkipsTheRest() throws Exception {
+    Http api = start(0, -1, new Semaphore(1000));
+    assertEquals(201, api.post("/api/v1/runs", "{\"id\": \"pipe\", \"check\": {\"classes\":"
+        + " {\"jetson\": 1}, \"timeout\": \"120s\"}}").statusCode());
+    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!steps(api).get("check").get("status").asText().equals("running")
+        && System.nanoTime() < until) {
+      Thread.sleep(20);
+    }
+
+    HttpResponse<String> stopped = api.post("/api/v1/runs/pipe/stop", "{}");
+
+    assertEquals(202, stopped.statusCode(), stopped.body());
+    assertEquals(FederationRunControl.STOPPED, awaitEnd(api, "pipe"));
+    Map<String, JsonNode> s = steps(api);
+    assertEquals("failed", s.get("check").get("status").asText());
+    assertEquals("stopped through the API after round 0", s.get("check").get("line").asText());
+    for (String later : List.of("data", "train", "evaluate", "serve")) {
+      assertEquals("skipped", s.get(later).get("status").asText(), later);
+    }
+  }
+
+  @Test
   void aBadSpec_isRefusedInOneLineNamingTheKey_andNothingIsRecorded() throws Exception {
     Http api = start(0, -1, new Semaphore(1000));
 
