@@ -86,6 +86,91 @@ public final class ReidImageLoader {
         "reid input size: expected HEIGHTxWIDTH, e.g. 256x128, got '" + text + "'");
   }
 
+  /**
+   * Whether a data set spec names a real re-identification layout: {@code veri776} or {@code
+   * market1501}, optionally with an input size, {@code veri776:256x128}.
+   *
+   * @param spec the data set setting
+   * @return true for a real layout
+   */
+  public static boolean isReal(String spec) {
+    return ReidReaders.isReid(baseName(spec));
+  }
+
+  /**
+   * The data set name of a spec, without its input size: {@code veri776:256x128} gives {@code
+   * veri776}.
+   *
+   * @param spec the data set setting
+   * @return the name
+   */
+  public static String baseName(String spec) {
+    int colon = spec.indexOf(':');
+    return colon < 0 ? spec : spec.substring(0, colon);
+  }
+
+  /**
+   * The loader of a spec: its input size, or the CPU default when it gives none.
+   *
+   * @param spec {@code veri776}, {@code veri776:HxW}, {@code market1501}, ...
+   * @return the loader
+   * @throws IllegalArgumentException in one line for a bad size or a name that is not a layout
+   */
+  public static ReidImageLoader forSpec(String spec) {
+    if (!isReal(spec)) {
+      throw new IllegalArgumentException("not a re-identification layout: '" + spec
+          + "' (known: veri776, market1501, optionally :HEIGHTxWIDTH, e.g. veri776:256x128)");
+    }
+    int colon = spec.indexOf(':');
+    return colon < 0 ? cpuDefault() : parse(spec.substring(colon + 1));
+  }
+
+  /**
+   * The folder that holds a layout: {@code dataDir} itself when it has the layout's files, else
+   * {@code dataDir/<name>} (where {@code fedge data fetch} says to put them).
+   *
+   * @param name {@code veri776} or {@code market1501}
+   * @param dataDir the data folder
+   * @return the folder
+   */
+  public static java.nio.file.Path folder(String name, java.nio.file.Path dataDir) {
+    return ReidReaders.missing(name, dataDir).isEmpty() ? dataDir : dataDir.resolve(name);
+  }
+
+  /**
+   * Reads and decodes a layout for training and evaluation.
+   *
+   * @param spec the data set spec ({@link #forSpec})
+   * @param dataDir the data folder ({@link #folder})
+   * @param maxTrain at most this many training images ({@code 0}: all)
+   * @param maxEval at most this many query and gallery images together ({@code 0}: all)
+   * @return train, query and gallery
+   * @throws dev.fedge.data.DatasetUnavailableException when files are missing, saying where to
+   *     put them
+   * @throws IOException when a file cannot be read
+   */
+  public static Loaded load(String spec, java.nio.file.Path dataDir, int maxTrain, int maxEval)
+      throws IOException {
+    ReidImageLoader loader = forSpec(spec);
+    String name = baseName(spec);
+    java.nio.file.Path dir = folder(name, dataDir);
+    ReidDataset data = ReidReaders.read(name, dir);
+    List<ReidImages> qg = loader.queryAndGallery(data, maxEval);
+    return new Loaded(data, dir, loader.train(data, maxTrain), qg.get(0), qg.get(1));
+  }
+
+  /**
+   * A decoded layout.
+   *
+   * @param data the file lists read
+   * @param dir the folder they were read from
+   * @param train the training images, dense identities
+   * @param query the queries, raw identities
+   * @param gallery the gallery, raw identities
+   */
+  public record Loaded(ReidDataset data, java.nio.file.Path dir, ReidImages train,
+      ReidImages query, ReidImages gallery) {}
+
   /** Rows after resizing. */
   public int height() {
     return height;
@@ -168,11 +253,15 @@ public final class ReidImageLoader {
       byCam.computeIfAbsent(all.get(i).camera(), k -> new ArrayList<>()).add(i);
     }
     TreeSet<Integer> keep = new TreeSet<>();
+    int ci = 0;
     for (List<Integer> idx : byCam.values()) {
       int quota = Math.max(1, (int) Math.round((double) max * idx.size() / all.size()));
       quota = Math.min(quota, idx.size());
+      // each camera starts at another offset, so the cameras keep different identities
+      double shift = (double) ci++ / byCam.size();
       for (int k = 0; k < quota; k++) {
-        keep.add(idx.get((int) ((long) k * idx.size() / quota)));
+        keep.add(idx.get(Math.min(idx.size() - 1,
+            (int) Math.floor((k + shift) * idx.size() / quota))));
       }
     }
     List<ReidSample> out = new ArrayList<>(keep.size());

@@ -117,6 +117,7 @@ class ReidImageLoaderTest {
 
     assertTrue(Math.abs(train.size() - 12) <= 3, "about 12: " + train.size());
     assertEquals(3, java.util.Arrays.stream(train.cameras()).distinct().count());
+    assertEquals(6, train.images().numClasses(), "the cameras keep different identities");
     ReidImages q = qg.get(0);
     ReidImages g = qg.get(1);
     assertTrue(q.size() + g.size() <= 20, q.size() + " + " + g.size());

@@ -50,7 +50,8 @@ public record SimulationReport(
             + "  final accuracy %.4f, best %.4f (round %d)%n"
             + "  run folder: %s (config.yaml, partition.json, metrics.csv, accuracy.svg, "
             + "timeline.csv%s, model.safetensors, manifest.json)",
-        config.strategy(), config.model(), config.dataset(), config.clients(),
+        config.strategy(), config.model(), ReidTask.real(config.dataset()) ? config.dataset()
+            : "the " + config.dataset() + " proxy", config.clients(),
         config.partition(), rows.size(), seconds, finalAccuracy(), bestAccuracy(), best, folder,
         (config.heterogeneous() ? ", accuracy-time.svg" : "")
             + (config.fleet() != null ? ", fleet.csv" : ""));
@@ -61,7 +62,7 @@ public record SimulationReport(
     MetricsCsv.Row last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
     double nan = Double.NaN;
     return String.format(Locale.ROOT,
-        "done: %s, reid-%s on the %s proxy, %d clients (%s), %d rounds in %.1f s%n"
+        "done: %s, reid-%s on %s, %d clients (%s), %d rounds in %.1f s%n"
             + "  final rank1 %.4f  rank5 %.4f  rank10 %.4f  mAP %.4f%n"
             + "  run folder: %s (config.yaml, partition.json, metrics.csv, retrieval.svg, "
             + "timeline.csv, model.safetensors, manifest.json)",
