@@ -198,6 +198,56 @@ public final class ReidImageLoader {
   }
 
   /**
+   * Some training samples, decoded, with identities dense over the whole training split of {@code
+   * data} (the raw training ids in order), so that every device and the server agree on the
+   * identity head's rows: a device's share of the training split over the network.
+   *
+   * @param data the data set
+   * @param part the samples to decode, from {@code data.train()}
+   * @return the images; their labels and identities are dense over all training identities
+   * @throws dev.fedge.data.DataFormatException naming the file when an image cannot be decoded
+   * @throws IOException when a file cannot be read
+   */
+  public ReidImages trainPart(ReidDataset data, List<ReidSample> part) throws IOException {
+    return decode(data.name() + "/train", part, trainIdentities(data), true, ReidSplit.TRAIN);
+  }
+
+  /** The raw identities of a data set's training split, in order. */
+  static TreeSet<Integer> trainIdentities(ReidDataset data) {
+    TreeSet<Integer> raw = new TreeSet<>();
+    data.train().forEach(x -> raw.add(x.identity()));
+    return raw;
+  }
+
+  /**
+   * The training split's identities and cameras without its pixels (1x1 blank images), with
+   * identities dense over the whole training split: enough for {@link ReidPartitions} to split
+   * the file list before anything is decoded.
+   *
+   * @param data the data set
+   * @param samples samples of {@code data.train()}
+   * @return blank images with the samples' dense identities and cameras
+   */
+  public static ReidImages undecoded(ReidDataset data, List<ReidSample> samples) {
+    List<Integer> ids = new ArrayList<>(trainIdentities(data));
+    TreeMap<Integer, Integer> index = new TreeMap<>();
+    List<String> names = new ArrayList<>();
+    for (int k = 0; k < ids.size(); k++) {
+      index.put(ids.get(k), k);
+      names.add(String.format(Locale.ROOT, "%04d", ids.get(k)));
+    }
+    int[] labels = new int[samples.size()];
+    int[] cameras = new int[samples.size()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = index.get(samples.get(i).identity());
+      cameras[i] = samples.get(i).camera();
+    }
+    return new ReidImages(new ImageDataset(data.name() + "/train", 1, 1, 1, names,
+        new byte[labels.length], labels, Normalization.unit(1)), labels, cameras,
+        ReidSplit.TRAIN);
+  }
+
+  /**
    * The query and the gallery, decoded, with their raw identities.
    *
    * @param data the data set
@@ -241,7 +291,7 @@ public final class ReidImageLoader {
    * At most {@code max} samples ({@code 0}: all): each camera's share, evenly spaced within the
    * camera (at least one image per camera), in the original order.
    */
-  static List<ReidSample> byCamera(List<ReidSample> all, int max) {
+  public static List<ReidSample> byCamera(List<ReidSample> all, int max) {
     if (max < 0) {
       throw new IllegalArgumentException("max images must be >= 0, got " + max);
     }

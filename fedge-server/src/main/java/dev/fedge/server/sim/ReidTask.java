@@ -72,6 +72,56 @@ public final class ReidTask {
   }
 
   /**
+   * The server's side of a real layout over the network: the query and gallery, decoded, and the
+   * number of training identities (the identity head's rows), from the file lists only.
+   *
+   * @param query the queries
+   * @param gallery the gallery
+   * @param trainIdentities identities of the whole training split
+   * @param description one line about them
+   */
+  public record Central(ReidImages query, ReidImages gallery, int trainIdentities,
+      String description) {}
+
+  /**
+   * Reads a real layout for central evaluation.
+   *
+   * @param dataset {@code veri776}, {@code market1501}, optionally {@code :HxW}
+   * @param dataDir the data folder ({@link ReidImageLoader#folder})
+   * @param testLimit at most this many query and gallery images together ({@code 0}: all)
+   * @return the query, gallery and head size
+   * @throws IOException when files are missing (saying where to put them) or cannot be read
+   */
+  public static Central central(String dataset, Path dataDir, int testLimit) throws IOException {
+    check(dataset);
+    ReidImageLoader loader = ReidImageLoader.forSpec(dataset);
+    String name = ReidImageLoader.baseName(dataset);
+    Path dir = ReidImageLoader.folder(name, dataDir);
+    dev.fedge.data.reid.ReidDataset d = dev.fedge.data.reid.ReidReaders.read(name, dir);
+    List<ReidImages> qg = loader.queryAndGallery(d, testLimit);
+    int ids = d.identities(ReidSplit.TRAIN);
+    return new Central(qg.get(0), qg.get(1), ids, String.format(Locale.ROOT,
+        "reid %s (%s): %d queries and %d gallery images%s, input %dx%d (height x width), "
+        + "%d training identities (the devices train on their images)", name, dir,
+        qg.get(0).size(), qg.get(1).size(), qg.get(0).size() + qg.get(1).size()
+            < d.query().size() + d.gallery().size() ? " (of " + d.query().size() + " and "
+            + d.gallery().size() + ", test-limit)" : "", loader.height(), loader.width(), ids));
+  }
+
+  /**
+   * Checks that a real layout's files are there (a server's fail-fast check), without decoding.
+   *
+   * @param dataset {@code veri776}, {@code market1501}, optionally {@code :HxW}
+   * @param dataDir the data folder
+   * @throws IOException when files are missing (saying where to put them)
+   */
+  public static void checkAvailable(String dataset, Path dataDir) throws IOException {
+    check(dataset);
+    String name = ReidImageLoader.baseName(dataset);
+    dev.fedge.data.reid.ReidReaders.read(name, ReidImageLoader.folder(name, dataDir));
+  }
+
+  /**
    * A real layout of a run: read from {@code data-dir} (or {@code data-dir/<name>}) and decoded.
    *
    * @param config the run (dataset, data-dir, train-limit, test-limit)
