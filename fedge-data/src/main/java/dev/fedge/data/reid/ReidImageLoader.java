@@ -4,8 +4,17 @@ import dev.fedge.data.ImageDataset;
 import dev.fedge.data.ImageFolderOptions;
 import dev.fedge.data.ImageFolderReader;
 import dev.fedge.data.Normalization;
+import dev.fedge.data.DataFormatException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
@@ -29,6 +38,11 @@ import java.util.TreeSet;
  * and gallery keep whole identities, evenly spaced over the query's identities, with all their
  * query and gallery images, and fill what is left of the gallery's share with evenly spaced other
  * gallery images (non-matches). Figures on a capped split are not comparable with published ones.
+ *
+ * <p>Decoded pixels are cached in {@link #CACHE_DIR} in the data set's folder, one file per
+ * decoded list of images and size, keyed by the images' paths, sizes and modification times (a
+ * changed image is decoded again); where the folder is not writable there is no cache. Old cache
+ * files are not removed.
  */
 public final class ReidImageLoader {
 
@@ -37,6 +51,9 @@ public final class ReidImageLoader {
 
   /** Default input width on a CPU (real re-identification: 128). */
   public static final int CPU_WIDTH = 32;
+
+  /** The folder, in a data set's folder, that holds decoded images ({@code <split>-HxW-<hash>.rgb}). */
+  public static final String CACHE_DIR = ".fedge-cache";
 
   /** The ImageNet mean and std per RGB channel. */
   public static final Normalization IMAGENET = new Normalization(
@@ -133,7 +150,7 @@ public final class ReidImageLoader {
    * @param dataDir the data folder
    * @return the folder
    */
-  public static java.nio.file.Path folder(String name, java.nio.file.Path dataDir) {
+  public static Path folder(String name, Path dataDir) {
     return ReidReaders.missing(name, dataDir).isEmpty() ? dataDir : dataDir.resolve(name);
   }
 
@@ -149,11 +166,11 @@ public final class ReidImageLoader {
    *     put them
    * @throws IOException when a file cannot be read
    */
-  public static Loaded load(String spec, java.nio.file.Path dataDir, int maxTrain, int maxEval)
+  public static Loaded load(String spec, Path dataDir, int maxTrain, int maxEval)
       throws IOException {
     ReidImageLoader loader = forSpec(spec);
     String name = baseName(spec);
-    java.nio.file.Path dir = folder(name, dataDir);
+    Path dir = folder(name, dataDir);
     ReidDataset data = ReidReaders.read(name, dir);
     List<ReidImages> qg = loader.queryAndGallery(data, maxEval);
     return new Loaded(data, dir, loader.train(data, maxTrain), qg.get(0), qg.get(1));
@@ -168,7 +185,7 @@ public final class ReidImageLoader {
    * @param query the queries, raw identities
    * @param gallery the gallery, raw identities
    */
-  public record Loaded(ReidDataset data, java.nio.file.Path dir, ReidImages train,
+  public record Loaded(ReidDataset data, Path dir, ReidImages train,
       ReidImages query, ReidImages gallery) {}
 
   /** Rows after resizing. */
@@ -371,20 +388,91 @@ public final class ReidImageLoader {
       index.put(idList.get(k), k);
     }
     int size = 3 * height * width;
-    byte[] pixels = new byte[samples.size() * size];
+    Path cached = cacheFile(name, samples);
+    byte[] pixels = readCache(cached, (long) samples.size() * size);
+    boolean hit = pixels != null;
+    if (!hit) {
+      pixels = new byte[samples.size() * size];
+    }
     int[] labels = new int[samples.size()];
     int[] identities = new int[samples.size()];
     int[] cameras = new int[samples.size()];
     for (int i = 0; i < samples.size(); i++) {
       ReidSample s = samples.get(i);
-      byte[] px = ImageFolderReader.decodeImage(s.image(), options);
-      System.arraycopy(px, 0, pixels, i * size, size);
+      if (!hit) {
+        byte[] px = ImageFolderReader.decodeImage(s.image(), options);
+        System.arraycopy(px, 0, pixels, i * size, size);
+      }
       labels[i] = index.get(s.identity());
       identities[i] = dense ? labels[i] : s.identity();
       cameras[i] = s.camera();
     }
+    if (!hit) {
+      writeCache(cached, pixels);
+    }
     ImageDataset images = new ImageDataset(name, 3, height, width, classNames, pixels, labels,
         IMAGENET);
     return new ReidImages(images, identities, cameras, split);
+  }
+
+  /**
+   * The cache file of a list of images: {@code .fedge-cache/} in the data set's folder (the
+   * parent of the images' folder), named by the split, the size and a SHA-256 of the images'
+   * paths, sizes and modification times, so that a changed, added or removed image gives another
+   * file.
+   */
+  Path cacheFile(String name, List<ReidSample> samples) throws IOException {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+    sha.update((height + "x" + width + "\n").getBytes(StandardCharsets.UTF_8));
+    for (ReidSample s : samples) {
+      BasicFileAttributes a;
+      try {
+        a = Files.readAttributes(s.image(), BasicFileAttributes.class);
+      } catch (IOException e) {
+        throw new DataFormatException(s.image().toString(), "cannot be read: " + e);
+      }
+      sha.update((s.image().toAbsolutePath() + "\t" + a.size() + "\t"
+          + a.lastModifiedTime().toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    String hex = HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+    Path images = samples.get(0).image().toAbsolutePath().getParent();
+    Path dataDir = images.getParent() != null ? images.getParent() : images;
+    String split = name.substring(name.lastIndexOf('/') + 1);
+    return dataDir.resolve(CACHE_DIR).resolve(
+        split + "-" + height + "x" + width + "-" + hex + ".rgb");
+  }
+
+  /** The cached pixels, or null when there is no usable cache file. */
+  private static byte[] readCache(Path file, long expected) {
+    try {
+      if (Files.isRegularFile(file) && Files.size(file) == expected) {
+        return Files.readAllBytes(file);
+      }
+    } catch (IOException e) {
+      // an unreadable cache is decoded again
+    }
+    return null;
+  }
+
+  /** Writes the cache, quietly doing without it where the data folder is not writable. */
+  private static void writeCache(Path file, byte[] pixels) {
+    try {
+      Files.createDirectories(file.getParent());
+      Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+      try {
+        Files.write(tmp, pixels);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // read-only data: no cache
+    }
   }
 }

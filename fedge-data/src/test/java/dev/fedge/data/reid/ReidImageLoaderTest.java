@@ -132,6 +132,37 @@ class ReidImageLoaderTest {
   }
 
   @Test
+  void decodedImagesAreCachedNextToTheDataAndDecodedAgainWhenAnImageChanges() throws IOException {
+    ReidFixtures.veri(dir, 2, 2, 1, 1);
+    ReidImageLoader loader = new ReidImageLoader(8, 4);
+    ReidImages first = loader.train(ReidReaders.read("veri776", dir), 0);
+    Path cacheDir = dir.resolve(ReidImageLoader.CACHE_DIR);
+    List<Path> files;
+    try (var s = Files.list(cacheDir)) {
+      files = s.toList();
+    }
+    assertEquals(1, files.size(), files.toString());
+    Path cache = files.get(0);
+    assertTrue(cache.getFileName().toString().matches("train-8x4-[0-9a-f]{16}\\.rgb"), cache.toString());
+    assertEquals(first.size() * 3L * 8 * 4, Files.size(cache));
+
+    // the cache is what a second load reads: overwrite it with grey, same length
+    byte[] grey = new byte[(int) Files.size(cache)];
+    java.util.Arrays.fill(grey, (byte) 0x7f);
+    Files.write(cache, grey);
+    ReidImages second = loader.train(ReidReaders.read("veri776", dir), 0);
+    assertEquals(0x7f, second.images().rawPixel(0, 0));
+    assertArrayEquals(first.identities(), second.identities());
+
+    // a changed image gives another key: decoded again (here: fails, naming the file)
+    Path bad = dir.resolve("image_train/0001_c001_00000001_0.jpg");
+    Files.writeString(bad, "not a jpeg");
+    DataFormatException e = assertThrows(DataFormatException.class,
+        () -> loader.train(ReidReaders.read("veri776", dir), 0));
+    assertTrue(e.getMessage().startsWith(bad.toString()), e.getMessage());
+  }
+
+  @Test
   void badSizeIsOneLine() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ReidImageLoader.parse("64by32"));
