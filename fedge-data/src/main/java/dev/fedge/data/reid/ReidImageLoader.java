@@ -34,8 +34,8 @@ import java.util.TreeSet;
  *
  * <p>A cap on images per split ({@code maxImages}, {@code 0}: all) makes CPU runs short: the
  * training split keeps each camera's share, evenly spaced within the camera (so every camera
- * and most identities stay; the count may differ from the cap by a few, rounding per camera); the query
- * and gallery keep whole identities, evenly spaced over the query's identities, with all their
+ * and most identities stay; the count may differ from the cap by a few, rounding per camera);
+ * the query and gallery keep whole identities, evenly spaced over the query's identities, with all their
  * query and gallery images, and fill what is left of the gallery's share with evenly spaced other
  * gallery images (non-matches). Figures on a capped split are not comparable with published ones.
  *
@@ -52,7 +52,7 @@ public final class ReidImageLoader {
   /** Default input width on a CPU (real re-identification: 128). */
   public static final int CPU_WIDTH = 32;
 
-  /** The folder, in a data set's folder, that holds decoded images ({@code <split>-HxW-<hash>.rgb}). */
+  /** The folder in a data set's folder that holds decoded images, {@code <split>-HxW-<hash>.rgb}. */
   public static final String CACHE_DIR = ".fedge-cache";
 
   /** The ImageNet mean and std per RGB channel. */

@@ -143,7 +143,8 @@ class ReidImageLoaderTest {
     }
     assertEquals(1, files.size(), files.toString());
     Path cache = files.get(0);
-    assertTrue(cache.getFileName().toString().matches("train-8x4-[0-9a-f]{16}\\.rgb"), cache.toString());
+    assertTrue(cache.getFileName().toString().matches("train-8x4-[0-9a-f]{16}\\.rgb"),
+        cache.toString());
     assertEquals(first.size() * 3L * 8 * 4, Files.size(cache));
 
     // the cache is what a second load reads: overwrite it with grey, same length
