@@ -50,8 +50,7 @@ public record SimulationReport(
             + "  final accuracy %.4f, best %.4f (round %d)%n"
             + "  run folder: %s (config.yaml, partition.json, metrics.csv, accuracy.svg, "
             + "timeline.csv%s, model.safetensors, manifest.json)",
-        config.strategy(), config.model(), ReidTask.real(config.dataset()) ? config.dataset()
-            : "the " + config.dataset() + " proxy", config.clients(),
+        config.strategy(), config.model(), config.dataset(), config.clients(),
         config.partition(), rows.size(), seconds, finalAccuracy(), bestAccuracy(), best, folder,
         (config.heterogeneous() ? ", accuracy-time.svg" : "")
             + (config.fleet() != null ? ", fleet.csv" : ""));
@@ -66,7 +65,8 @@ public record SimulationReport(
             + "  final rank1 %.4f  rank5 %.4f  rank10 %.4f  mAP %.4f%n"
             + "  run folder: %s (config.yaml, partition.json, metrics.csv, retrieval.svg, "
             + "timeline.csv, model.safetensors, manifest.json)",
-        config.strategy(), config.model(), config.dataset(), config.clients(),
+        config.strategy(), config.model(), ReidTask.real(config.dataset()) ? config.dataset()
+            : "the " + config.dataset() + " proxy", config.clients(),
         config.partition(), rows.size(), seconds,
         last == null ? nan : last.reid("rank1"), last == null ? nan : last.reid("rank5"),
         last == null ? nan : last.reid("rank10"), last == null ? nan : last.reid("mAP"), folder);
