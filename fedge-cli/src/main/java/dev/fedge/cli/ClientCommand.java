@@ -34,10 +34,12 @@ public final class ClientCommand extends BaseCommand {
   String server;
 
   @Option(names = "--dataset", defaultValue = "fashion-mnist",
-      description = "A data set name or folder:PATH of local images (default ${DEFAULT-VALUE}).")
+      description = "A data set name or folder:PATH of local images (default ${DEFAULT-VALUE}); "
+          + "veri776 or market1501 (optionally :HxW) for a re-ID run on their real layouts.")
   String dataset;
 
-  @Option(names = "--partition", description = "Use one part of the data set: iid, dirichlet:A, shards:K.")
+  @Option(names = "--partition", description = "Use one part of the data set: iid, dirichlet:A, shards:K; "
+      + "for veri776/market1501 also camera, identity:N.")
   String partition;
 
   @Option(names = "--client-index", description = "This client's part, 0 to --of - 1.")

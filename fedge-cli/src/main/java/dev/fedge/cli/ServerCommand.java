@@ -91,9 +91,10 @@ public final class ServerCommand extends BaseCommand {
   String codec;
 
   @Option(names = "--task", description = "classify (default) or reid: an embedding model "
-      + "evaluated on the server by CMC rank-1/5/10 and mAP; with fashion-mnist the open-set "
-      + "retrieval proxy (docs/REID.md); the devices train on their images of its training "
-      + "identities. Use --strategy fedpav to keep each device's identity head.")
+      + "evaluated on the server by CMC rank-1/5/10 and mAP: on the real query/gallery of "
+      + "veri776 or market1501 (optionally :HxW, in --data-dir), or with fashion-mnist the "
+      + "open-set retrieval proxy (docs/REID.md); the devices train on their images of its "
+      + "training identities. Use --strategy fedpav to keep each device's identity head.")
   String task;
 
   @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for TLS.")
@@ -191,7 +192,12 @@ public final class ServerCommand extends BaseCommand {
             unfinished.map(RunRecord::spec).orElseGet(() -> freeName(server, requested));
         // fail fast, with its own exit code, when the run's data set is not there
         RunSettings runSettings = RunSpecs.settings(spec);
-        Datasets.load(runSettings.dataset(), runSettings.dataPath());
+        if (runSettings.reid() && dev.fedge.server.sim.ReidTask.real(runSettings.dataset())) {
+          dev.fedge.server.sim.ReidTask.checkAvailable(runSettings.dataset(),
+              runSettings.dataPath());
+        } else {
+          Datasets.load(runSettings.dataset(), runSettings.dataPath());
+        }
         web = noHttp ? null : Web.start(server, requested, this, log);
         // a run spec's run resumes through its steps (PipelineRun), a plain run as before
         done = web == null

@@ -34,8 +34,9 @@ public final class SimulateCommand extends BaseCommand {
   String name;
 
   @Option(names = "--task", description = "classify (default) or reid: an embedding model "
-      + "evaluated by CMC rank-1/5/10 and mAP; with fashion-mnist the open-set retrieval proxy "
-      + "(docs/REID.md). Partitions for reid also: camera, identity:N.")
+      + "evaluated by CMC rank-1/5/10 and mAP; --dataset veri776 or market1501 (their real "
+      + "layouts in --data-dir; input 64x32, or e.g. veri776:256x128), or fashion-mnist, the "
+      + "open-set retrieval proxy (docs/REID.md). Partitions for reid also: camera, identity:N.")
   String task;
 
   @Mixin RunOptions run;

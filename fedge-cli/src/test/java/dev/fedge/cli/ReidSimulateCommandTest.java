@@ -44,6 +44,7 @@ class ReidSimulateCommandTest {
     assertTrue(run.out().contains("rank1 "), run.out());
     assertTrue(run.out().contains("mAP "), run.out());
     assertTrue(run.out().contains("final rank1"), run.out());
+    assertTrue(run.out().contains("reid-cnn on the fashion-mnist proxy, 3 clients"), run.out());
     assertTrue(run.out().contains("reid proxy (open-set retrieval"), run.out());
     SafeTensors.Contents model = SafeTensors.read(out.resolve("model.safetensors"));
     // 7 training identities, 512-d embeddings: the classifier FedPav keeps on the clients

@@ -5,8 +5,17 @@ import dev.fedge.data.Datasets;
 import dev.fedge.data.ImageDataset;
 import dev.fedge.data.partition.Partition;
 import dev.fedge.data.partition.Partitioner;
+import dev.fedge.data.reid.ReidDataset;
+import dev.fedge.data.reid.ReidImageLoader;
+import dev.fedge.data.reid.ReidImages;
+import dev.fedge.data.reid.ReidPartitions;
+import dev.fedge.data.reid.ReidReaders;
+import dev.fedge.data.reid.ReidSample;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
 
 /**
  * The data a client trains and evaluates on: a data set by name, a folder of the device's own
@@ -44,7 +53,9 @@ public record LocalData(ImageDataset train, ImageDataset test, int clientIndex, 
         throw new IllegalArgumentException("--dataset must be given");
       }
       if (partition != null) {
-        Partitioner.parse(partition);
+        if (!ReidImageLoader.isReal(dataset)) {
+          Partitioner.parse(partition); // re-ID partitions (camera, ...) are checked on loading
+        }
         if (clientIndex == null || of == null) {
           throw new IllegalArgumentException(
               "--partition " + partition + " needs --client-index and --of");
@@ -76,6 +87,9 @@ public record LocalData(ImageDataset train, ImageDataset test, int clientIndex, 
    * @throws IllegalArgumentException for a bad name, partition or index
    */
   public static LocalData load(Spec spec) throws IOException {
+    if (ReidImageLoader.isReal(spec.dataset())) {
+      return reid(spec);
+    }
     DataSplit split = Datasets.load(spec.dataset(), spec.dataDir());
     ImageDataset train = spec.trainLimit() > 0 ? split.train().head(spec.trainLimit())
         : split.train();
@@ -96,5 +110,46 @@ public record LocalData(ImageDataset train, ImageDataset test, int clientIndex, 
     return new LocalData(mine, test, i, spec.dataset() + " " + spec.partition() + " part " + i
         + " of " + spec.of() + ": " + mine.size() + " training images (" + partition.renderLine(i)
         + "), " + test.size() + " test images");
+  }
+
+  /**
+   * A device's share of a real re-identification layout ({@code veri776}, {@code market1501},
+   * optionally {@code :HxW}) in {@code data-dir} or {@code data-dir/<name>}: the training images
+   * (capped by {@code train-limit}, each camera's share), split by {@code camera}, {@code
+   * identity:N} or a label partition over identities before anything is decoded, and decoded at
+   * the input size; identities are numbered over the whole training split, as the server's
+   * identity head is. Retrieval is evaluated on the server, so there are no test images.
+   */
+  private static LocalData reid(Spec spec) throws IOException {
+    String name = ReidImageLoader.baseName(spec.dataset());
+    Path dir = ReidImageLoader.folder(name, spec.dataDir());
+    ReidImageLoader loader = ReidImageLoader.forSpec(spec.dataset());
+    ReidDataset d = ReidReaders.read(name, dir);
+    List<ReidSample> all = ReidImageLoader.byCamera(d.train(), spec.trainLimit());
+    List<ReidSample> mine = all;
+    int i = 0;
+    String part = "";
+    if (spec.partition() != null) {
+      Partition p = ReidPartitions.partition(spec.partition(), ReidImageLoader.undecoded(d, all),
+          spec.of(), spec.seed());
+      i = spec.clientIndex();
+      mine = new ArrayList<>();
+      for (int k : p.indices(i)) {
+        mine.add(all.get(k));
+      }
+      part = " " + spec.partition() + " part " + i + " of " + spec.of();
+    }
+    ReidImages train = loader.trainPart(d, mine);
+    TreeSet<Integer> cams = new TreeSet<>();
+    TreeSet<Integer> ids = new TreeSet<>();
+    mine.forEach(x -> {
+      cams.add(x.camera());
+      ids.add(x.identity());
+    });
+    return new LocalData(train.images(), train.images().head(0), i, String.format(
+        java.util.Locale.ROOT, "%s (%s)%s: %d training images of %d identities (of %d) from "
+            + "cameras %s, input %dx%d; retrieval is evaluated on the server", name, dir, part,
+        mine.size(), ids.size(), train.images().numClasses(), cams, loader.height(),
+        loader.width()));
   }
 }

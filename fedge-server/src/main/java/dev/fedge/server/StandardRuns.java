@@ -34,6 +34,12 @@ final class StandardRuns implements RunFactory {
   @Override
   public RunSetup create(RunSpec spec) throws IOException {
     RunSettings s = RunSpecs.settings(spec);
+    if (s.reid() && ReidTask.real(s.dataset())) {
+      Strategy strategy = Strategies.create(s.strategy(), s.strategyOpts(),
+          s.strategySettings(spec.minClients()));
+      return reidReal(s, strategy, !Boolean.FALSE.equals(strategy.provenance()
+          .get("global_model")) && !strategy.name().equals("local-only"));
+    }
     DataSplit split = Datasets.load(s.dataset(), s.dataPath());
     ImageDataset test = s.testLimit() > 0 ? split.test().head(s.testLimit()) : split.test();
     Strategy strategy = Strategies.create(s.strategy(), s.strategyOpts(),
@@ -48,6 +54,28 @@ final class StandardRuns implements RunFactory {
     CentralEvaluator evaluator = global ? (round, g) -> runtime.evaluate(g, test, 256) : null;
     return new RunSetup(strategy, runtime.initialParameters(), evaluator, runtime,
         ModelProvenance.input(test));
+  }
+
+  /**
+   * A re-identification run on a real layout (VeRi-776, Market-1501; docs/REID.md): the embedding
+   * model with a classifier row per training identity of the whole training split (the devices
+   * number them alike, {@code LocalData}), evaluated centrally by retrieval on the real query and
+   * gallery ({@code test-limit} caps them together) under the standard protocol. The training
+   * images are not decoded here: the devices train on theirs.
+   */
+  private static RunSetup reidReal(RunSettings s, Strategy strategy, boolean global)
+      throws IOException {
+    ReidTask.Central c = ReidTask.central(s.dataset(), s.dataPath(), s.testLimit());
+    ReidNet net = new ReidNet(s.model(), 3, c.gallery().images().height(),
+        c.gallery().images().width(), c.trainIdentities(), ReidTask.EMBEDDING_DIM);
+    DjlRuntime runtime = DjlRuntime.create(net, s.seed(), s.threads());
+    ReidEvaluation retrieval = new ReidEvaluation(runtime, c.query(), c.gallery());
+    CentralEvaluator evaluator = global ? (round, g) -> retrieval.evaluate(g, 256) : null;
+    Map<String, Object> input = new java.util.LinkedHashMap<>(
+        ModelProvenance.input(c.gallery().images()));
+    input.put("task", Map.of("name", "reid", "model", net.name(), "embedding_dim",
+        ReidTask.EMBEDDING_DIM, "evaluation", c.description()));
+    return new RunSetup(strategy, runtime.initialParameters(), evaluator, runtime, input);
   }
 
   /**

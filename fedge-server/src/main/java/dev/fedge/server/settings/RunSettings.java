@@ -134,7 +134,9 @@ public record RunSettings(
     group = text("group", group);
     strategyOpts = strategyOpts == null ? Map.of() : Map.copyOf(strategyOpts);
     clientSpeeds = clientSpeeds == null ? List.of(1.0) : List.copyOf(clientSpeeds);
-    Datasets.checkName(dataset);
+    if (!(task.equals("reid") && dev.fedge.data.reid.ReidImageLoader.isReal(dataset))) {
+      Datasets.checkName(dataset); // veri776 and market1501 are re-identification only
+    }
     if (!Models.isKnown(model)) {
       throw new IllegalArgumentException(
           "model: unknown model '" + model + "' (known: " + String.join(", ", Models.NAMES)

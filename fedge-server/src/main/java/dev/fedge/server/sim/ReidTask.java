@@ -4,6 +4,7 @@ import dev.fedge.data.DataSplit;
 import dev.fedge.data.ImageDataset;
 import dev.fedge.data.partition.Partition;
 import dev.fedge.data.reid.FashionReidProxy;
+import dev.fedge.data.reid.ReidImageLoader;
 import dev.fedge.data.reid.ReidImages;
 import dev.fedge.data.reid.ReidPartitions;
 import dev.fedge.data.reid.ReidSplit;
@@ -20,9 +21,13 @@ import java.util.Locale;
 
 /**
  * The re-identification side of a simulation ({@code task=reid}): the splits, the embedding model,
- * the partition and the retrieval evaluation. Only the Fashion-MNIST proxy ({@link
- * FashionReidProxy}, open-set retrieval) can be run here: VeRi-776 and Market-1501 are read
- * ({@code fedge data info}) but their JPEGs are not decoded yet.
+ * the partition and the retrieval evaluation, on the real layouts of VeRi-776 and Market-1501
+ * ({@code veri776}, {@code market1501}, optionally with an input size, {@code veri776:256x128};
+ * decoded by {@link ReidImageLoader} from {@code data-dir} or {@code data-dir/<name>}, the
+ * training split partitioned by camera or identity, evaluated on the real query and gallery) or
+ * on the Fashion-MNIST proxy ({@link FashionReidProxy}, open-set retrieval). On the real layouts
+ * {@code train-limit} caps the training images and {@code test-limit} the query and gallery
+ * images together (CPU runs; the standard protocol applies to what is kept).
  *
  * <p>The proxy's settings: {@value #CAMERAS} cameras (more when there are more clients, so that
  * the {@code camera} partition has one per client), {@value #QUERY_FRACTION} of each held-out
@@ -45,12 +50,102 @@ public final class ReidTask {
   private final ReidImages query;
   private final ReidImages gallery;
   private final int cameras;
+  private final String source;
 
-  private ReidTask(ReidImages train, ReidImages query, ReidImages gallery, int cameras) {
+  private ReidTask(ReidImages train, ReidImages query, ReidImages gallery, int cameras,
+      String source) {
     this.train = train;
     this.query = query;
     this.gallery = gallery;
     this.cameras = cameras;
+    this.source = source;
+  }
+
+  /**
+   * Whether a data set is a real re-identification layout (VeRi-776, Market-1501), not the proxy.
+   *
+   * @param dataset the data set setting
+   * @return true for {@code veri776}, {@code market1501} (with or without {@code :HxW})
+   */
+  public static boolean real(String dataset) {
+    return ReidImageLoader.isReal(dataset);
+  }
+
+  /**
+   * The server's side of a real layout over the network: the query and gallery, decoded, and the
+   * number of training identities (the identity head's rows), from the file lists only.
+   *
+   * @param query the queries
+   * @param gallery the gallery
+   * @param trainIdentities identities of the whole training split
+   * @param description one line about them
+   */
+  public record Central(ReidImages query, ReidImages gallery, int trainIdentities,
+      String description) {}
+
+  /**
+   * Reads a real layout for central evaluation.
+   *
+   * @param dataset {@code veri776}, {@code market1501}, optionally {@code :HxW}
+   * @param dataDir the data folder ({@link ReidImageLoader#folder})
+   * @param testLimit at most this many query and gallery images together ({@code 0}: all)
+   * @return the query, gallery and head size
+   * @throws IOException when files are missing (saying where to put them) or cannot be read
+   */
+  public static Central central(String dataset, Path dataDir, int testLimit) throws IOException {
+    check(dataset);
+    ReidImageLoader loader = ReidImageLoader.forSpec(dataset);
+    String name = ReidImageLoader.baseName(dataset);
+    Path dir = ReidImageLoader.folder(name, dataDir);
+    dev.fedge.data.reid.ReidDataset d = dev.fedge.data.reid.ReidReaders.read(name, dir);
+    List<ReidImages> qg = loader.queryAndGallery(d, testLimit);
+    int ids = d.identities(ReidSplit.TRAIN);
+    return new Central(qg.get(0), qg.get(1), ids, String.format(Locale.ROOT,
+        "reid %s (%s): %d queries and %d gallery images%s, input %dx%d (height x width), "
+        + "%d training identities (the devices train on their images)", name, dir,
+        qg.get(0).size(), qg.get(1).size(), qg.get(0).size() + qg.get(1).size()
+            < d.query().size() + d.gallery().size() ? " (of " + d.query().size() + " and "
+            + d.gallery().size() + ", test-limit)" : "", loader.height(), loader.width(), ids));
+  }
+
+  /**
+   * Checks that a real layout's files are there (a server's fail-fast check), without decoding.
+   *
+   * @param dataset {@code veri776}, {@code market1501}, optionally {@code :HxW}
+   * @param dataDir the data folder
+   * @throws IOException when files are missing (saying where to put them)
+   */
+  public static void checkAvailable(String dataset, Path dataDir) throws IOException {
+    check(dataset);
+    String name = ReidImageLoader.baseName(dataset);
+    dev.fedge.data.reid.ReidReaders.read(name, ReidImageLoader.folder(name, dataDir));
+  }
+
+  /**
+   * A real layout of a run: read from {@code data-dir} (or {@code data-dir/<name>}) and decoded.
+   *
+   * @param config the run (dataset, data-dir, train-limit, test-limit)
+   * @return the task
+   * @throws IOException when files are missing (saying where to put them) or cannot be read
+   */
+  static ReidTask loadReal(SimulationConfig config) throws IOException {
+    check(config);
+    ReidImageLoader.Loaded d = ReidImageLoader.load(config.dataset(), config.dataDir(),
+        config.trainLimit(), config.testLimit());
+    ReidImageLoader loader = ReidImageLoader.forSpec(config.dataset());
+    int cams = d.data().cameras(ReidSplit.TRAIN);
+    String text = String.format(Locale.ROOT, "reid %s (%s): %d training images of %d identities "
+        + "from %d cameras%s, %d queries and %d gallery images%s, input %dx%d (height x width; "
+        + "real re-ID uses 256x128)", ReidImageLoader.baseName(config.dataset()), d.dir(),
+        d.train().size(), d.train().images().numClasses(), cams,
+        d.train().size() < d.data().train().size()
+            ? " (of " + d.data().train().size() + ", train-limit)" : "",
+        d.query().size(), d.gallery().size(),
+        d.query().size() + d.gallery().size() < d.data().query().size()
+            + d.data().gallery().size() ? " (of " + d.data().query().size() + " and "
+            + d.data().gallery().size() + ", test-limit)" : "",
+        loader.height(), loader.width());
+    return new ReidTask(d.train(), d.query(), d.gallery(), cams, text);
   }
 
   /**
@@ -63,6 +158,10 @@ public final class ReidTask {
    */
   static ReidTask load(SimulationConfig config, DataSplit split) {
     check(config);
+    if (real(config.dataset())) {
+      throw new IllegalArgumentException("task reid: " + config.dataset()
+          + " is a real layout, loaded by loadReal");
+    }
     ImageDataset test = config.testLimit() > 0 ? split.test().head(config.testLimit())
         : split.test();
     int cameras = Math.max(CAMERAS, config.clients());
@@ -70,7 +169,12 @@ public final class ReidTask {
         cameras, QUERY_FRACTION, config.seed());
     ReidImages tr = s.train();
     int n = config.trainLimit() > 0 ? Math.min(config.trainLimit(), tr.size()) : tr.size();
-    return new ReidTask(trainingIdentities(tr, n), s.query(), s.gallery(), cameras);
+    ReidImages kept = trainingIdentities(tr, n);
+    return new ReidTask(kept, s.query(), s.gallery(), cameras, String.format(Locale.ROOT,
+        "reid proxy (open-set retrieval, not re-identification): %d training images of "
+        + "identities 0-%d, %d queries and %d gallery images of identities %d-9, %d random "
+        + "cameras", kept.size(), FashionReidProxy.TRAIN_CLASSES - 1, s.query().size(),
+        s.gallery().size(), FashionReidProxy.TRAIN_CLASSES, cameras));
   }
 
   /**
@@ -90,10 +194,13 @@ public final class ReidTask {
    * @throws IllegalArgumentException in one line naming it
    */
   public static void check(String dataset) {
-    if (!dataset.equals("fashion-mnist")) {
+    if (real(dataset)) {
+      ReidImageLoader.forSpec(dataset); // checks the input size
+    } else if (!dataset.equals("fashion-mnist")) {
       throw new IllegalArgumentException("task reid: dataset '" + dataset
-          + "' cannot be trained on yet (VeRi-776 and Market-1501 are read but not decoded); "
-          + "use --dataset fashion-mnist, the open-set retrieval proxy (docs/REID.md)");
+          + "' is not a re-identification data set; use veri776 or market1501 (their real "
+          + "layouts in --data-dir, optionally veri776:256x128 for the input size) or "
+          + "fashion-mnist, the open-set retrieval proxy (docs/REID.md)");
     }
   }
 
@@ -155,23 +262,28 @@ public final class ReidTask {
 
   /** One line about the splits. */
   String describe() {
-    return String.format(Locale.ROOT, "reid proxy (open-set retrieval, not re-identification): "
-        + "%d training images of identities 0-%d, %d queries and %d gallery images of "
-        + "identities %d-9, %d random cameras", train.size(), FashionReidProxy.TRAIN_CLASSES - 1,
-        query.size(), gallery.size(), FashionReidProxy.TRAIN_CLASSES, cameras);
+    return source;
+  }
+
+  /** The gallery images (what a re-ID run reports as its test images). */
+  ImageDataset test() {
+    return gallery.images();
   }
 
   /**
    * Writes a plot of rank-1, rank-5 and mAP per round.
    *
    * @param name the run name
+   * @param dataset the data set setting: the title names it, or the proxy
    * @param rows the run's rows
    * @param file the SVG file
    * @throws IOException when it cannot be written
    */
-  static void plot(String name, List<MetricsCsv.Row> rows, Path file) throws IOException {
+  static void plot(String name, String dataset, List<MetricsCsv.Row> rows, Path file)
+      throws IOException {
+    String what = real(dataset) ? ReidImageLoader.baseName(dataset) : "the proxy's";
     double[] x = rows.stream().mapToDouble(MetricsCsv.Row::round).toArray();
-    SvgPlot plot = new SvgPlot(name + ": retrieval on the proxy's query/gallery per round",
+    SvgPlot plot = new SvgPlot(name + ": retrieval on " + what + " query/gallery per round",
         "round", "fraction").yRange(0, 1);
     for (String k : List.of("rank1", "rank5", "mAP")) {
       plot.add(new SvgPlot.Series(k, x, rows.stream().mapToDouble(r -> r.reid(k)).toArray()));

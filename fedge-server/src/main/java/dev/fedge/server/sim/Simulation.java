@@ -261,21 +261,24 @@ public final class Simulation {
     }
     running = strategy;
     Partitioner partitioner = config.reid() ? null : Partitioner.parse(config.partition());
-    Datasets.checkName(config.dataset());
     if (config.reid()) {
       ReidTask.check(config);
+    } else {
+      Datasets.checkName(config.dataset());
     }
     if (!Models.isKnown(config.model())) {
       throw new IllegalArgumentException("unknown model '" + config.model() + "'; known models: "
           + String.join(", ", Models.NAMES));
     }
 
-    DataSplit split = Datasets.load(config.dataset(), config.dataDir());
-    ReidTask reid = config.reid() ? ReidTask.load(config, split) : null;
+    boolean realReid = config.reid() && ReidTask.real(config.dataset());
+    DataSplit split = realReid ? null : Datasets.load(config.dataset(), config.dataDir());
+    ReidTask reid = realReid ? ReidTask.loadReal(config)
+        : config.reid() ? ReidTask.load(config, split) : null;
     ImageDataset train = reid != null ? reid.train()
         : config.trainLimit() > 0 ? split.train().head(config.trainLimit()) : split.train();
-    ImageDataset test = config.testLimit() > 0 ? split.test().head(config.testLimit())
-        : split.test();
+    ImageDataset test = realReid ? reid.test()
+        : config.testLimit() > 0 ? split.test().head(config.testLimit()) : split.test();
     if (config.clients() > train.size()) {
       throw new IllegalArgumentException("clients (" + config.clients() + ") is more than the "
           + train.size() + " training images of " + config.dataset());
@@ -524,7 +527,7 @@ public final class Simulation {
       }
     }
     if (reid != null) {
-      ReidTask.plot(config.name(), rows, folder.resolve("retrieval.svg"));
+      ReidTask.plot(config.name(), config.dataset(), rows, folder.resolve("retrieval.svg"));
     } else {
       plot(rows, folder.resolve("accuracy.svg"));
     }

@@ -61,11 +61,12 @@ public record SimulationReport(
     MetricsCsv.Row last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
     double nan = Double.NaN;
     return String.format(Locale.ROOT,
-        "done: %s, reid-%s on the %s proxy, %d clients (%s), %d rounds in %.1f s%n"
+        "done: %s, reid-%s on %s, %d clients (%s), %d rounds in %.1f s%n"
             + "  final rank1 %.4f  rank5 %.4f  rank10 %.4f  mAP %.4f%n"
             + "  run folder: %s (config.yaml, partition.json, metrics.csv, retrieval.svg, "
             + "timeline.csv, model.safetensors, manifest.json)",
-        config.strategy(), config.model(), config.dataset(), config.clients(),
+        config.strategy(), config.model(), ReidTask.real(config.dataset()) ? config.dataset()
+            : "the " + config.dataset() + " proxy", config.clients(),
         config.partition(), rows.size(), seconds,
         last == null ? nan : last.reid("rank1"), last == null ? nan : last.reid("rank5"),
         last == null ? nan : last.reid("rank10"), last == null ? nan : last.reid("mAP"), folder);
