@@ -350,11 +350,10 @@ public final class Simulation {
         double fastest = config.clientSpeeds().stream().mapToDouble(Double::doubleValue).max()
             .orElse(1);
         for (int i = 0; i < config.clients(); i++) {
-          double w = widths.auto()
-              ? Widths.auto(config.fleet() == null ? 0 : config.fleet().classOf(i).memoryBytes(),
-                  config.clientSpeeds().get(i % config.clientSpeeds().size()), fastest,
-                  x -> widthRuntimes.get(x).layout().totalSize())
-              : widths.inTurn(i);
+          double w = widths.of(i,
+              config.fleet() == null ? 0 : config.fleet().classOf(i).memoryBytes(),
+              config.clientSpeeds().get(i % config.clientSpeeds().size()), fastest,
+              x -> widthRuntimes.get(x).layout().totalSize());
           clientWidths.put(String.format(Locale.ROOT, "client-%03d", i), w);
         }
         Map<String, Long> count = new java.util.TreeMap<>();
