@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
       "The heterogeneity study on a fleet of mixed devices (default bench/fleets/drawer-on.yaml:"
           + " 1 GPU desktop, 2 Jetsons, 4 Raspberry Pis, assumed speeds), non-IID Fashion-MNIST"
           + " (dirichlet:0.3), on the virtual clock: FedAvg waiting for everyone, FedAvg with a"
-          + " deadline that drops late devices, deadline-sized work (FedAvg and FedNova), FedBuff.",
+          + " deadline that drops late devices, deadline-sized work (FedAvg and FedNova), FedBuff,"
+          + " HeteroFL (the slowest class at 1/4 width) and, its baseline, the slowest class left"
+          + " out.",
       "Reports the virtual time to 80 % and 85 % test accuracy, the final accuracy and the share"
           + " of each device class's data that reached the model. Complete cells are skipped."
     })
@@ -39,7 +41,7 @@ public final class BenchHeterogeneityCommand extends BaseCommand {
 
   @Option(names = "--methods", split = ",", paramLabel = "NAME",
       description = "Methods to run (default: all): fedavg-wait, fedavg-drop, deadline-fedavg, "
-          + "deadline-fednova, fedbuff.")
+          + "deadline-fednova, fedbuff, heterofl, slowest-excluded.")
   List<String> methods;
 
   @Option(names = "--seeds", defaultValue = "2", description = "Seeds 1..N (default ${DEFAULT-VALUE}).")
@@ -83,7 +85,15 @@ public final class BenchHeterogeneityCommand extends BaseCommand {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Data folder (default ./data).")
   Path dataDir;
 
-  static List<Method> all(String deadline) {
+  /**
+   * The methods.
+   *
+   * @param deadline the deadline methods' round deadline
+   * @param slowest the fleet's slowest class(es), one flag per device in fleet order (HeteroFL
+   *     gives those 1/4 width, every other device the full model)
+   * @return them, in report order
+   */
+  static List<Method> all(String deadline, List<Boolean> slowest) {
     return List.of(
         new Method("fedavg-wait", "FedAvg, fixed epochs, every round waits for its slowest device",
             Map.of()),
@@ -95,12 +105,36 @@ public final class BenchHeterogeneityCommand extends BaseCommand {
             Map.of("local-work", "deadline", "round-deadline", deadline, "strategy", "fednova")),
         new Method("fedbuff", "FedBuff (buffer 3, concurrency 7), asynchronous",
             Map.of("strategy", Map.of("name", "fedbuff", "buffer_size", "3",
-                "concurrency", "7"))));
+                "concurrency", "7"))),
+        new Method("heterofl", "HeteroFL, fixed epochs, waits for everyone; the slowest class "
+            + "trains the 1/4-width submodel (accuracy: the full model's)",
+            Map.of("widths", widthList(slowest, "0.25"))),
+        new Method("slowest-excluded", "FedAvg, fixed epochs, waits for everyone; the slowest "
+            + "class takes no part (HeteroFL's baseline)",
+            Map.of("widths", widthList(slowest, "none"))));
+  }
+
+  /** HeteroFL's {@code widths}: {@code slow} for the slowest devices, 1 for the others. */
+  static String widthList(List<Boolean> slowest, String slow) {
+    return String.join(",", slowest.stream().map(b -> b ? slow : "1").toList());
+  }
+
+  /** One flag per device of the fleet: whether it is of the slowest speed. */
+  static List<Boolean> slowest(dev.fedge.server.settings.FleetProfile fleet) {
+    List<Double> speeds = fleet.speeds();
+    double min = speeds.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+    double max = speeds.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    return speeds.stream().map(v -> v == min && min < max).toList();
   }
 
   @Override
   protected int doCall() throws IOException {
-    List<Method> known = all(deadline);
+    Path fleetFile = fleet != null ? fleet : Path.of("bench/fleets/drawer-on.yaml");
+    if (!Files.isRegularFile(fleetFile)) {
+      throw new IllegalArgumentException("--fleet: no file " + fleetFile);
+    }
+    List<Method> known = all(deadline,
+        slowest(dev.fedge.server.settings.FleetProfile.read(fleetFile)));
     List<Method> chosen = new ArrayList<>();
     if (methods == null || methods.isEmpty()) {
       chosen.addAll(known);
@@ -114,10 +148,6 @@ public final class BenchHeterogeneityCommand extends BaseCommand {
     if (seeds < 1 || rounds < 1) {
       throw new IllegalArgumentException("--seeds and --rounds must be >= 1, got " + seeds
           + " and " + rounds);
-    }
-    Path fleetFile = fleet != null ? fleet : Path.of("bench/fleets/drawer-on.yaml");
-    if (!Files.isRegularFile(fleetFile)) {
-      throw new IllegalArgumentException("--fleet: no file " + fleetFile);
     }
     Path res = results != null ? results : Path.of("bench/heterogeneity");
     Path rep = report != null ? report : res.resolve("REPORT.md");

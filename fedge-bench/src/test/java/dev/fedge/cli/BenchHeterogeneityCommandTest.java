@@ -44,6 +44,26 @@ class BenchHeterogeneityCommandTest {
   }
 
   @Test
+  void heteroFl_givesTheSlowestClassAQuarterWidth_andItsBaselineLeavesItOut(@TempDir Path dir)
+      throws Exception {
+    CliRun run = CliRun.of(tiny(dir, "heterofl,slowest-excluded"));
+
+    assertEquals(0, run.code(), run.err() + run.out());
+    assertTrue(run.out().contains("[1/2 heterofl s1] HeteroFL widths 1,0.25: clients by width "
+        + "{0.25=1, 1=1}"), run.out());
+    assertTrue(run.out().contains("[2/2 slowest-excluded s1] HeteroFL widths 1,none: clients by "
+        + "width {1=1, none=1}"), run.out());
+    String md = Files.readString(dir.resolve("res/REPORT.md"));
+    // the quarter-width slow device's data reaches the model; left out, none of it does
+    assertTrue(md.lines().anyMatch(l -> l.startsWith("| heterofl |") && l.endsWith(
+        "| 100.0 % | 100.0 % |")), md);
+    assertTrue(md.lines().anyMatch(l -> l.startsWith("| slowest-excluded |") && l.endsWith(
+        "| 100.0 % | 0.0 % |")), md);
+    assertTrue(Files.readAllLines(dir.resolve("res/heterofl-s1/metrics.csv")).get(0)
+        .contains("accuracy_w0.25"));
+  }
+
+  @Test
   void anUnknownMethod_isOneLineNamingIt(@TempDir Path dir) throws Exception {
     CliRun run = CliRun.of(tiny(dir, "fedavg-wait,fedsomething"));
     assertEquals(2, run.code(), run.out());

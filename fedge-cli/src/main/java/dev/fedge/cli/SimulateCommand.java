@@ -72,13 +72,6 @@ public final class SimulateCommand extends BaseCommand {
           + "exports the fleet it measured: GET /api/v1/fleet-profile.")
   Path fleet;
 
-  @Option(names = "--widths", paramLabel = "auto|W1,W2,...",
-      description = "HeteroFL (cnn, resnet18; fedavg, fedprox, fedntd): each client trains a "
-          + "width-scaled submodel, the first slice of every tensor. A list is given to the "
-          + "clients in turn (e.g. 1,0.5,0.25; none: the client takes no part); auto picks each "
-          + "device's width from its fleet memory and speed. The evaluation reports every width.")
-  String widths;
-
   @Option(names = "--workers", paramLabel = "N",
       description = "Train the clients in N worker processes (default: one per core, at most the "
           + "clients of a round, when a round trains 20,000 images or more; 1: in this process). "
@@ -128,7 +121,6 @@ public final class SimulateCommand extends BaseCommand {
     RunOptions.put(m, "train-limit", trainLimit);
     RunOptions.put(m, "client-speeds", clientSpeeds);
     RunOptions.put(m, "fleet", fleet == null ? null : fleet.toString());
-    RunOptions.put(m, "widths", widths);
     return m;
   }
 }

@@ -47,6 +47,15 @@ public final class TrainingOptions {
       description = "The fewest local steps a client trains with --local-work deadline (default 1).")
   Integer minLocalSteps;
 
+  @Option(names = "--widths", paramLabel = "auto|W1,W2,...",
+      description = "HeteroFL (cnn, resnet18; fedavg, fedprox, fedntd): each client trains a "
+          + "width-scaled submodel, the first slice of every tensor. A list is given to the "
+          + "clients in turn (e.g. 1,0.5,0.25; none: the client takes no part; a server gives it "
+          + "to its devices in the order it first sees them); auto picks each device's width "
+          + "from its memory and speed (simulate: the fleet's; server: the device's registered "
+          + "memory and measured speed). The evaluation reports every width.")
+  String widths;
+
   void putInto(Map<String, Object> m) {
     RunOptions.put(m, "model", model);
     RunOptions.put(m, "local-epochs", localEpochs);
@@ -57,5 +66,6 @@ public final class TrainingOptions {
     RunOptions.put(m, "local-work", localWork);
     RunOptions.put(m, "round-deadline", roundDeadline);
     RunOptions.put(m, "min-local-steps", minLocalSteps);
+    RunOptions.put(m, "widths", widths);
   }
 }

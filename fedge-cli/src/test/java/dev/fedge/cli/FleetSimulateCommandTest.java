@@ -29,7 +29,10 @@ class FleetSimulateCommandTest {
 
     assertEquals(0, run.code(), run.err());
     List<String> timeline = Files.readAllLines(dir.resolve("r/timeline.csv"));
-    assertEquals(List.of("1,6.000,20,20", "2,12.000,20,20", "3,18.000,20,20"),
+    // steps: who was sampled (only the online devices) and each one's local steps
+    assertEquals(List.of("1,6.000,20,20,client-000:20 client-001:20 client-002:20",
+        "2,12.000,20,20,client-000:20 client-001:20 client-003:20",
+        "3,18.000,20,20,client-000:20 client-001:20 client-002:20"),
         timeline.subList(1, 4).stream()
         .map(l -> l.substring(0, l.lastIndexOf(','))).toList());
     List<String> csv = Files.readAllLines(dir.resolve("r/fleet.csv"));

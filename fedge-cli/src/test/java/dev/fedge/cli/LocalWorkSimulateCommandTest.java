@@ -26,10 +26,11 @@ class LocalWorkSimulateCommandTest {
 
     assertEquals(0, deadline.code(), deadline.err());
     assertEquals(0, epochs.code(), epochs.err());
-    assertEquals(List.of("round,virtual_seconds,steps_min,steps_max,accuracy", "1,0.288,2,9",
-        "2,0.576,2,9"), head(dir.resolve("d")));
-    assertEquals(List.of("round,virtual_seconds,steps_min,steps_max,accuracy", "1,2.400,20,20",
-        "2,4.800,20,20"), head(dir.resolve("e")));
+    // steps: each task's local steps, the fast device's 9 and the slow one's 2
+    assertEquals(List.of(HEADER, "1,0.288,2,9,client-000:9 client-001:2",
+        "2,0.576,2,9,client-000:9 client-001:2"), head(dir.resolve("d")));
+    assertEquals(List.of(HEADER, "1,2.400,20,20,client-000:20 client-001:20",
+        "2,4.800,20,20,client-000:20 client-001:20"), head(dir.resolve("e")));
     assertTrue(deadline.out().contains("combined by fedavg"), deadline.out());
     String config = Files.readString(dir.resolve("d/config.yaml"));
     assertTrue(config.contains("local-work: \"deadline\"") || config.contains("local-work: deadline"),
@@ -53,8 +54,8 @@ class LocalWorkSimulateCommandTest {
         dir.toString());
 
     assertEquals(0, run.code(), run.err());
-    assertEquals(List.of("round,virtual_seconds,steps_min,steps_max,accuracy", "1,1.000,20,20",
-        "2,2.000,20,20"), head(dir));
+    assertEquals(List.of(HEADER, "1,1.000,20,20,client-000:20 client-001:20",
+        "2,2.000,20,20,client-000:20 client-001:20"), head(dir));
     assertTrue(run.out().contains("1 device needs longer and is dropped whenever selected: "
         + "client-001 (2.4 s)"), run.out());
     List<String> metrics = Files.readAllLines(dir.resolve("metrics.csv"));
@@ -86,6 +87,8 @@ class LocalWorkSimulateCommandTest {
       assertTrue(run.err().contains(says[k]), what + " printed: " + run.err());
     }
   }
+
+  private static final String HEADER = "round,virtual_seconds,steps_min,steps_max,steps,accuracy";
 
   /** timeline.csv's header and rows without their accuracy. */
   private static List<String> head(Path run) throws Exception {

@@ -94,13 +94,16 @@ class SimulateCommandTest {
 
     assertEquals(0, sync.code(), sync.err());
     assertEquals(0, async.code(), async.err());
-    assertEquals(List.of("round,virtual_seconds,steps_min,steps_max,accuracy", "1,6.000,20,20,",
-        "2,12.000,20,20,"), timeline(dir.resolve("sync")));
-    assertEquals(List.of("round,virtual_seconds,steps_min,steps_max,accuracy", "1,0.600,20,20,",
-        "2,1.200,20,20,"), timeline(dir.resolve("async")));
+    String all = "client-000:20 client-001:20 client-002:20,";
+    assertEquals(List.of(HEADER, "1,6.000,20,20," + all, "2,12.000,20,20," + all),
+        timeline(dir.resolve("sync")));
+    assertEquals(List.of(HEADER, "1,0.600,20,20," + all, "2,1.200,20,20," + all),
+        timeline(dir.resolve("async")));
     assertTrue(sync.out().contains("t 12.0s virtual"), sync.out());
     assertTrue(Files.readString(dir.resolve("async/accuracy-time.svg")).contains("<svg"));
   }
+
+  private static final String HEADER = "round,virtual_seconds,steps_min,steps_max,steps,accuracy";
 
   /** timeline.csv without its accuracy values. */
   private static List<String> timeline(Path run) throws Exception {

@@ -1,5 +1,7 @@
 package dev.fedge.client;
 
+import dev.fedge.api.Config;
+import dev.fedge.api.ConfigKeys;
 import dev.fedge.api.LocalTrainer;
 import dev.fedge.api.ParameterLayout;
 import dev.fedge.data.ImageDataset;
@@ -7,11 +9,15 @@ import dev.fedge.ml.DjlRuntime;
 import dev.fedge.ml.Models;
 import dev.fedge.ml.ReidNet;
 import dev.fedge.ml.Network;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * DJL trainers on the device's data. The model is found from the task's layout: the known model
- * ({@link Models#NAMES}) for the data's input shape and classes whose layout matches. One runtime
- * is kept and made again only when the model changes.
+ * ({@link Models#CANDIDATES}) for the data's input shape and classes whose layout matches; a
+ * HeteroFL task's width ({@link ConfigKeys#WIDTH}) adds {@code cnn-x<width>} and {@code
+ * resnet18-x<width>} at that width. One runtime is kept and made again only when the model
+ * changes.
  */
 public final class DjlTrainers implements TrainerFactory {
 
@@ -38,13 +44,26 @@ public final class DjlTrainers implements TrainerFactory {
 
   @Override
   public synchronized LocalTrainer trainerFor(ParameterLayout wanted) {
+    return trainerFor(wanted, Config.empty());
+  }
+
+  @Override
+  public synchronized LocalTrainer trainerFor(ParameterLayout wanted, Config config) {
     if (trainer != null && wanted.equals(layout)) {
       return trainer;
     }
     if (wanted.indexOf("neck.weight") >= 0) {
       return reidTrainer(wanted);
     }
-    for (String name : Models.CANDIDATES) {
+    List<String> candidates = new ArrayList<>();
+    double width = config.getDouble(ConfigKeys.WIDTH, 1.0);
+    if (width > 0 && width < 1) {
+      for (String base : Models.HETEROFL) {
+        candidates.add(Models.widthName(base, width));
+      }
+    }
+    candidates.addAll(Models.CANDIDATES);
+    for (String name : candidates) {
       Network net;
       try {
         net = Models.create(name, data.train().channels(), data.train().height(),
@@ -57,7 +76,7 @@ public final class DjlTrainers implements TrainerFactory {
       }
     }
     throw new IllegalArgumentException("the server's model (" + wanted.count() + " tensors, "
-        + wanted.totalSize() + " values) is none of " + Models.CANDIDATES + " for this device's "
+        + wanted.totalSize() + " values) is none of " + candidates + " for this device's "
         + data.train().channels() + "x" + data.train().height() + "x" + data.train().width()
         + " images with " + data.train().numClasses() + " classes");
   }

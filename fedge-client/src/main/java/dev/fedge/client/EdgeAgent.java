@@ -265,7 +265,7 @@ public final class EdgeAgent implements AutoCloseable {
     }
     LocalTrainer trainer;
     try {
-      trainer = trainers.trainerFor(task.layout());
+      trainer = trainers.trainerFor(task.layout(), task.config());
     } catch (IllegalArgumentException e) {
       failed(task, "cannot take the task: " + e.getMessage());
       return;

@@ -16,6 +16,19 @@ public interface TrainerFactory extends AutoCloseable {
    */
   LocalTrainer trainerFor(ParameterLayout layout);
 
+  /**
+   * The trainer for a task: its model's layout and its config, which names a HeteroFL task's
+   * width ({@link dev.fedge.api.ConfigKeys#WIDTH}); by default the layout alone decides.
+   *
+   * @param layout the layout of the task's model
+   * @param config the task's config
+   * @return a trainer on the device's data
+   * @throws IllegalArgumentException when no known model has this layout
+   */
+  default LocalTrainer trainerFor(ParameterLayout layout, dev.fedge.api.Config config) {
+    return trainerFor(layout);
+  }
+
   /** Frees what the trainers hold; nothing by default. */
   @Override
   default void close() {}

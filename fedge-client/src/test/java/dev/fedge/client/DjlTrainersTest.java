@@ -41,6 +41,21 @@ class DjlTrainersTest {
   }
 
   @Test
+  void trainerFor_heteroFlTask_buildsTheWidthModelNamedByItsWidth() throws Exception {
+    LocalData data = LocalData.load(
+        new LocalData.Spec("fashion-mnist", dataDir, null, null, null, 1, 16, 16));
+    ParameterLayout narrow = Models.create("cnn-x0.75", 1, 28, 28, 10).layout();
+    try (DjlTrainers trainers = new DjlTrainers(data, 7, 1)) {
+
+      LocalTrainer trainer = trainers.trainerFor(narrow,
+          Config.of(dev.fedge.api.ConfigKeys.WIDTH, 0.75));
+
+      assertEquals("cnn-x0.75", trainers.model());
+      assertEquals(narrow, trainer.layout());
+    }
+  }
+
+  @Test
   void trainerFor_unknownLayout_explains() throws Exception {
     LocalData data = LocalData.load(
         new LocalData.Spec("fashion-mnist", dataDir, null, null, null, 1, 16, 16));

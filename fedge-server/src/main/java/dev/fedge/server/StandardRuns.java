@@ -6,16 +6,20 @@ import dev.fedge.data.Datasets;
 import dev.fedge.data.ImageDataset;
 import dev.fedge.data.reid.FashionReidProxy;
 import dev.fedge.ml.DjlRuntime;
+import dev.fedge.ml.Models;
 import dev.fedge.ml.ReidEvaluation;
 import dev.fedge.ml.ReidNet;
 import dev.fedge.server.FederationServer.RunFactory;
 import dev.fedge.server.FederationServer.RunSetup;
+import dev.fedge.server.net.RemoteClient;
 import dev.fedge.server.settings.RunSettings;
+import dev.fedge.server.settings.Widths;
 import dev.fedge.server.sim.ReidTask;
 import dev.fedge.server.settings.RunSettingsBinder;
 import dev.fedge.server.settings.RunSpecs;
 import dev.fedge.server.state.RunSpec;
 import dev.fedge.server.store.ModelProvenance;
+import dev.fedge.strategy.HeteroFl;
 import dev.fedge.strategy.Strategies;
 import java.io.IOException;
 import java.util.Map;
@@ -52,6 +56,9 @@ final class StandardRuns implements RunFactory {
     DjlRuntime runtime = DjlRuntime.create(s.model(), test.channels(), test.height(),
         test.width(), test.numClasses(), s.seed(), s.threads());
     CentralEvaluator evaluator = global ? (round, g) -> runtime.evaluate(g, test, 256) : null;
+    if (s.widthSettings() != null) {
+      return heteroFl(s, test, strategy, runtime, evaluator);
+    }
     return new RunSetup(strategy, runtime.initialParameters(), evaluator, runtime,
         ModelProvenance.input(test));
   }
@@ -76,6 +83,39 @@ final class StandardRuns implements RunFactory {
     input.put("task", Map.of("name", "reid", "model", net.name(), "embedding_dim",
         ReidTask.EMBEDDING_DIM, "evaluation", c.description()));
     return new RunSetup(strategy, runtime.initialParameters(), evaluator, runtime, input);
+  }
+
+  /**
+   * A HeteroFL run ({@code widths}): a runtime per width (the submodels' layouts, and their
+   * central evaluation, {@code accuracy_w<width>}), each device's width by {@link DeviceWidths}
+   * from its registered memory and measured speed, and {@link HeteroFl}'s aggregation.
+   */
+  private static RunSetup heteroFl(RunSettings s, ImageDataset test, Strategy strategy,
+      DjlRuntime runtime, CentralEvaluator evaluator) {
+    Widths widths = s.widthSettings();
+    Map<Double, DjlRuntime> runtimes = new java.util.LinkedHashMap<>();
+    runtimes.put(1.0, runtime);
+    AutoCloseable all = () -> runtimes.values().forEach(DjlRuntime::close);
+    try {
+      for (double w : widths.distinct()) {
+        if (w < 1) {
+          runtimes.put(w, DjlRuntime.create(Models.widthName(s.model(), w), test.channels(),
+              test.height(), test.width(), test.numClasses(), s.seed(), s.threads()));
+        }
+      }
+    } catch (RuntimeException e) {
+      runtimes.values().forEach(DjlRuntime::close);
+      throw e;
+    }
+    DeviceWidths widthOf = new DeviceWidths(widths,
+        w -> runtimes.get(w).layout().totalSize(),
+        c -> c instanceof RemoteClient r && r.speed().measured() ? r.speed().imagesPerSecond()
+            : Double.NaN);
+    Strategy hetero = new HeteroFl(strategy, widths.distinct(), widthOf,
+        w -> runtimes.get(w).layout(),
+        evaluator == null ? null : (w, p) -> runtimes.get(w).evaluate(p, test, 256));
+    return new RunSetup(hetero, runtime.initialParameters(), evaluator, all,
+        ModelProvenance.input(test));
   }
 
   /**

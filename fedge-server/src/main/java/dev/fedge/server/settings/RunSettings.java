@@ -196,6 +196,10 @@ public record RunSettings(
     }
     if (widths != null) {
       widths = widthSpec(widths).text();
+      if ("reid".equals(task)) {
+        throw new IllegalArgumentException("widths: HeteroFL has no width-scaled re-identification "
+            + "models; leave widths out with task reid");
+      }
       if (!dev.fedge.ml.Models.HETEROFL.contains(model)) {
         throw new IllegalArgumentException("widths: HeteroFL has width-scaled models of "
             + String.join(" and ", dev.fedge.ml.Models.HETEROFL) + ", got model '" + model + "'");

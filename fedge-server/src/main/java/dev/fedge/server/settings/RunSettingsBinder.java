@@ -60,7 +60,7 @@ public final class RunSettingsBinder {
         "round-timeout", "codec", "strategy", OPTS, "dataset", "model", "data-dir", "seed",
         "fraction", "fraction-evaluate", "local-epochs", "batch-size", "lr", "momentum",
         "weight-decay", "test-limit", "threads", "local-work", "round-deadline",
-        "min-local-steps"), 3, 1, 0, 2),
+        "min-local-steps", "widths"), 3, 1, 0, 2),
     /**
      * {@code POST /api/v1/runs}: the server's keys, the name as {@code id} (default {@code
      * <dataset>-<strategy>-<UTC time>}), strategy options as {@code strategy.<option>}.
@@ -69,7 +69,7 @@ public final class RunSettingsBinder {
         "round-timeout", "codec", "strategy", "dataset", "model", "data-dir", "seed",
         "fraction", "fraction-evaluate", "local-epochs", "batch-size", "lr", "momentum",
         "weight-decay", "test-limit", "threads", "local-work", "round-deadline",
-        "min-local-steps"), 3, 1, 0, 2);
+        "min-local-steps", "widths"), 3, 1, 0, 2);
 
     private final List<String> keys;
     private final Map<String, Object> defaults;

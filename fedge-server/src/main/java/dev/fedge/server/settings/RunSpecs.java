@@ -17,7 +17,8 @@ public final class RunSpecs {
   public static final List<String> STORED = List.of("task", "strategy", "dataset", "model",
       "data-dir",
       "seed", "fraction", "fraction-evaluate", "local-epochs", "batch-size", "lr", "momentum",
-      "weight-decay", "test-limit", "threads", "local-work", "round-deadline", "min-local-steps");
+      "weight-decay", "test-limit", "threads", "local-work", "round-deadline", "min-local-steps",
+      "widths");
 
   private RunSpecs() {}
 

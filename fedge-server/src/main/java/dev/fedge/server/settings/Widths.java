@@ -131,6 +131,23 @@ public record Widths(boolean auto, List<Double> list) {
     return 0;
   }
 
+  /**
+   * A device's width, as simulate and the server both assign it: with {@code auto} by {@link
+   * #auto} from its memory and speed, else the list's {@link #inTurn} entry for its index.
+   *
+   * @param index the device's place in turn (simulate: the client's index; server: the order in
+   *     which the run first saw the device)
+   * @param memoryBytes the device's memory; 0 when unknown
+   * @param speed the device's speed; NaN when unknown
+   * @param fastest the fastest device's speed (same unit); NaN when unknown
+   * @param parametersAt the model's parameters at each width
+   * @return the width, 0 for none
+   */
+  public double of(int index, long memoryBytes, double speed, double fastest,
+      java.util.function.DoubleToLongFunction parametersAt) {
+    return auto ? auto(memoryBytes, speed, fastest, parametersAt) : inTurn(index);
+  }
+
   /** As the setting writes it. */
   public String text() {
     if (auto) {

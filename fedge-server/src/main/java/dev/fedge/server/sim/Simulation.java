@@ -353,11 +353,10 @@ public final class Simulation {
         double fastest = config.clientSpeeds().stream().mapToDouble(Double::doubleValue).max()
             .orElse(1);
         for (int i = 0; i < config.clients(); i++) {
-          double w = widths.auto()
-              ? Widths.auto(config.fleet() == null ? 0 : config.fleet().classOf(i).memoryBytes(),
-                  config.clientSpeeds().get(i % config.clientSpeeds().size()), fastest,
-                  x -> widthRuntimes.get(x).layout().totalSize())
-              : widths.inTurn(i);
+          double w = widths.of(i,
+              config.fleet() == null ? 0 : config.fleet().classOf(i).memoryBytes(),
+              config.clientSpeeds().get(i % config.clientSpeeds().size()), fastest,
+              x -> widthRuntimes.get(x).layout().totalSize());
           clientWidths.put(String.format(Locale.ROOT, "client-%03d", i), w);
         }
         Map<String, Long> count = new java.util.TreeMap<>();
@@ -388,6 +387,7 @@ public final class Simulation {
       Map<String, Double> taskSeconds = new HashMap<>();
       Map<String, Integer> localSteps = new HashMap<>();
       int[] roundSteps = {0, 0};
+      List<Map<String, Integer>> taskSteps = new ArrayList<>(List.of(Map.of()));
       for (int i = 0; i < config.clients(); i++) {
         ImageDataset local = train.subset(
             train.name() + "/client-" + i, partition.indices(i));
@@ -445,6 +445,9 @@ public final class Simulation {
           }
           roundSteps[0] = ids.stream().mapToInt(localSteps::get).min().orElse(0);
           roundSteps[1] = ids.stream().mapToInt(localSteps::get).max().orElse(0);
+          Map<String, Integer> each = new java.util.TreeMap<>();
+          ids.forEach(id -> each.put(id, localSteps.get(id)));
+          taskSteps.set(0, each);
           if (tally != null) {
             ids.forEach(id -> tally.selected(clientIndex(id)));
           }
@@ -488,7 +491,8 @@ public final class Simulation {
           RoundResult r = coordinator.runRound(round, global);
           double now = async ? clock.now() : syncTime[0];
           r = withVirtualTime(r, now);
-          timeline.add(new TimePoint(r.round(), now, roundSteps[0], roundSteps[1], r.accuracy()));
+          timeline.add(new TimePoint(r.round(), now, roundSteps[0], roundSteps[1],
+              taskSteps.get(0), r.accuracy()));
           global = r.global();
           csv.append(r);
           progress.roundFinished(r, config.rounds());
@@ -568,7 +572,7 @@ public final class Simulation {
 
   /** A round's end on the virtual clock, and the accuracy it reached. */
   private record TimePoint(int round, double seconds, int stepsMin, int stepsMax,
-      double accuracy) {}
+      Map<String, Integer> steps, double accuracy) {}
 
   /** The index of a simulated client from its id ({@code client-007}: 7). */
   private static int clientIndex(String id) {
@@ -602,7 +606,7 @@ public final class Simulation {
   private void writeTimeline(List<TimePoint> timeline, Path folder) throws IOException {
     TimelineCsv.write(folder.resolve("timeline.csv"), timeline.stream()
         .map(t -> new TimelineCsv.Point(t.round(), t.seconds(), t.stepsMin(), t.stepsMax(),
-            t.accuracy())).toList());
+            t.steps(), t.accuracy())).toList());
     if (config.heterogeneous() && !timeline.isEmpty()) {
       new SvgPlot(config.name() + ": test accuracy over virtual time (client speeds "
           + config.clientSpeeds() + ")", "virtual seconds", "accuracy")

@@ -24,6 +24,16 @@ class RunSettingsTest {
   }
 
   @Test
+  void widths_aServerRunSetting_keptWithTheRun_refusedWithReid() {
+    RunSettings s = RunSettingsBinder.bind(Use.SERVER, Map.of("widths", "1, 0.5"));
+
+    assertEquals("1,0.5", RunSpecs.of(s).settings().get("widths"));
+    assertEquals("1,0.5", RunSpecs.settings(RunSpecs.of(s)).widthSettings().text());
+    assertEquals("widths: HeteroFL has no width-scaled re-identification models; leave widths "
+        + "out with task reid", error(Use.API, Map.of("widths", "auto", "task", "reid")));
+  }
+
+  @Test
   void defaults_differByUse() {
     RunSettings sim = RunSettingsBinder.bind(Use.SIMULATE, Map.of());
     RunSettings server = RunSettingsBinder.bind(Use.SERVER, Map.of());
