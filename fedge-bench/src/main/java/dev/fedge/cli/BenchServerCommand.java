@@ -75,9 +75,9 @@ public final class BenchServerCommand extends BaseCommand {
       description = "Rounds per configuration; round 1 is warm-up (default ${DEFAULT-VALUE}).")
   int rounds;
 
-  @Option(names = "--server-heap", defaultValue = "model",
+  @Option(names = "--server-heap", defaultValue = "2g",
       description = "-Xmx of the server process: a size (e.g. 2g), 'model' to size it from the"
-          + " model and the upload limit (see serverHeapMib), or 'auto' for the JVM's default"
+          + " model and the upload limit, or 'auto' for the JVM's default"
           + " (default ${DEFAULT-VALUE}).")
   String serverHeap;
 
