@@ -12,8 +12,11 @@ import java.util.Arrays;
  *
  * @param layout names and shapes of the tensors
  * @param values {@code layout.totalSize()} values
+ * @param checkedFinite whether whoever made it has scanned the values and found them all finite
+ *     ({@link #checkedFinite(ParameterLayout, float[])}); a strategy's checks then skip their own
+ *     scan. Not part of {@link #equals}.
  */
-public record Parameters(ParameterLayout layout, float[] values) {
+public record Parameters(ParameterLayout layout, float[] values, boolean checkedFinite) {
 
   /** Validates that the number of values matches the layout. */
   public Parameters {
@@ -28,6 +31,29 @@ public record Parameters(ParameterLayout layout, float[] values) {
       throw new IllegalArgumentException(
           "parameters: layout has " + expected + " values but the array has " + values.length);
     }
+  }
+
+  /**
+   * Values not yet checked for NaN or infinity: {@link #checkedFinite} is false.
+   *
+   * @param layout the tensors' names and shapes
+   * @param values the flat values, as many as the layout has
+   */
+  public Parameters(ParameterLayout layout, float[] values) {
+    this(layout, values, false);
+  }
+
+  /**
+   * Values that the caller has just scanned and found all finite (no NaN, no infinity), so that
+   * whoever folds them need not scan them again: the server's upload decode makes its result with
+   * this after its own scan. The flag holds only while nobody changes the array.
+   *
+   * @param layout the tensors' names and shapes
+   * @param values the flat values, all finite
+   * @return parameters with {@link #checkedFinite} true
+   */
+  public static Parameters checkedFinite(ParameterLayout layout, float[] values) {
+    return new Parameters(layout, values, true);
   }
 
   /** A zero-filled vector with this layout. */

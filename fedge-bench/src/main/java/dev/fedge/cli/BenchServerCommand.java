@@ -76,7 +76,9 @@ public final class BenchServerCommand extends BaseCommand {
   int rounds;
 
   @Option(names = "--server-heap", defaultValue = "2g",
-      description = "-Xmx of the server process (default ${DEFAULT-VALUE}).")
+      description = "-Xmx of the server process: a size (e.g. 2g), 'model' to size it from the"
+          + " model and the upload limit, or 'auto' for the JVM's default"
+          + " (default ${DEFAULT-VALUE}).")
   String serverHeap;
 
   @Option(names = "--client-heap", defaultValue = "3g",
@@ -153,7 +155,8 @@ public final class BenchServerCommand extends BaseCommand {
     serverArgs.addAll(List.of("--role", "server", "--state-dir", state.toString()));
     List<String> clientArgs = new ArrayList<>(common);
     clientArgs.addAll(List.of("--role", "clients"));
-    Process server = BenchChildren.spawn(serverHeap, serverArgs);
+    Process server = BenchChildren.spawn(
+        serverHeap.equals("model") ? serverHeapMib(p, maxUploads) + "m" : serverHeap, serverArgs);
     List<String> serverOut = new ArrayList<>();
     Thread serverReader = BenchChildren.reader(server, serverOut);
     BenchChildren.waitFor(serverOut, "bench-server listening", server);
@@ -220,6 +223,23 @@ public final class BenchServerCommand extends BaseCommand {
     return String.format(Locale.ROOT, "| %d | %,d | %s | %.2f | %s | %.0f | %.0f | %.2f | %.2f |",
         n, p, codec, sum / (rounds - 1), each, rssKib / 1024.0, heapPeak / MIB,
         counted == 0 ? 0 : down / 1e6 / counted, counted == 0 ? 0 : up / 1e6 / counted);
+  }
+
+  /**
+   * The server heap a FedAvg round needs, from the model: what the server holds at once is
+   * O(model), whatever the number of clients: the global model and the next one, the double
+   * accumulator (two models' worth), the encoded model clients download, the decoded results
+   * waiting to be folded ({@code FederationServer.RESULTS_IN_MEMORY}, 2) and one upload array per
+   * upload permit; that is {@code 7 + maxUploads} float32 models, plus one for the garbage
+   * collector's headroom and 96 MiB for everything else.
+   *
+   * @param params float32 parameters of the model
+   * @param maxUploads the server's limit of uploads held at once
+   * @return {@code -Xmx} in MiB
+   */
+  static long serverHeapMib(int params, int maxUploads) {
+    long model = 4L * params;
+    return (((8L + maxUploads) * model + (1L << 20) - 1) >> 20) + 96;
   }
 
   // ---- server role -----------------------------------------------------------------------------

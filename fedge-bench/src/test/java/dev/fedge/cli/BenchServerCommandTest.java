@@ -29,6 +29,16 @@ class BenchServerCommandTest {
   }
 
   @Test
+  void theServerHeap_isSizedFromTheModel_notTheClients() {
+    // ResNet-18 shapes, 4 upload permits: 12 float32 models of 46.8 MB (536 MiB) + 96 MiB
+    assertEquals(632, BenchServerCommand.serverHeapMib(11_700_000, 4));
+    // a tiny model still gets the fixed part
+    assertEquals(97, BenchServerCommand.serverHeapMib(5000, 4));
+    assertTrue(BenchServerCommand.serverHeapMib(11_700_000, 8)
+        > BenchServerCommand.serverHeapMib(11_700_000, 4));
+  }
+
+  @Test
   void oneRound_isInvalidInput() {
     CliRun r = CliRun.of("bench", "server", "--rounds", "1");
 

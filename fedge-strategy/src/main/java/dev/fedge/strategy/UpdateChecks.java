@@ -33,7 +33,8 @@ final class UpdateChecks {
 
   /**
    * Checks that a result can be folded: the global model's layout, at least one example, finite
-   * values (the message names the first bad value's index and tensor).
+   * values (the message names the first bad value's index and tensor; values marked {@link
+   * Parameters#checkedFinite} were scanned by their maker and are not scanned again).
    *
    * @param clientId the client that produced it
    * @param result its result, not null
@@ -47,6 +48,9 @@ final class UpdateChecks {
       throw new IllegalArgumentException(
           "client '" + clientId + "': numExamples is 0; an update must come from at least one"
               + " training example");
+    }
+    if (p.checkedFinite()) {
+      return; // its maker scanned it (the server's upload decode): no second pass over the values
     }
     int bad = Aggregations.firstNonFinite(p.values());
     if (bad >= 0) {

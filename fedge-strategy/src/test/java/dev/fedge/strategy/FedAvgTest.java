@@ -112,6 +112,43 @@ class FedAvgTest {
   }
 
   @Test
+  void checkedFiniteUpdates_areFoldedWithoutASecondScan_andGiveTheSameMean() {
+    float[] a = filled(LAYOUT, 1).values();
+    float[] b = filled(LAYOUT, 3).values();
+    b[2] = 0.25f;
+    FitAggregation plain = fedAvg.startAggregation(1, global);
+    plain.accept("a", res(params(a.clone()), 1));
+    plain.accept("b", res(params(b.clone()), 3));
+    FitAggregation checked = fedAvg.startAggregation(1, global);
+    checked.accept("a", res(Parameters.checkedFinite(LAYOUT, a.clone()), 1));
+    checked.accept("b", res(Parameters.checkedFinite(LAYOUT, b.clone()), 3));
+    assertArrayEquals(model(plain.finish(List.of())), model(checked.finish(List.of())));
+
+    // the flag is the maker's word that it scanned: an unmarked NaN is still refused, while a
+    // marked one shows that accept trusts the flag instead of scanning again
+    float[] nan = filled(LAYOUT, 1).values();
+    nan[4] = Float.NaN;
+    FitAggregation agg = fedAvg.startAggregation(1, global);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> agg.accept("n", res(params(nan), 1)));
+    assertEquals(
+        "client 'n': value NaN at index 4 (tensor 'body.w') is not finite", e.getMessage());
+    agg.accept("m", res(Parameters.checkedFinite(LAYOUT, nan), 1));
+    assertEquals(1, agg.count());
+  }
+
+  @Test
+  void checkedFiniteUpdates_ofAnotherLayout_areStillRefused() {
+    ParameterLayout other = ParameterLayout.of(new TensorSpec("w", new int[] {LAYOUT.totalSize()}));
+    FitAggregation agg = fedAvg.startAggregation(1, global);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> agg.accept("s", res(Parameters.checkedFinite(other,
+            new float[LAYOUT.totalSize()]), 1)));
+    assertTrue(e.getMessage().startsWith("client 's': layout differs"), e.getMessage());
+    assertEquals(0, agg.count());
+  }
+
+  @Test
   void accept_rejectsZeroExamples() {
     FitAggregation agg = fedAvg.startAggregation(1, global);
 

@@ -65,7 +65,7 @@ final class UploadCheck {
    * @param codec the task's codec
    * @param global the model the task started from
    * @param data the upload's bytes
-   * @return the trained model
+   * @return the trained model, marked {@link Parameters#checkedFinite}
    * @throws FederationException {@code INVALID_ARGUMENT} when the bytes do not decode or a value
    *     is not finite (the message names the index and the tensor)
    */
@@ -89,7 +89,8 @@ final class UploadCheck {
           "update has a non-finite value (" + v[bad] + ") at index " + bad + ", in tensor '"
               + tensorAt(p.layout(), bad) + "'");
     }
-    return p;
+    // scanned here once: the strategy's checks need not scan these values again
+    return Parameters.checkedFinite(p.layout(), v);
   }
 
   /**

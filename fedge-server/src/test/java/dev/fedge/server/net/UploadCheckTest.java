@@ -2,7 +2,9 @@ package dev.fedge.server.net;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fedge.api.Config;
 import dev.fedge.api.EvaluateRes;
@@ -93,6 +95,15 @@ class UploadCheckTest {
         UploadCheck.decode(task(fp16.name(), true), fp16, params(2f), fp16.encode(diff));
     assertEquals(5.5f, rebuilt.values()[3]);
     assertEquals(2f, rebuilt.values()[0]);
+  }
+
+  @Test
+  void decode_marksItsScannedResult_soTheStrategyDoesNotScanAgain() {
+    Parameters p = UploadCheck.decode(task("float32", false), FLOAT32, params(0f),
+        FLOAT32.encode(params(1f)));
+    assertTrue(p.checkedFinite());
+    assertFalse(params(1f).checkedFinite());
+    assertFalse(p.copy().checkedFinite());
   }
 
   @Test
