@@ -220,13 +220,30 @@ public final class RunJournal {
     if (done > 0) {
       restoreStrategyState(run, setup.strategy(), done);
     }
+    boolean reid = RunSpecs.settings(run).reid();
     List<MetricsCsv.Row> rows = new ArrayList<>();
     for (RoundRecord r : state.rounds(run.id())) {
       rows.add(new MetricsCsv.Row(r.round(), r.accuracy(), r.loss(), r.clientAccuracy(),
-          r.clientLoss(), r.trainLoss(), r.participants(), r.failures(), r.seconds()));
+          r.clientLoss(), r.trainLoss(), r.participants(), r.failures(), r.seconds(),
+          reid ? reidColumns(state.metrics(run.id(), r.round())) : Map.of()));
     }
-    new MetricsCsv(metricsFile(run.id())).replaceAll(rows);
+    new MetricsCsv(metricsFile(run.id()), reid).replaceAll(rows);
     return global;
+  }
+
+  /**
+   * A recorded round's re-identification columns (rank-1, mAP, ...) from its stored metrics: the
+   * central evaluation's, else the devices', as {@code MetricsCsv.append} writes them.
+   */
+  private static Map<String, Double> reidColumns(Map<String, Double> stored) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (String k : MetricsCsv.REID_COLUMNS.split(",")) {
+      Double v = stored.getOrDefault("central_" + k, stored.get("client_" + k));
+      if (v != null) {
+        out.put(k, v);
+      }
+    }
+    return out;
   }
 
   /** Deletes model folders of rounds after the last recorded one and marks that one latest. */

@@ -321,6 +321,47 @@ class FederationServerTest {
     }
   }
 
+  @Test
+  void reidRunResumed_metricsCsvKeepsItsRankAndMapColumns() throws Exception {
+    FederationServer.RunFactory reid = spec -> {
+      float[] v = new float[LAYOUT.totalSize()];
+      Arrays.fill(v, 0.5f);
+      return new FederationServer.RunSetup(
+          Strategies.create("fedavg", Map.of(), StrategySettings.defaults()),
+          new Parameters(LAYOUT, v),
+          (round, g) -> {
+            if (round == 3 && crashReid.getAndSet(false)) {
+              throw new IllegalStateException("evaluator crashed in round " + round);
+            }
+            return new EvaluateRes(1.0, 1, Map.of("rank1", round / 10.0, "rank5", 0.5,
+                "rank10", 0.6, "mAP", round / 100.0));
+          },
+          null);
+    };
+    RunSpec spec = new RunSpec("run1", "lab", "toy", 3, 2, 2, Duration.ofSeconds(30), "float32",
+        Map.of("strategy", "fedavg", "task", "reid"));
+    int port;
+    try (FederationServer server = FederationServer.start(settings(), reid, log::add)) {
+      port = server.port();
+      startDevice(server.port(), "a");
+      startDevice(server.port(), "b");
+      assertThrows(IllegalStateException.class, () -> server.run(spec));
+    }
+    try (FederationServer server = FederationServer.start(settings(port), reid, log::add)) {
+      server.run(server.unfinishedRun().orElseThrow().spec());
+
+      List<MetricsCsv.Row> rows = new MetricsCsv(server.metricsFile("run1"), true).read();
+      assertEquals(List.of(1, 2, 3), rows.stream().map(MetricsCsv.Row::round).toList());
+      for (MetricsCsv.Row r : rows) {
+        assertEquals(r.round() / 10.0, r.reid("rank1"), 1e-9, "round " + r.round());
+        assertEquals(r.round() / 100.0, r.reid("mAP"), 1e-9, "round " + r.round());
+      }
+    }
+  }
+
+  private final java.util.concurrent.atomic.AtomicBoolean crashReid =
+      new java.util.concurrent.atomic.AtomicBoolean(true);
+
   /** Runs spec("float32") with two devices until its evaluator crashes in round 3; the port. */
   private int crashInRound3(String strategy) throws Exception {
     try (FederationServer server =
