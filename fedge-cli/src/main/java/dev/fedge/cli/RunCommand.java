@@ -59,18 +59,20 @@ public final class RunCommand extends AdminBaseCommand {
     }
     Map<String, String> seen = new HashMap<>();
     while (true) {
+      // the run's status first, then its steps: a step ends before the run does, so the steps
+      // read after a run that has ended are its last ones
+      JsonNode run = call("GET", "/api/v1/runs/" + segment(id), null);
+      String status = run.path("status").asText();
       JsonNode steps = call("GET", "/api/v1/runs/" + segment(id) + "/steps", null);
       for (JsonNode s : steps) {
         String step = s.get("step").asText();
-        String status = s.get("status").asText();
+        String stepStatus = s.get("status").asText();
         String line = s.path("line").isTextual() ? s.get("line").asText() : "";
-        String now = status + " " + line;
+        String now = stepStatus + " " + line;
         if (!now.equals(seen.put(step, now))) {
-          log.accept(String.format("%-8s %-8s %s", step, status, line).stripTrailing());
+          log.accept(String.format("%-8s %-8s %s", step, stepStatus, line).stripTrailing());
         }
       }
-      JsonNode run = call("GET", "/api/v1/runs/" + segment(id), null);
-      String status = run.path("status").asText();
       if (!status.equals("running")) {
         if (status.equals("finished")) {
           log.accept("run '" + id + "' finished");
