@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -56,19 +55,7 @@ public final class ProjectStore implements AutoCloseable {
    * @throws StateException when it cannot be reached or migrated
    */
   public static ProjectStore open(StateDb where) {
-    Migrations.apply(where);
-    try {
-      Connection c = where.connect();
-      if (where.kind() == StateDb.Kind.SQLITE) {
-        try (Statement s = c.createStatement()) {
-          s.execute("PRAGMA busy_timeout = 10000");
-        }
-      }
-      return new ProjectStore(where, c);
-    } catch (SQLException e) {
-      throw new StateException(
-          "cannot open " + where.describe() + ": " + StateDb.firstLine(e.getMessage()), e);
-    }
+    return new ProjectStore(where, where.connectMigrated());
   }
 
   // ---- projects ---------------------------------------------------------------------------------

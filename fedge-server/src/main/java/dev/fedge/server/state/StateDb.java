@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.Properties;
 import org.sqlite.SQLiteConfig;
@@ -143,6 +144,28 @@ public record StateDb(Kind kind, String jdbcUrl, Path file, String user, String 
    */
   public Connection connect() throws SQLException {
     return DriverManager.getConnection(jdbcUrl, properties());
+  }
+
+  /**
+   * A connection for a store beside the server's ({@code ProjectStore}, {@code StepStore}): the
+   * schema brought up to date first, and on SQLite the same busy timeout as the server's own.
+   *
+   * @return the connection
+   * @throws StateException when the database cannot be reached or migrated
+   */
+  public Connection connectMigrated() {
+    Migrations.apply(this);
+    try {
+      Connection c = connect();
+      if (kind == Kind.SQLITE) {
+        try (Statement s = c.createStatement()) {
+          s.execute("PRAGMA busy_timeout = 10000");
+        }
+      }
+      return c;
+    } catch (SQLException e) {
+      throw new StateException("cannot open " + describe() + ": " + firstLine(e.getMessage()), e);
+    }
   }
 
   /**

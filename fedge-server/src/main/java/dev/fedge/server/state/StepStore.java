@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,19 +36,7 @@ public final class StepStore implements AutoCloseable {
    * @throws StateException when it cannot be reached or migrated
    */
   public static StepStore open(StateDb where) {
-    Migrations.apply(where);
-    try {
-      Connection c = where.connect();
-      if (where.kind() == StateDb.Kind.SQLITE) {
-        try (Statement s = c.createStatement()) {
-          s.execute("PRAGMA busy_timeout = 10000");
-        }
-      }
-      return new StepStore(where, c);
-    } catch (SQLException e) {
-      throw new StateException(
-          "cannot open " + where.describe() + ": " + StateDb.firstLine(e.getMessage()), e);
-    }
+    return new StepStore(where, where.connectMigrated());
   }
 
   /**
