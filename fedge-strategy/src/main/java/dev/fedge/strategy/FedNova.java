@@ -57,7 +57,51 @@ public class FedNova extends FedAvg {
   /** The default: {@link Normaliser#MOMENTUM}. */
   public static final Normaliser DEFAULT_NORMALISER = Normaliser.MOMENTUM;
 
+  /**
+   * The effective number of steps {@code tau_eff} the normalised average is scaled by. Any choice
+   * keeps the objective consistent (the clients' per-step directions {@code d_i} are weighted by
+   * their data, {@code p_i}); it sets how far the server steps.
+   */
+  public enum TauEff {
+    /**
+     * The paper's {@code Σ p_i a_i}: as many steps as FedAvg's mean. A client that did less than
+     * the mean has its update scaled up (extrapolated) by {@code tau_eff / a_i}.
+     */
+    MEAN,
+    /**
+     * The weighted harmonic mean {@code 1 / Σ (p_i / a_i)}: the new model is then a convex
+     * combination of the clients' models, weighted by {@code n_i / a_i}, so no update is
+     * extrapolated. For very unequal work (deadline-sized tasks), where scaling a short update up
+     * several times overshoots.
+     */
+    HARMONIC;
+
+    /**
+     * The option's value.
+     *
+     * @return {@code mean} or {@code harmonic}
+     */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Parses an option value.
+     *
+     * @param value {@code mean} or {@code harmonic}
+     * @return the choice
+     * @throws IllegalArgumentException naming the value and the choices
+     */
+    public static TauEff parse(String value) {
+      return StrategyOptions.choice("fednova", "tau_eff", value, TauEff.class);
+    }
+  }
+
+  /** The default: {@link TauEff#MEAN}, the paper's. */
+  public static final TauEff DEFAULT_TAU_EFF = TauEff.MEAN;
+
   private final Normaliser normaliser;
+  private final TauEff tauEff;
 
   /**
    * Creates FedNova with the paper's normaliser.
@@ -75,11 +119,23 @@ public class FedNova extends FedAvg {
    * @param normaliser how a client's local work is measured
    */
   public FedNova(StrategySettings settings, Normaliser normaliser) {
+    this(settings, normaliser, DEFAULT_TAU_EFF);
+  }
+
+  /**
+   * Creates FedNova.
+   *
+   * @param settings sampling and trainer settings
+   * @param normaliser how a client's local work is measured
+   * @param tauEff how far the server steps
+   */
+  public FedNova(StrategySettings settings, Normaliser normaliser, TauEff tauEff) {
     super(settings);
-    if (normaliser == null) {
-      throw new IllegalArgumentException("normaliser: must not be null");
+    if (normaliser == null || tauEff == null) {
+      throw new IllegalArgumentException("normaliser and tau_eff: must not be null");
     }
     this.normaliser = normaliser;
+    this.tauEff = tauEff;
   }
 
   /** {@inheritDoc} */
@@ -93,7 +149,7 @@ public class FedNova extends FedAvg {
   protected UpdateCombiner combiner(int round, Parameters global) {
     double rho =
         normaliser == Normaliser.STEPS ? 0 : settings.fitConfig().getDouble(ConfigKeys.MOMENTUM, 0);
-    return new Normalised(global.values(), rho);
+    return new Normalised(global.values(), rho, tauEff);
   }
 
   /**
@@ -115,13 +171,16 @@ public class FedNova extends FedAvg {
   private static final class Normalised implements UpdateCombiner {
     private final float[] global;
     private final double rho;
+    private final TauEff tauEff;
     private double[] acc;
     private double examples;
     private double exampleNorms;
+    private double examplesPerNorm;
 
-    Normalised(float[] global, double rho) {
+    Normalised(float[] global, double rho, TauEff tauEff) {
       this.global = global;
       this.rho = rho;
+      this.tauEff = tauEff;
     }
 
     @Override
@@ -144,12 +203,19 @@ public class FedNova extends FedAvg {
       Aggregations.foldDifference(acc, global, result.parameters().values(), n / a);
       examples += n;
       exampleNorms += n * a;
+      examplesPerNorm += n / a;
     }
 
     @Override
     public Optional<float[]> combine() {
-      float[] out = Aggregations.novaStep(global, acc, examples, exampleNorms);
+      // novaStep scales by (nTau / n) / n = tau_eff / n; the harmonic tau_eff is n / Σ (n_i / a_i).
+      double nTau =
+          tauEff == TauEff.MEAN ? exampleNorms : examples * examples / examplesPerNorm;
+      float[] out = Aggregations.novaStep(global, acc, examples, nTau);
       acc = null;
+      examples = 0;
+      exampleNorms = 0;
+      examplesPerNorm = 0;
       return Optional.of(out);
     }
   }

@@ -80,6 +80,40 @@ class FedNovaTest {
   }
 
   @Test
+  void optionTauEffHarmonic_givesAConvexCombinationOfTheClientsModels_andABadValueIsNamed() {
+    // weights n_i / tau_i: a 1/1 = 1, b 3/3 = 1, so w = (-2 + -3) / 2 = -2.5, between the two
+    // clients' models; the paper's mean tau_eff (first test) extrapolates to -3.125, beyond both.
+    StrategySettings settings = StrategySettings.defaults();
+    Strategy harmonic = Strategies.create("fednova", Map.of("tau_eff", "harmonic"), settings);
+    float[] w =
+        model(
+            Fixtures.run(
+                harmonic,
+                1,
+                params(0),
+                List.of(
+                    entry("a", res(params(-2), 1, 1.0, 1)), entry("b", res(params(-3), 3, 1.0, 3)))));
+
+    assertArrayEquals(new float[] {-2.5f}, w, 1e-6f);
+    // a second round starts from its own sums: same inputs, same answer
+    float[] again =
+        model(
+            Fixtures.run(
+                harmonic,
+                2,
+                params(0),
+                List.of(
+                    entry("a", res(params(-2), 1, 1.0, 1)), entry("b", res(params(-3), 3, 1.0, 3)))));
+    assertArrayEquals(new float[] {-2.5f}, again, 1e-6f);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Strategies.create("fednova", Map.of("tau_eff", "median"), settings));
+    assertEquals(
+        "fednova: option 'tau_eff' must be mean or harmonic, got 'median'", e.getMessage());
+  }
+
+  @Test
   void theMomentumNormaliserIsTheSumOfEachStepsWeight() {
     for (double rho : new double[] {0, 0.5, 0.9, 0.99}) {
       double sum = 0;
