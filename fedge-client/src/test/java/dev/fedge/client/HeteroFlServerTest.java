@@ -89,12 +89,15 @@ class HeteroFlServerTest {
   }
 
   private void startAgent(int port, String name, int index) throws Exception {
+    startAgent(port, name, index, new DeviceProbe());
+  }
+
+  private void startAgent(int port, String name, int index, DeviceProbe probe) throws Exception {
     LocalData data = LocalData.load(
         new LocalData.Spec("fashion-mnist", dir, "iid", index, 2, 42, 400, 50));
     AgentSettings s = new AgentSettings("127.0.0.1:" + port, null, null, name,
         Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofMillis(400));
-    EdgeAgent agent = new EdgeAgent(s, noting(name, new DjlTrainers(data, 7, 1)),
-        new DeviceProbe(), l -> {});
+    EdgeAgent agent = new EdgeAgent(s, noting(name, new DjlTrainers(data, 7, 1)), probe, l -> {});
     agents.add(agent);
     CompletableFuture.runAsync(agent::run);
   }
@@ -166,6 +169,48 @@ class HeteroFlServerTest {
       assertEquals(1.0, metrics.get("results_w1"), 1e-9, metrics::toString);
       assertEquals(1.0, metrics.get("results_w0.5"), 1e-9, metrics::toString);
       assertTrue(metrics.containsKey("central_accuracy_w0.5"), metrics::toString);
+    }
+  }
+
+  /** A probe whose {@code /proc/meminfo} says the device has {@code bytes} of memory. */
+  private DeviceProbe withMemory(String name, long bytes) throws Exception {
+    Path root = dir.resolve("root-" + name);
+    java.nio.file.Files.createDirectories(root.resolve("proc"));
+    java.nio.file.Files.writeString(root.resolve("proc/meminfo"),
+        "MemTotal:       " + (bytes / 1024) + " kB\nMemAvailable:   " + (bytes / 2048) + " kB\n");
+    return new DeviceProbe(root);
+  }
+
+  @Test
+  void widthsAuto_aDeviceWithLittleMemoryIsSentTheSubmodelThatFitsIt() throws Exception {
+    long full = Models.create("cnn", 1, 28, 28, 10).layout().totalSize();
+    long half = Models.create("cnn-x0.5", 1, 28, 28, 10).layout().totalSize();
+    // Widths.auto: a width fits when twice its training estimate fits the memory; "small" has
+    // room for the half-width cnn but not for the full one, "big" for the full one.
+    long smallMemory = 2 * dev.fedge.server.settings.Widths.trainingBytes(half) + (1 << 20);
+    assertTrue(smallMemory < 2 * dev.fedge.server.settings.Widths.trainingBytes(full));
+    RunSpec spec = new RunSpec("auto", "g", "p", 2, 2, 2, Duration.ofMinutes(3), "float32",
+        Map.of("strategy", "fedavg", "model", "cnn", "widths", "auto", "data-dir",
+            dir.toString(), "test-limit", "100", "local-epochs", "1", "batch-size", "32",
+            "lr", "0.05", "threads", "1"));
+    try (FederationServer server = FederationServer.start(
+        FederationServer.Settings.local(dir.resolve("state"), 0),
+        FederationServer.standardRuns(), null)) {
+      startAgent(server.port(), "small", 0, withMemory("small", smallMemory));
+      startAgent(server.port(), "big", 1, withMemory("big", 16L << 30));
+
+      RunRecord done = server.run(spec);
+
+      assertEquals(RunRecord.FINISHED, done.status(), done::toString);
+      int halfSize = Models.create("cnn-x0.5", 1, 28, 28, 10).layout().totalSize();
+      int fullSize = Models.create("cnn", 1, 28, 28, 10).layout().totalSize();
+      // memory alone decides round 1 (no speed measured yet); the small device never gets more
+      // than the half-width submodel, and the big one starts on the full model
+      assertEquals(List.of(halfSize, halfSize), sizes.get("small"), sizes::toString);
+      assertEquals(fullSize, sizes.get("big").get(0), sizes::toString);
+      Map<String, Double> metrics = server.state().metrics("auto", 1);
+      assertEquals(1.0, metrics.get("results_w0.5"), 1e-9, metrics::toString);
+      assertEquals(1.0, metrics.get("results_w1"), 1e-9, metrics::toString);
     }
   }
 }
