@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.fedge.server.pipeline.PipelineSpec;
+import dev.fedge.server.settings.Durations;
 import dev.fedge.server.settings.RunSettingsBinder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +24,9 @@ import picocli.CommandLine.Parameters;
  * and follows its steps ({@code GET /api/v1/runs/{id}/steps}), one line per step change; the exit
  * code is 0 when every step is done, non-zero when the run fails or is stopped. The spec is the
  * API's run settings plus {@code steps} and the steps' options (docs/PIPELINE.md), in YAML or
- * JSON; it is checked here before anything is sent.
+ * JSON; it is checked here before anything is sent. When the server cannot be reached while the
+ * run is followed (it was restarted, or the network dropped), it says so in one line and keeps
+ * asking for up to {@code --reconnect}: a restarted server resumes the run where it was.
  */
 @Command(
     name = "run",
@@ -48,6 +51,12 @@ public final class RunCommand extends AdminBaseCommand {
   @Option(names = "--no-follow", description = "Start the run and exit without following it.")
   boolean noFollow;
 
+  @Option(names = "--reconnect", defaultValue = "5m",
+      converter = ServerCommand.DurationConverter.class,
+      description = "How long to keep asking a server that cannot be reached while following the"
+          + " run, e.g. during its restart (default ${DEFAULT-VALUE}).")
+  Duration reconnect;
+
   @Override
   protected int doCall() throws Exception {
     Map<String, Object> doc = read(file);
@@ -58,12 +67,38 @@ public final class RunCommand extends AdminBaseCommand {
       return 0;
     }
     Map<String, String> seen = new HashMap<>();
+    long lostAt = -1;
     while (true) {
       // the run's status first, then its steps: a step ends before the run does, so the steps
       // read after a run that has ended are its last ones
-      JsonNode run = call("GET", "/api/v1/runs/" + segment(id), null);
+      JsonNode run;
+      JsonNode steps;
+      try {
+        run = call("GET", "/api/v1/runs/" + segment(id), null);
+        steps = call("GET", "/api/v1/runs/" + segment(id) + "/steps", null);
+      } catch (ExitException e) {
+        if (e.code() != ExitException.UNAVAILABLE) {
+          throw e;
+        }
+        long now = System.nanoTime();
+        if (lostAt < 0) {
+          lostAt = now;
+          log.accept("lost the server (" + e.getMessage() + "); asking again for up to "
+              + Durations.format(reconnect));
+        }
+        if (now - lostAt >= reconnect.toNanos()) {
+          throw new ExitException(ExitException.UNAVAILABLE, "gave up on run '" + id + "' after "
+              + Durations.format(reconnect) + " without the server at " + server
+              + " (the run may go on there; follow it again with the dashboard or the API)", e);
+        }
+        Thread.sleep(Math.min(poll.toMillis() * 4, 2_000));
+        continue;
+      }
+      if (lostAt >= 0) {
+        log.accept("server back; following run '" + id + "'");
+        lostAt = -1;
+      }
       String status = run.path("status").asText();
-      JsonNode steps = call("GET", "/api/v1/runs/" + segment(id) + "/steps", null);
       for (JsonNode s : steps) {
         String step = s.get("step").asText();
         String stepStatus = s.get("status").asText();

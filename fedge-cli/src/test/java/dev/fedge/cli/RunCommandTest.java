@@ -57,6 +57,9 @@ class RunCommandTest {
     for (Thread t : devices) {
       t.join(10_000);
     }
+    if (web != null) {
+      web.close();
+    }
     for (int i = open.size() - 1; i >= 0; i--) {
       open.get(i).close();
     }
@@ -68,7 +71,12 @@ class RunCommandTest {
   }
 
   private void startDevice(int port, String name) {
-    DeviceFacts facts = new DeviceFacts("Linux", "aarch64", 4, 4L << 30, 1L << 30, "none", "rpi",
+    startDevice(port, name, "rpi");
+  }
+
+  private void startDevice(int port, String name, String deviceClass) {
+    DeviceFacts facts = new DeviceFacts("Linux", "aarch64", 4, 4L << 30, 1L << 30, "none",
+        deviceClass,
         Map.of("dataset", "fashion-mnist", "train_examples", "600"));
     Thread t = new Thread(() -> {
       try (FederationClient c = FederationClient.connect("127.0.0.1:" + port, null)) {
@@ -102,6 +110,18 @@ class RunCommandTest {
     devices.add(t);
   }
 
+  private FederationServer federation;
+  private StateDbView view;
+  private FederationRunControl control;
+  private WebServer web;
+
+  /** Starts the HTTP API on {@code port} (0: any free one) over {@link #federation}. */
+  private WebServer startWeb(int port) {
+    return WebServer.builder().setView(view).setModelStore(federation.models())
+        .setToken(ApiToken.of(TOKEN)).optRunControl(control).optHost("127.0.0.1").optPort(port)
+        .start();
+  }
+
   /** A server with its HTTP API and two Pis; its URL. */
   private String server() throws Exception {
     FederationServer server = keep(FederationServer.start(FederationServer.Settings.local(dir, 0),
@@ -114,14 +134,12 @@ class RunCommandTest {
               (round, g) -> new EvaluateRes(1.0 / round, 1, Map.of("accuracy", round / 10.0)),
               null);
         }, s -> {}));
-    StateDbView view = keep(new StateDbView(server.state().db(),
-        DeviceStatus.of(server.registry())));
-    FederationRunControl control = keep(new FederationRunControl(server, new RunSpec("template",
+    federation = server;
+    view = keep(new StateDbView(server.state().db(), DeviceStatus.of(server.registry())));
+    control = keep(new FederationRunControl(server, new RunSpec("template",
         "lab", "toy", 2, 1, 1, Duration.ofSeconds(60), "float32", Map.of("strategy", "fedavg")),
         view, s -> {}));
-    WebServer web = keep(WebServer.builder().setView(view).setModelStore(server.models())
-        .setToken(ApiToken.of(TOKEN)).optRunControl(control).optHost("127.0.0.1").optPort(0)
-        .start());
+    web = startWeb(0);
     startDevice(server.port(), "pi1");
     startDevice(server.port(), "pi2");
     return web.uri().toString();
@@ -156,6 +174,88 @@ class RunCommandTest {
     assertTrue(r.out().contains("serve: alias 'production' of lab/toy names round 2 (last round)"),
         r.out());
     assertTrue(r.out().contains("run 'pipe' finished"), r.out());
+  }
+
+  /** {@code fedge run} in a thread, its output readable while it runs. */
+  private record Following(java.io.StringWriter out, java.io.StringWriter err,
+      java.util.concurrent.CompletableFuture<Integer> code) {
+
+    static Following start(String... args) {
+      java.io.StringWriter out = new java.io.StringWriter();
+      java.io.StringWriter err = new java.io.StringWriter();
+      return new Following(out, err, java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> Fedge.execute(new java.io.PrintWriter(out, true),
+              new java.io.PrintWriter(err, true), args)));
+    }
+
+    /** Waits until the output holds {@code part} (the run's POST answered, say). */
+    void awaitOut(String part) throws InterruptedException {
+      for (int i = 0; i < 1200 && !out.toString().contains(part) && !code.isDone(); i++) {
+        Thread.sleep(50);
+      }
+      assertTrue(out.toString().contains(part), "out: " + out + " err: " + err);
+    }
+
+    CliRun end() throws Exception {
+      int c = code.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      return new CliRun(c, out.toString(), err.toString());
+    }
+  }
+
+  @Test
+  void theServerGoingAway_isWaitedFor_andFollowingGoesOnWhenItIsBack() throws Exception {
+    String url = server();
+    int port = web.uri().getPort();
+    // the check step waits for a Jetson, so the run is in its check while the API is away
+    Path spec = spec("{\"id\": \"pipe\", \"rounds\": 1, \"min-clients\": 2, \"check\":"
+        + " {\"classes\": {\"jetson\": 1}, \"timeout\": \"60s\"}}");
+    Following following = Following.start("run", spec.toString(), "--server", url, "--token",
+        TOKEN, "--poll", "100ms");
+    following.awaitOut("run 'pipe' started");
+
+    web.close();
+    web = null;
+    Thread.sleep(1_000);
+    web = startWeb(port);
+    startDevice(federation.port(), "nano", "jetson");
+    CliRun r = following.end();
+
+    assertEquals(0, r.code(), r.out() + r.err());
+    List<String> lines = r.out().lines().toList();
+    int lost = indexOf(lines, "lost the server (cannot reach the server at " + url);
+    int back = indexOf(lines, "server back; following run 'pipe'");
+    int finished = indexOf(lines, "run 'pipe' finished");
+    assertTrue(lost >= 0 && lost < back && back < finished, r.out());
+    assertTrue(r.out().contains("check    done"), r.out());
+  }
+
+  @Test
+  void aServerThatStaysAway_isGivenUpOnAfterReconnect_inOneLine() throws Exception {
+    String url = server();
+    Path spec = spec("{\"id\": \"pipe\", \"rounds\": 1, \"check\":"
+        + " {\"classes\": {\"jetson\": 1}, \"timeout\": \"60s\"}}");
+    Following following = Following.start("run", spec.toString(), "--server", url, "--token",
+        TOKEN, "--poll", "100ms", "--reconnect", "1s");
+    following.awaitOut("run 'pipe' started");
+
+    web.close();
+    web = null;
+    CliRun r = following.end();
+
+    assertEquals(ExitException.UNAVAILABLE, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("lost the server"), "out: " + r.out() + " err: " + r.err());
+    assertTrue(r.err().contains("gave up on run 'pipe' after 1s without the server at " + url),
+        r.err());
+    assertEquals(1, r.errLines(), r.err());
+  }
+
+  private static int indexOf(List<String> lines, String part) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(part)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   @Test
