@@ -1,5 +1,6 @@
 package dev.fedge.cli;
 
+import dev.fedge.data.DatasetUnavailableException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -85,6 +86,11 @@ public final class Fedge implements Runnable {
     if (ex instanceof ExitException e) {
       code = e.code();
       message = e.getMessage();
+    } else if (unavailableData(ex) != null) {
+      // a data set that is not on disk and could not be fetched: the same code whichever
+      // command needed it (simulate, server, client, data fetch)
+      code = ExitException.UNAVAILABLE;
+      message = unavailableData(ex).getMessage();
     } else if (ex instanceof IllegalArgumentException) {
       code = ExitException.INVALID_INPUT;
       message = ex.getMessage();
@@ -101,6 +107,16 @@ public final class Fedge implements Runnable {
     }
     err.flush();
     return code;
+  }
+
+  /** The {@link DatasetUnavailableException} that is {@code ex} or one of its causes, or null. */
+  private static DatasetUnavailableException unavailableData(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      if (t instanceof DatasetUnavailableException d) {
+        return d;
+      }
+    }
+    return null;
   }
 
   /** Prints the version from the jar manifest. */
