@@ -5,7 +5,6 @@ import dev.fedge.client.DeviceProbe;
 import dev.fedge.client.DjlTrainers;
 import dev.fedge.client.EdgeAgent;
 import dev.fedge.client.LocalData;
-import dev.fedge.data.DatasetUnavailableException;
 import dev.fedge.ml.TrainingDevice;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -109,12 +108,7 @@ public final class ClientCommand extends BaseCommand {
     AgentSettings settings = new AgentSettings(server, ca, enrollToken, deviceName(),
         Duration.ofSeconds(20), Duration.ofMillis(Math.min(500, backoffMax.toMillis())),
         backoffMax);
-    LocalData data;
-    try {
-      data = LocalData.load(spec);
-    } catch (DatasetUnavailableException e) {
-      throw new ExitException(ExitException.UNAVAILABLE, e.getMessage(), e);
-    }
+    LocalData data = LocalData.load(spec); // not on disk: exit 3 by Fedge.handle
     log.accept("data: " + data.description());
     log.accept(where.describe());
     try (DjlTrainers trainers = new DjlTrainers(data, seed, threads);

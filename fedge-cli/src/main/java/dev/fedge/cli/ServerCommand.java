@@ -1,7 +1,6 @@
 package dev.fedge.cli;
 
 import dev.fedge.data.Datasets;
-import dev.fedge.data.DatasetUnavailableException;
 import dev.fedge.server.FederationServer;
 import dev.fedge.server.settings.Durations;
 import dev.fedge.server.settings.RunSettings;
@@ -215,8 +214,6 @@ public final class ServerCommand extends BaseCommand {
         stopped.await();
       }
       return 0;
-    } catch (DatasetUnavailableException e) {
-      throw new ExitException(ExitException.UNAVAILABLE, e.getMessage(), e);
     } catch (IllegalStateException e) {
       // a run the stored state does not allow (its project holds another run's models, ...)
       throw new ExitException(ExitException.FAILURE, e.getMessage(), e);
