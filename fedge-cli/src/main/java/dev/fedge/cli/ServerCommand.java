@@ -135,6 +135,11 @@ public final class ServerCommand extends BaseCommand {
       description = "Let anyone call the prediction endpoint without the API token.")
   boolean openPredict;
 
+  @Option(names = "--no-run",
+      description = "Start no run of its own: serve clients and the API, and take runs posted with"
+          + " 'fedge run SPEC' or POST /api/v1/runs (an unfinished run still resumes).")
+  boolean noRun;
+
   @Option(names = "--exit-when-done",
       description = "Exit 0 when the run has finished (default: keep serving, wait for new runs).")
   boolean exitWhenDone;
@@ -145,6 +150,10 @@ public final class ServerCommand extends BaseCommand {
     RunSpec requested = requestedSpec();
     if (!noHttp && apiToken != null) {
       ApiToken.of(apiToken); // checked before anything is opened or created
+    }
+    if (noRun && (noHttp || exitWhenDone)) {
+      throw new ExitException(ExitException.INVALID_INPUT, "--no-run takes its runs through the"
+          + " HTTP API: it cannot go with " + (noHttp ? "--no-http" : "--exit-when-done"));
     }
     StateDb db;
     try {
@@ -179,7 +188,13 @@ public final class ServerCommand extends BaseCommand {
       Optional<RunRecord> complete =
           unfinished.isPresent() ? Optional.empty() : completed(server, requested);
       RunRecord done;
-      if (complete.isPresent()) {
+      if (noRun && unfinished.isEmpty()) {
+        web = Web.start(server, requested, this, log);
+        log.accept("no run of its own (--no-run): start one with 'fedge run SPEC' or POST"
+            + " /api/v1/runs; serving clients (stop with Ctrl-C)");
+        stopped.await();
+        return 0;
+      } else if (complete.isPresent()) {
         done = complete.get();
         log.accept("run '" + done.id() + "' is complete (" + done.completedRounds() + " of "
             + done.spec().rounds() + " rounds): nothing to run (start another run with --run NAME)");

@@ -61,4 +61,43 @@ class AdminProcessTest {
       assertFalse(server.hasLine(secret), "the server never logs a token");
     }
   }
+
+  @Test
+  void fedgeServerNoRun_startsNone_takesAPostedSpec_andResumesItAfterAKill9() throws Exception {
+    int port = FederationProcessTest.freePort();
+    int http = FederationProcessTest.freePort();
+    String url = "http://127.0.0.1:" + http;
+    String[] args = {"server", "--no-run", "--port", Integer.toString(port), "--bind",
+        "127.0.0.1", "--http-port", Integer.toString(http), "--api-token", ADMIN, "--state-dir",
+        dir.resolve("state").toString(), "--data-dir", dir.resolve("data").toString()};
+    // the spec's check step waits for two devices, and none comes
+    Path spec = java.nio.file.Files.writeString(dir.resolve("spec.yaml"), """
+        id: posted
+        rounds: 1
+        test-limit: 50
+        check: {min_devices: 2, timeout: 10m}
+        """);
+    try (FedgeProcess server = FedgeProcess.start("server", dir, args)) {
+      server.awaitLine("no run of its own \\(--no-run\\)", Duration.ofSeconds(90));
+      assertEquals("[]", get(url + "/api/v1/runs", ADMIN).body());
+
+      CliRun posted = CliRun.of("run", spec.toString(), "--no-follow", "--server", url,
+          "--token", ADMIN);
+
+      assertEquals(0, posted.code(), posted.err());
+      assertTrue(get(url + "/api/v1/runs/posted", ADMIN).body().contains("\"running\""));
+      server.kill9();
+    }
+    try (FedgeProcess again = FedgeProcess.start("server-again", dir, args)) {
+      again.awaitLine("run 'posted': resuming at step check", Duration.ofSeconds(90));
+      again.awaitLine("dashboard and API on", Duration.ofSeconds(30));
+      HttpResponse<String> run = get(url + "/api/v1/runs/posted", ADMIN);
+      HttpResponse<String> steps = get(url + "/api/v1/runs/posted/steps", ADMIN);
+
+      assertEquals(200, run.statusCode(), run.body());
+      assertTrue(run.body().contains("\"running\""), run.body());
+      assertTrue(steps.body().contains("\"check\""), steps.body());
+      assertFalse(again.hasLine("no run of its own"), again.tail());
+    }
+  }
 }
