@@ -21,17 +21,21 @@ class FedNovaTest {
 
   private final FedNova nova = new FedNova(StrategySettings.defaults());
 
+  /** w_g = 0; client a: w = -2, n = 1, tau = 1; client b: w = -3, n = 3, tau = 3. */
+  private static float[] twoClients(Strategy strategy, int round) {
+    return model(
+        Fixtures.run(
+            strategy,
+            round,
+            params(0),
+            List.of(
+                entry("a", res(params(-2), 1, 1.0, 1)), entry("b", res(params(-3), 3, 1.0, 3)))));
+  }
+
   @Test
   void normalisesByEachClientsSteps() {
     // w_g = 0; w_1 = -2 (n=1, tau=1), w_2 = -3 (n=3, tau=3): w = -2.5 · 1.25 = -3.125
-    float[] w =
-        model(
-            Fixtures.run(
-                nova,
-                1,
-                params(0),
-                List.of(
-                    entry("a", res(params(-2), 1, 1.0, 1)), entry("b", res(params(-3), 3, 1.0, 3)))));
+    float[] w = twoClients(nova, 1);
 
     assertArrayEquals(new float[] {-3.125f}, w);
   }
@@ -44,14 +48,7 @@ class FedNovaTest {
         new FedNova(
             new StrategySettings(
                 1, 1, 42, StrategySettings.defaultFitConfig().with(ConfigKeys.MOMENTUM, 0.5), 0));
-    float[] w =
-        model(
-            Fixtures.run(
-                withMomentum,
-                1,
-                params(0),
-                List.of(
-                    entry("a", res(params(-2), 1, 1.0, 1)), entry("b", res(params(-3), 3, 1.0, 3)))));
+    float[] w = twoClients(withMomentum, 1);
 
     assertArrayEquals(new float[] {(float) -(3.4375 * (0.5 + 0.75 * 3 / 4.25))}, w, 1e-6f);
   }
@@ -61,14 +58,7 @@ class FedNovaTest {
     Config momentum = StrategySettings.defaultFitConfig().with(ConfigKeys.MOMENTUM, 0.5);
     StrategySettings settings = new StrategySettings(1, 1, 42, momentum, 0);
     Strategy steps = Strategies.create("fednova", Map.of("normaliser", "steps"), settings);
-    float[] w =
-        model(
-            Fixtures.run(
-                steps,
-                1,
-                params(0),
-                List.of(
-                    entry("a", res(params(-2), 1, 1.0, 1)), entry("b", res(params(-3), 3, 1.0, 3)))));
+    float[] w = twoClients(steps, 1);
 
     assertArrayEquals(new float[] {-3.125f}, w, "as without momentum");
     IllegalArgumentException e =
@@ -85,25 +75,11 @@ class FedNovaTest {
     // clients' models; the paper's mean tau_eff (first test) extrapolates to -3.125, beyond both.
     StrategySettings settings = StrategySettings.defaults();
     Strategy harmonic = Strategies.create("fednova", Map.of("tau_eff", "harmonic"), settings);
-    float[] w =
-        model(
-            Fixtures.run(
-                harmonic,
-                1,
-                params(0),
-                List.of(
-                    entry("a", res(params(-2), 1, 1.0, 1)), entry("b", res(params(-3), 3, 1.0, 3)))));
+    float[] w = twoClients(harmonic, 1);
 
     assertArrayEquals(new float[] {-2.5f}, w, 1e-6f);
     // a second round starts from its own sums: same inputs, same answer
-    float[] again =
-        model(
-            Fixtures.run(
-                harmonic,
-                2,
-                params(0),
-                List.of(
-                    entry("a", res(params(-2), 1, 1.0, 1)), entry("b", res(params(-3), 3, 1.0, 3)))));
+    float[] again = twoClients(harmonic, 2);
     assertArrayEquals(new float[] {-2.5f}, again, 1e-6f);
     IllegalArgumentException e =
         assertThrows(
