@@ -168,7 +168,8 @@ public final class BenchServerCommand extends BaseCommand {
       while (server.isAlive() && System.nanoTime() < until) {
         if (!cl.isAlive() && cl.exitValue() != 0) {
           throw new ExitException(ExitException.FAILURE, "bench clients failed:\n"
-              + String.join("\n", BenchChildren.tail(clientOut)));
+              + String.join("\n", BenchChildren.tail(clientOut)) + "\nthe server's last lines:\n"
+              + String.join("\n", BenchChildren.tail(serverOut)));
         }
         server.waitFor(200, TimeUnit.MILLISECONDS);
       }

@@ -285,6 +285,7 @@ final class FederationService {
     ServerCallStreamObserver<ModelChunk> call = (ServerCallStreamObserver<ModelChunk>) obs;
     byte[] bytes = blob.bytes();
     ByteString sha = ByteString.copyFrom(blob.ref().sha256());
+    int crc = blob.ref().crc32c();
     Runnable pump =
         new Runnable() {
           private int offset;
@@ -299,7 +300,7 @@ final class FederationService {
                       .setOffset(offset)
                       .setData(UnsafeByteOperations.unsafeWrap(bytes, offset, n));
               if (offset == 0) {
-                c.setTotalLength(bytes.length).setSha256(sha);
+                c.setTotalLength(bytes.length).setSha256(sha).setCrc32C(crc);
               }
               call.onNext(c.build());
               offset += n;
