@@ -259,6 +259,7 @@ public final class Coordinator implements RoundLoop {
     Object[] early = new Object[instructions.size()];
     int[] next = {0};
     long deadline = System.nanoTime() + settings.roundTimeout().toNanos();
+    Throwable abandoned = null;
     try {
       while (!pending.isEmpty()) {
         long left = deadline - System.nanoTime();
@@ -284,6 +285,9 @@ public final class Coordinator implements RoundLoop {
           early[next[0]++] = null;
         }
       }
+    } catch (Throwable t) {
+      abandoned = t; // e.g. an OutOfMemoryError while folding: the calls still open are not late
+      throw t;
     } finally {
       List<Integer> late = new ArrayList<>(pending.values());
       for (Future<R> f : pending.keySet()) {
@@ -297,9 +301,10 @@ public final class Coordinator implements RoundLoop {
         }
       }
       java.util.Collections.sort(late);
+      String why = abandoned == null ? "timeout after " + settings.roundTimeout()
+          : "the round was abandoned: " + reason(abandoned);
       for (int k : late) {
-        fail(round, failures, instructions.get(k).client().id(),
-            "timeout after " + settings.roundTimeout());
+        fail(round, failures, instructions.get(k).client().id(), why);
       }
     }
   }
