@@ -20,6 +20,32 @@ public interface FitAggregation {
    */
   void accept(String clientId, FitRes result);
 
+  /**
+   * Whether {@link #acceptEncoded} folds a result straight from its encoded values (a weighted
+   * mean does), so that the coordinator should ask clients for {@link EncodedFitRes}s. False by
+   * default: aggregations that keep or sort the values (median, Krum, ...) take decoded results.
+   *
+   * @return true when encoded results are folded without a decoded copy
+   */
+  default boolean foldsEncoded() {
+    return false;
+  }
+
+  /**
+   * Folds one client's result given with its encoded values; by default decodes it and calls
+   * {@link #accept}. The same checks as {@link #accept}, and the same refusals.
+   *
+   * @param clientId the client that produced it
+   * @param result its result; its values stay the caller's (not released here)
+   * @throws IllegalArgumentException when the result is unusable; the aggregate is left as it was
+   */
+  default void acceptEncoded(String clientId, EncodedFitRes result) {
+    if (result == null) {
+      throw new IllegalArgumentException("client '" + clientId + "': result must not be null");
+    }
+    accept(clientId, result.decoded());
+  }
+
   /** Number of results folded in so far. */
   int count();
 

@@ -75,7 +75,7 @@ public final class BenchServerCommand extends BaseCommand {
       description = "Rounds per configuration; round 1 is warm-up (default ${DEFAULT-VALUE}).")
   int rounds;
 
-  @Option(names = "--server-heap", defaultValue = "2g",
+  @Option(names = "--server-heap", defaultValue = "model",
       description = "-Xmx of the server process: a size (e.g. 2g), 'model' to size it from the"
           + " model and the upload limit, or 'auto' for the JVM's default"
           + " (default ${DEFAULT-VALUE}).")
@@ -156,7 +156,8 @@ public final class BenchServerCommand extends BaseCommand {
     List<String> clientArgs = new ArrayList<>(common);
     clientArgs.addAll(List.of("--role", "clients"));
     Process server = BenchChildren.spawn(
-        serverHeap.equals("model") ? serverHeapMib(p, maxUploads) + "m" : serverHeap, serverArgs);
+        serverHeap.equals("model") ? serverHeapMib(p, maxUploads, codec) + "m" : serverHeap,
+        serverArgs);
     List<String> serverOut = new ArrayList<>();
     Thread serverReader = BenchChildren.reader(server, serverOut);
     BenchChildren.waitFor(serverOut, "bench-server listening", server);
@@ -168,7 +169,8 @@ public final class BenchServerCommand extends BaseCommand {
       while (server.isAlive() && System.nanoTime() < until) {
         if (!cl.isAlive() && cl.exitValue() != 0) {
           throw new ExitException(ExitException.FAILURE, "bench clients failed:\n"
-              + String.join("\n", BenchChildren.tail(clientOut)));
+              + String.join("\n", BenchChildren.tail(clientOut)) + "\nthe server's last lines:\n"
+              + String.join("\n", BenchChildren.tail(serverOut)));
         }
         server.waitFor(200, TimeUnit.MILLISECONDS);
       }
@@ -228,18 +230,23 @@ public final class BenchServerCommand extends BaseCommand {
   /**
    * The server heap a FedAvg round needs, from the model: what the server holds at once is
    * O(model), whatever the number of clients: the global model and the next one, the double
-   * accumulator (two models' worth), the encoded model clients download, the decoded results
-   * waiting to be folded ({@code FederationServer.RESULTS_IN_MEMORY}, 2) and one upload array per
-   * upload permit; that is {@code 7 + maxUploads} float32 models, plus one for the garbage
-   * collector's headroom and 96 MiB for everything else.
+   * accumulator (two models' worth), the encoded model clients download and one upload array per
+   * upload permit (a float32 upload is folded straight from that array); that is {@code 5 +
+   * maxUploads} float32 models, plus two for the garbage collector's headroom (the accumulator is
+   * one 2-model array that G1 must find contiguous regions for; with one model of headroom a
+   * 32-client run needed back-to-back full collections to place it) and 96 MiB for everything
+   * else. Other codecs' uploads are decoded into arrays first, with up to {@code
+   * FederationServer.RESULTS_IN_MEMORY} (2) waiting to be folded: two models more.
    *
    * @param params float32 parameters of the model
    * @param maxUploads the server's limit of uploads held at once
+   * @param codec the uploads' codec
    * @return {@code -Xmx} in MiB
    */
-  static long serverHeapMib(int params, int maxUploads) {
+  static long serverHeapMib(int params, int maxUploads, String codec) {
     long model = 4L * params;
-    return (((8L + maxUploads) * model + (1L << 20) - 1) >> 20) + 96;
+    long models = 7L + maxUploads + (codec.equals("float32") ? 0 : 2);
+    return ((models * model + (1L << 20) - 1) >> 20) + 96;
   }
 
   // ---- server role -----------------------------------------------------------------------------

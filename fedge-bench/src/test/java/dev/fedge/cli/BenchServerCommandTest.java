@@ -30,12 +30,15 @@ class BenchServerCommandTest {
 
   @Test
   void theServerHeap_isSizedFromTheModel_notTheClients() {
-    // ResNet-18 shapes, 4 upload permits: 12 float32 models of 46.8 MB (536 MiB) + 96 MiB
-    assertEquals(632, BenchServerCommand.serverHeapMib(11_700_000, 4));
+    // ResNet-18 shapes, 4 upload permits, float32 uploads folded from their bytes: 11 float32
+    // models of 46.8 MB (491 MiB) + 96 MiB
+    assertEquals(587, BenchServerCommand.serverHeapMib(11_700_000, 4, "float32"));
+    // decoded codecs hold two decoded results more
+    assertEquals(587 + 90, BenchServerCommand.serverHeapMib(11_700_000, 4, "int8"), 1);
     // a tiny model still gets the fixed part
-    assertEquals(97, BenchServerCommand.serverHeapMib(5000, 4));
-    assertTrue(BenchServerCommand.serverHeapMib(11_700_000, 8)
-        > BenchServerCommand.serverHeapMib(11_700_000, 4));
+    assertEquals(97, BenchServerCommand.serverHeapMib(5000, 4, "float32"));
+    assertTrue(BenchServerCommand.serverHeapMib(11_700_000, 8, "float32")
+        > BenchServerCommand.serverHeapMib(11_700_000, 4, "float32"));
   }
 
   @Test

@@ -5,10 +5,13 @@ import dev.fedge.api.ClientException;
 import dev.fedge.api.ClientFailure;
 import dev.fedge.api.ClientInstruction;
 import dev.fedge.api.ClientProxy;
+import dev.fedge.api.EncodedFitClient;
+import dev.fedge.api.EncodedFitRes;
 import dev.fedge.api.EvaluateIns;
 import dev.fedge.api.EvaluateRes;
 import dev.fedge.api.FitAggregation;
 import dev.fedge.api.FitIns;
+import dev.fedge.api.FitRes;
 import dev.fedge.api.Parameters;
 import dev.fedge.api.Strategy;
 import java.time.Duration;
@@ -120,19 +123,31 @@ public final class Coordinator implements RoundLoop {
     List<ClientFailure> failures = new ArrayList<>();
     List<String> participants = new ArrayList<>();
     long[] aggregationNanos = {0};
+    // a weighted mean folds networked uploads straight from their bytes (no float[] per upload)
+    boolean encoded = aggregation.foldsEncoded();
     collect(
         round,
         instructions,
-        ins -> ins.client().fit(ins.ins()),
+        ins -> encoded && ins.client() instanceof EncodedFitClient c
+            ? c.fitEncoded(ins.ins()) : ins.client().fit(ins.ins()),
         (clientId, res) -> {
           long t = System.nanoTime();
+          int examples;
           try {
-            aggregation.accept(clientId, res);
+            if (res instanceof EncodedFitRes e) {
+              examples = e.numExamples();
+              aggregation.acceptEncoded(clientId, e);
+            } else {
+              FitRes f = (FitRes) res;
+              examples = f.numExamples();
+              aggregation.accept(clientId, f);
+            }
           } finally {
+            release(res);
             aggregationNanos[0] += System.nanoTime() - t;
           }
           participants.add(clientId);
-          listener.clientSucceeded(round, clientId, res.numExamples());
+          listener.clientSucceeded(round, clientId, examples);
         },
         failures);
 
@@ -244,6 +259,7 @@ public final class Coordinator implements RoundLoop {
     Object[] early = new Object[instructions.size()];
     int[] next = {0};
     long deadline = System.nanoTime() + settings.roundTimeout().toNanos();
+    Throwable abandoned = null;
     try {
       while (!pending.isEmpty()) {
         long left = deadline - System.nanoTime();
@@ -269,10 +285,15 @@ public final class Coordinator implements RoundLoop {
           early[next[0]++] = null;
         }
       }
+    } catch (Throwable t) {
+      abandoned = t; // e.g. an OutOfMemoryError while folding: the calls still open are not late
+      throw t;
     } finally {
       List<Integer> late = new ArrayList<>(pending.values());
       for (Future<R> f : pending.keySet()) {
-        f.cancel(true);
+        if (!f.cancel(true) && f.isDone()) {
+          dropped(f); // finished as the round ended: never delivered, so let its bytes go
+        }
       }
       for (int k = 0; k < early.length; k++) {
         if (early[k] != null) {
@@ -280,10 +301,29 @@ public final class Coordinator implements RoundLoop {
         }
       }
       java.util.Collections.sort(late);
+      String why = abandoned == null ? "timeout after " + settings.roundTimeout()
+          : "the round was abandoned: " + reason(abandoned);
       for (int k : late) {
-        fail(round, failures, instructions.get(k).client().id(),
-            "timeout after " + settings.roundTimeout());
+        fail(round, failures, instructions.get(k).client().id(), why);
       }
+    }
+  }
+
+  /** Releases the encoded values of a finished call's result that is not delivered. */
+  private static void dropped(Future<?> f) {
+    try {
+      release(f.get());
+    } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+      // a failure holds nothing
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Releases a result's encoded values (an upload's bytes), if it has any. */
+  static void release(Object result) {
+    if (result instanceof EncodedFitRes e) {
+      e.values().release();
     }
   }
 

@@ -2,6 +2,7 @@ package dev.fedge.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -138,6 +139,45 @@ class CoordinatorTest {
       assertArrayEquals(new float[] {3, 3}, r.global().values(), 1e-6f);
       assertEquals("stuck", r.failures().get(0).clientId());
       assertTrue(r.failures().get(0).reason().contains("timeout"));
+    }
+  }
+
+  @Test
+  void anErrorOnTheRoundThread_failsTheOpenCallsAsAbandoned_notAsTimedOut() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    List<ClientProxy> clients = List.of(
+        new FnClient("fast", 1, g -> new float[] {3, 3}),
+        new FnClient("stuck", 1, g -> {
+          try {
+            never.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return new float[] {100, 100};
+        }));
+    List<String> events = new ArrayList<>();
+    RoundListener listener = new RoundListener() {
+      @Override
+      public void clientSucceeded(int round, String clientId, int n) {
+        throw new OutOfMemoryError("Java heap space"); // as a fold that found no memory
+      }
+
+      @Override
+      public void clientFailed(int round, ClientFailure f) {
+        events.add("failed " + f.clientId() + ": " + f.reason());
+      }
+    };
+    try (Coordinator c = new Coordinator(
+        new FedAvg(StrategySettings.defaults().withSampling(1.0, 1)),
+        new CoordinatorSettings(Duration.ofDays(1), 1, 2), ClientPool.of(clients), null,
+        listener)) {
+
+      OutOfMemoryError e = assertThrows(OutOfMemoryError.class,
+          () -> c.runRound(1, Parameters.zeros(LAYOUT)));
+
+      assertEquals("Java heap space", e.getMessage());
+      assertEquals(List.of("failed stuck: the round was abandoned: OutOfMemoryError: Java heap"
+          + " space"), events);
     }
   }
 

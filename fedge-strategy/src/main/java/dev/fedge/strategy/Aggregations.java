@@ -1,5 +1,6 @@
 package dev.fedge.strategy;
 
+import dev.fedge.api.FoldableValues;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -37,6 +38,20 @@ public final class Aggregations {
   public static void fold(double[] acc, float[] values, double weight) {
     sameLength("values", acc.length, values.length);
     forRanges(acc.length, (from, to) -> foldRange(acc, values, weight, from, to));
+  }
+
+  /**
+   * Folds one update's values as they arrived (e.g. an upload's float32 bytes), without a decoded
+   * copy: {@code acc[i] += weight * values[i]}, bit-identical to {@link #fold(double[], float[],
+   * double)} of the decoded array.
+   *
+   * @param acc the running weighted sum, updated in place
+   * @param values one client's values
+   * @param weight its weight
+   */
+  public static void fold(double[] acc, FoldableValues values, double weight) {
+    sameLength("values", acc.length, values.size());
+    forRanges(acc.length, (from, to) -> values.foldRange(acc, weight, from, to));
   }
 
   private static void foldRange(double[] acc, float[] values, double weight, int from, int to) {

@@ -6,6 +6,7 @@ import dev.fedge.api.ClientInstruction;
 import dev.fedge.api.ClientProxy;
 import dev.fedge.api.Config;
 import dev.fedge.api.ConfigKeys;
+import dev.fedge.api.EncodedFitRes;
 import dev.fedge.api.EvaluateIns;
 import dev.fedge.api.FitAggregation;
 import dev.fedge.api.FitIns;
@@ -264,6 +265,33 @@ public class FedAvg implements Strategy {
       combiner.add(clientId, result);
       seen.add(clientId);
       tally.add(result);
+    }
+
+    /** True when the round's combiner is the weighted mean, which folds encoded values. */
+    @Override
+    public boolean foldsEncoded() {
+      return combiner instanceof WeightedMean;
+    }
+
+    @Override
+    public void acceptEncoded(String clientId, EncodedFitRes result) {
+      if (!(combiner instanceof WeightedMean mean)) {
+        accept(clientId, result == null ? null : result.decoded());
+        return;
+      }
+      if (finished) {
+        throw new IllegalStateException("round " + round + ": aggregation already finished");
+      }
+      UpdateChecks.identified(clientId, result);
+      if (seen.contains(clientId)) {
+        throw new IllegalArgumentException(
+            "client '" + clientId + "': already delivered a result in round " + round);
+      }
+      // the values' maker scanned them for NaN/Inf; layout and example count are checked here
+      UpdateChecks.usable(clientId, result.layout(), result.numExamples(), global.layout());
+      mean.add(result);
+      seen.add(clientId);
+      tally.add(result.numExamples(), result.metric(FitRes.LOSS, Double.NaN));
     }
 
     @Override

@@ -20,12 +20,16 @@ final class FitTally {
 
   /** Counts one folded result. */
   void add(FitRes result) {
+    add(result.numExamples(), result.metric(FitRes.LOSS, Double.NaN));
+  }
+
+  /** Counts one folded result given by its example count and loss (NaN when it has none). */
+  void add(int numExamples, double loss) {
     results++;
-    examples += result.numExamples();
-    double loss = result.metric(FitRes.LOSS, Double.NaN);
+    examples += numExamples;
     if (Double.isFinite(loss)) {
-      lossSum += loss * result.numExamples();
-      lossWeight += result.numExamples();
+      lossSum += loss * numExamples;
+      lossWeight += numExamples;
     }
   }
 

@@ -5,6 +5,7 @@ import dev.fedge.api.ClientFailure;
 import dev.fedge.api.ClientInstruction;
 import dev.fedge.api.ClientProxy;
 import dev.fedge.api.ConfigKeys;
+import dev.fedge.api.EncodedFitRes;
 import dev.fedge.api.FitAggregation;
 import dev.fedge.api.FitIns;
 import dev.fedge.api.FitRes;
@@ -140,7 +141,22 @@ public final class LocalWork extends ForwardingStrategy {
       @Override
       public void accept(String clientId, FitRes result) {
         agg.accept(clientId, result);
-        double steps = result.metric(FitRes.NUM_STEPS, Double.NaN);
+        steps(result.metric(FitRes.NUM_STEPS, Double.NaN));
+      }
+
+      /** As the wrapped aggregation: a weighted mean folds encoded results from their bytes. */
+      @Override
+      public boolean foldsEncoded() {
+        return agg.foldsEncoded();
+      }
+
+      @Override
+      public void acceptEncoded(String clientId, EncodedFitRes result) {
+        agg.acceptEncoded(clientId, result);
+        steps(result.metric(FitRes.NUM_STEPS, Double.NaN));
+      }
+
+      private void steps(double steps) {
         if (Double.isFinite(steps)) {
           min = Math.min(min, steps);
           max = Math.max(max, steps);

@@ -1,5 +1,6 @@
 package dev.fedge.strategy;
 
+import dev.fedge.api.EncodedFitRes;
 import dev.fedge.api.FitRes;
 import dev.fedge.api.ParameterLayout;
 import dev.fedge.api.Parameters;
@@ -22,7 +23,7 @@ final class UpdateChecks {
    * @param result its result, not null
    * @throws IllegalArgumentException otherwise
    */
-  static void identified(String clientId, FitRes result) {
+  static void identified(String clientId, Object result) {
     if (clientId == null || clientId.isBlank()) {
       throw new IllegalArgumentException("clientId: must not be blank, got '" + clientId + "'");
     }
@@ -43,12 +44,7 @@ final class UpdateChecks {
    */
   static void usable(String clientId, FitRes result, ParameterLayout global) {
     Parameters p = result.parameters();
-    sameLayout(clientId, "layout", global, p.layout());
-    if (result.numExamples() == 0) {
-      throw new IllegalArgumentException(
-          "client '" + clientId + "': numExamples is 0; an update must come from at least one"
-              + " training example");
-    }
+    usable(clientId, p.layout(), result.numExamples(), global);
     if (p.checkedFinite()) {
       return; // its maker scanned it (the server's upload decode): no second pass over the values
     }
@@ -57,6 +53,27 @@ final class UpdateChecks {
       throw new IllegalArgumentException(
           "client '" + clientId + "': value " + p.values()[bad] + " at index " + bad
               + " (tensor '" + tensorAt(p.layout(), bad) + "') is not finite");
+    }
+  }
+
+  /**
+   * The checks of {@link #usable(String, FitRes, ParameterLayout)} that do not read the values:
+   * the global model's layout and at least one example (an {@link EncodedFitRes}'s values were
+   * scanned for non-finite ones by its maker).
+   *
+   * @param clientId the client that produced the result
+   * @param layout the result's layout
+   * @param numExamples its example count
+   * @param global the global model's layout
+   * @throws IllegalArgumentException naming the client and the problem
+   */
+  static void usable(String clientId, ParameterLayout layout, int numExamples,
+      ParameterLayout global) {
+    sameLayout(clientId, "layout", global, layout);
+    if (numExamples == 0) {
+      throw new IllegalArgumentException(
+          "client '" + clientId + "': numExamples is 0; an update must come from at least one"
+              + " training example");
     }
   }
 

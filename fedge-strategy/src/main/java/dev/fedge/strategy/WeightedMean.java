@@ -1,5 +1,6 @@
 package dev.fedge.strategy;
 
+import dev.fedge.api.EncodedFitRes;
 import dev.fedge.api.FitRes;
 import java.util.Optional;
 
@@ -44,6 +45,21 @@ final class WeightedMean implements UpdateCombiner {
     }
     double weight = byExamples ? result.numExamples() : 1;
     Aggregations.fold(acc, result.parameters().values(), weight);
+    total += weight;
+  }
+
+  /**
+   * Adds a result that passed every check straight from its encoded values, with no decoded copy;
+   * the sum is bit-identical to {@link #add} of the decoded result.
+   *
+   * @param result the result
+   */
+  void add(EncodedFitRes result) {
+    if (acc == null) {
+      acc = new double[size];
+    }
+    double weight = byExamples ? result.numExamples() : 1;
+    Aggregations.fold(acc, result.values(), weight);
     total += weight;
   }
 

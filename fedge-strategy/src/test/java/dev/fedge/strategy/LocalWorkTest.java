@@ -6,8 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fedge.api.ClientInstruction;
 import dev.fedge.api.ConfigKeys;
+import dev.fedge.api.EncodedFitRes;
+import dev.fedge.api.FitAggregation;
 import dev.fedge.api.FitIns;
+import dev.fedge.api.FitRes;
+import dev.fedge.api.Parameters;
 import dev.fedge.api.Strategy;
+import dev.fedge.strategy.codec.Float32Bytes;
+import dev.fedge.strategy.codec.Float32Codec;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -58,6 +64,26 @@ class LocalWorkTest {
         Fixtures.entry("c0", Fixtures.res(Fixtures.filled(Fixtures.LAYOUT, 1), 10, 0.5, 9)),
         Fixtures.entry("c1", Fixtures.res(Fixtures.filled(Fixtures.LAYOUT, 3), 10, 0.5, 3))));
 
+    assertEquals(3.0, r.metrics().get(LocalWork.STEPS_MIN));
+    assertEquals(9.0, r.metrics().get(LocalWork.STEPS_MAX));
+    assertEquals(2.0f, Fixtures.model(r)[0], 1e-6f);
+  }
+
+  @Test
+  void aroundFedAvg_encodedResultsAreFoldedFromTheirBytes_andStillCountTheirSteps() {
+    Strategy fedavg = Strategies.create("fedavg", Map.of(), StrategySettings.defaults());
+    LocalWork work = new LocalWork(fedavg, 1.0, 1, 32, 1, id -> 32, id -> 320);
+    FitAggregation agg = work.startAggregation(1, Fixtures.filled(Fixtures.LAYOUT, 0));
+    Float32Codec f32 = new Float32Codec();
+    for (int k = 0; k < 2; k++) {
+      Parameters p = Fixtures.filled(Fixtures.LAYOUT, 1 + 2 * k);
+      agg.acceptEncoded("c" + k, new EncodedFitRes(p.layout(),
+          Float32Bytes.checked(f32.encode(p), null), 10, Map.of(FitRes.NUM_STEPS, 9.0 - 6 * k)));
+    }
+
+    var r = agg.finish(List.of());
+
+    assertTrue(agg.foldsEncoded());
     assertEquals(3.0, r.metrics().get(LocalWork.STEPS_MIN));
     assertEquals(9.0, r.metrics().get(LocalWork.STEPS_MAX));
     assertEquals(2.0f, Fixtures.model(r)[0], 1e-6f);

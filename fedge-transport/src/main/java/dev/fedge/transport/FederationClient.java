@@ -35,15 +35,13 @@ import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
 
 /**
  * The device's end of the protocol: one channel to the server, calls that speak fedge records and
@@ -202,7 +200,7 @@ public final class FederationClient implements AutoCloseable {
   }
 
   /**
-   * Downloads a model in chunks and checks its length and SHA-256 against the reference.
+   * Downloads a model in chunks and checks its length and CRC32C against the reference.
    *
    * @param ref the model from a task
    * @return its bytes
@@ -231,7 +229,8 @@ public final class FederationClient implements AutoCloseable {
 
   /**
    * Downloads a model chunk by chunk into a sink, without holding it whole, and checks its length
-   * and SHA-256 against the reference. The sink has seen every byte when this returns; when it
+   * and CRC32C against the reference (see {@link ModelRef} for why not SHA-256). The sink has
+   * seen every byte when this returns; when it
    * throws, what the sink got must be discarded.
    *
    * @param ref the model from a task
@@ -245,17 +244,19 @@ public final class FederationClient implements AutoCloseable {
       Iterator<ModelChunk> it =
           call(() -> stub(TRANSFER_CALL).downloadModel(
               DownloadModelRequest.newBuilder().setModelId(ref.id()).build()));
-      MessageDigest md = ModelBlob.newSha256();
+      CRC32C crc = new CRC32C();
       long received = 0;
-      byte[] sha = null;
+      boolean first = true;
+      int announced = 0;
       while (call(it::hasNext)) {
         ModelChunk c = call(it::next);
-        if (sha == null) {
+        if (first) {
           if (c.getTotalLength() != ref.length()) {
             throw dataLoss("model " + ref.id() + ": server announces " + c.getTotalLength()
                 + " bytes, the task says " + ref.length());
           }
-          sha = c.getSha256().toByteArray();
+          announced = c.getCrc32C();
+          first = false;
         }
         if (c.getOffset() != received) {
           throw dataLoss("model " + ref.id() + ": chunk at offset " + c.getOffset()
@@ -268,19 +269,19 @@ public final class FederationClient implements AutoCloseable {
         }
         for (java.nio.ByteBuffer b : d.asReadOnlyByteBufferList()) {
           int n = b.remaining();
-          md.update(b.duplicate());
+          crc.update(b.duplicate());
           sink.accept(b.duplicate(), received);
           received += n;
         }
       }
-      if (sha == null || received != ref.length()) {
+      if (first || received != ref.length()) {
         throw dataLoss("model " + ref.id() + ": received " + received + " of " + ref.length()
             + " bytes");
       }
-      byte[] actual = md.digest();
-      if (!Arrays.equals(actual, ref.sha256()) || !Arrays.equals(actual, sha)) {
-        throw dataLoss("model " + ref.id() + ": sha256 of the bytes is "
-            + HexFormat.of().formatHex(actual) + ", expected " + ref.sha256Hex());
+      int actual = (int) crc.getValue();
+      if (actual != ref.crc32c() || actual != announced) {
+        throw dataLoss("model " + ref.id() + ": crc32c of the bytes is "
+            + String.format("%08x", actual) + ", expected " + String.format("%08x", ref.crc32c()));
       }
     } finally {
       ctx.detach(previous);

@@ -58,8 +58,14 @@ final class FederationService {
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-  /** Bytes per chunk of a model download or result upload, well below gRPC's 4 MiB limit. */
-  static final int CHUNK_SIZE = 1 << 20;
+  /**
+   * Bytes per chunk of a model download or result upload: 256 KiB. Each received chunk becomes a
+   * byte array of its size (protobuf's {@code bytes} field, and gRPC's parse buffer); at 1 MiB
+   * those were "humongous" objects to G1 (half a region or more: regions are 1 MiB for heaps
+   * below 2 GiB), about 90 per 11.7M-parameter upload, each taking whole regions and triggering
+   * collections. A quarter of that stays an ordinary young-generation array at any heap size.
+   */
+  static final int CHUNK_SIZE = 256 << 10;
 
   /** Longest a PullTask call is held. */
   static final Duration MAX_PULL_WAIT = Duration.ofSeconds(60);
@@ -285,6 +291,7 @@ final class FederationService {
     ServerCallStreamObserver<ModelChunk> call = (ServerCallStreamObserver<ModelChunk>) obs;
     byte[] bytes = blob.bytes();
     ByteString sha = ByteString.copyFrom(blob.ref().sha256());
+    int crc = blob.ref().crc32c();
     Runnable pump =
         new Runnable() {
           private int offset;
@@ -299,7 +306,7 @@ final class FederationService {
                       .setOffset(offset)
                       .setData(UnsafeByteOperations.unsafeWrap(bytes, offset, n));
               if (offset == 0) {
-                c.setTotalLength(bytes.length).setSha256(sha);
+                c.setTotalLength(bytes.length).setSha256(sha).setCrc32C(crc);
               }
               call.onNext(c.build());
               offset += n;

@@ -19,14 +19,28 @@ public final class ModelBlob {
   }
 
   /**
-   * Wraps bytes (not copied) and computes their SHA-256.
+   * Wraps bytes (not copied) and computes their SHA-256 and CRC32C.
    *
    * @param id the id to serve the blob under
    * @param bytes the encoded model; owned by the blob afterwards
    * @return the blob
    */
   public static ModelBlob of(String id, byte[] bytes) {
-    return new ModelBlob(new ModelRef(id, bytes.length, sha256(bytes)), bytes);
+    return new ModelBlob(new ModelRef(id, bytes.length, sha256(bytes), crc32c(bytes)), bytes);
+  }
+
+  /**
+   * Wraps bytes (not copied), named by their content: {@code prefix} and the first 8 bytes of
+   * their SHA-256 in hex (one SHA-256 pass, not one for the name and one for the reference).
+   *
+   * @param prefix the id's start, e.g. {@code m-}
+   * @param bytes the encoded model; owned by the blob afterwards
+   * @return the blob
+   */
+  public static ModelBlob named(String prefix, byte[] bytes) {
+    byte[] sha = sha256(bytes);
+    String id = prefix + java.util.HexFormat.of().formatHex(sha, 0, 8);
+    return new ModelBlob(new ModelRef(id, bytes.length, sha, crc32c(bytes)), bytes);
   }
 
   /** Id, length and checksum. */
@@ -59,6 +73,18 @@ public final class ModelBlob {
     MessageDigest md = newSha256();
     md.update(data);
     return md.digest();
+  }
+
+  /**
+   * CRC32C of some bytes.
+   *
+   * @param data the bytes
+   * @return the checksum
+   */
+  public static int crc32c(byte[] data) {
+    java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+    c.update(data);
+    return (int) c.getValue();
   }
 
   static MessageDigest newSha256() {

@@ -126,6 +126,7 @@ final class Protos {
         .setModelId(t.model().id())
         .setModelSha256(ByteString.copyFrom(t.model().sha256()))
         .setModelLength(t.model().length())
+        .setModelCrc32C(t.model().crc32c())
         .setLayout(toProto(t.layout()))
         .setCodec(t.codec())
         .setDelta(t.delta())
@@ -146,7 +147,8 @@ final class Protos {
         t.getRound(),
         t.getRunId(),
         fromProto(t.getConfigMap()),
-        new ModelRef(t.getModelId(), t.getModelLength(), t.getModelSha256().toByteArray()),
+        new ModelRef(t.getModelId(), t.getModelLength(), t.getModelSha256().toByteArray(),
+            t.getModelCrc32C()),
         fromProto(t.getLayout()),
         t.getCodec(),
         t.getDelta());

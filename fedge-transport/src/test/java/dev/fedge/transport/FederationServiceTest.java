@@ -177,14 +177,31 @@ class FederationServiceTest {
   @Test
   void downloadModel_checksumOfTaskDoesNotMatch_isDataLoss() {
     byte[] bytes = TransportTestSupport.randomBytes(1000, 3);
-    support.handler.models.put("m3", ModelBlob.of("m3", bytes));
-    ModelRef wrong = new ModelRef("m3", 1000, new byte[32]);
+    ModelBlob blob = ModelBlob.of("m3", bytes);
+    support.handler.models.put("m3", blob);
+    ModelRef wrong = new ModelRef("m3", 1000, blob.ref().sha256(), blob.ref().crc32c() ^ 1);
     try (FederationClient client = support.registered()) {
       FederationException e =
           assertThrows(FederationException.class, () -> client.downloadModel(wrong));
 
       assertEquals(FederationException.Code.DATA_LOSS, e.code());
-      assertTrue(e.getMessage().contains("sha256 of the bytes is"), e.getMessage());
+      assertTrue(e.getMessage().contains("crc32c of the bytes is "
+          + String.format("%08x", blob.ref().crc32c())), e.getMessage());
+    }
+  }
+
+  @Test
+  void downloadModel_bytesCorruptedAfterTheirChecksum_areRefusedAsDataLoss() {
+    byte[] bytes = TransportTestSupport.randomBytes(3_000_000, 5);
+    ModelBlob blob = ModelBlob.of("m5", bytes);
+    support.handler.models.put("m5", blob);
+    bytes[2_500_001] ^= 0x10; // one bit flipped between the checksum and the wire, in chunk 3
+    try (FederationClient client = support.registered()) {
+      FederationException e =
+          assertThrows(FederationException.class, () -> client.downloadModel(blob.ref()));
+
+      assertEquals(FederationException.Code.DATA_LOSS, e.code());
+      assertTrue(e.getMessage().startsWith("model m5: crc32c of the bytes is "), e.getMessage());
     }
   }
 
@@ -192,7 +209,7 @@ class FederationServiceTest {
   void downloadModel_unknownModel_isNotFound() {
     try (FederationClient client = support.registered()) {
       FederationException e = assertThrows(FederationException.class,
-          () -> client.downloadModel(new ModelRef("nope", 1, new byte[32])));
+          () -> client.downloadModel(new ModelRef("nope", 1, new byte[32], 0)));
 
       assertEquals(FederationException.Code.NOT_FOUND, e.code());
       assertEquals("no model 'nope'", e.getMessage());

@@ -5,7 +5,6 @@ import dev.fedge.strategy.codec.Float32Codec;
 import dev.fedge.transport.ModelBlob;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -52,9 +51,7 @@ final class ModelBlobs {
    * @return its blob, id {@code m-} and the first 8 bytes of its SHA-256 in hex
    */
   static ModelBlob encode(Parameters parameters) {
-    byte[] bytes = FLOAT32.encode(parameters);
-    byte[] sha = ModelBlob.sha256(bytes);
-    return ModelBlob.of("m-" + HexFormat.of().formatHex(sha, 0, 8), bytes);
+    return ModelBlob.named("m-", FLOAT32.encode(parameters));
   }
 
   /** A blob by id, if it is still kept. */

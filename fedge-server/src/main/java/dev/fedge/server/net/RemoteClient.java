@@ -1,13 +1,15 @@
 package dev.fedge.server.net;
 
 import dev.fedge.api.ClientException;
-import dev.fedge.api.ClientProxy;
 import dev.fedge.api.ConfigKeys;
 import dev.fedge.api.DeviceFacts;
+import dev.fedge.api.EncodedFitClient;
+import dev.fedge.api.EncodedFitRes;
 import dev.fedge.api.EvaluateIns;
 import dev.fedge.api.EvaluateRes;
 import dev.fedge.api.FitIns;
 import dev.fedge.api.FitRes;
+import dev.fedge.api.FoldableValues;
 import dev.fedge.api.Telemetry;
 import dev.fedge.server.state.DeviceSpeed;
 import dev.fedge.transport.TaskSpec;
@@ -29,7 +31,7 @@ import java.util.function.Consumer;
  * when the device disconnects, registers again (it restarted), sends an unusable result, or the
  * calling thread is interrupted (the coordinator's round deadline).
  */
-public final class RemoteClient implements ClientProxy {
+public final class RemoteClient implements EncodedFitClient {
 
   private final TaskTable table;
   private final String id;
@@ -250,6 +252,36 @@ public final class RemoteClient implements ClientProxy {
     return res;
   }
 
+  /**
+   * Like {@link #fit}, with a float32 upload handed on as its checked bytes (no decoded copy);
+   * other codecs' uploads are decoded as for {@link #fit}. The caller releases the result's
+   * values once it has folded or dropped them; until then the upload holds its permit.
+   */
+  @Override
+  public EncodedFitRes fitEncoded(FitIns ins) throws ClientException {
+    Object out = await(table.post(this, TaskSpec.Kind.FIT, ins.parameters(),
+        ins.config(), ins.config().getInt(ConfigKeys.ROUND, 0), true));
+    EncodedFitRes res = out instanceof EncodedFitRes e ? e : encoded((FitRes) out);
+    if (Thread.currentThread().isInterrupted()) {
+      res.values().release(); // the round was ended as the result came: nobody will fold it
+      throw new ClientException(id + ": cancelled at the round deadline");
+    }
+    DeviceSpeed next;
+    synchronized (this) {
+      next = speed.observe(res.metrics());
+      speed = next;
+    }
+    if (next.measured()) {
+      speedSink.accept(this);
+    }
+    return res;
+  }
+
+  private static EncodedFitRes encoded(FitRes r) {
+    return new EncodedFitRes(r.parameters().layout(), FoldableValues.of(r.parameters().values()),
+        r.numExamples(), r.metrics());
+  }
+
   @Override
   public EvaluateRes evaluate(EvaluateIns ins) throws ClientException {
     return (EvaluateRes) await(table.post(this, TaskSpec.Kind.EVALUATE, ins.parameters(),
@@ -262,6 +294,11 @@ public final class RemoteClient implements ClientProxy {
     } catch (InterruptedException e) {
       String why = "task " + task.spec.taskId() + " expired: the round ended before its result";
       task.close(why, new ClientException(id + ": " + why));
+      // a result that arrived as the round ended is dropped: its upload may go on
+      if (task.result.isDone() && !task.result.isCompletedExceptionally()
+          && task.result.getNow(null) instanceof EncodedFitRes r) {
+        r.values().release();
+      }
       remove(task);
       Thread.currentThread().interrupt();
       throw new ClientException(id + ": cancelled at the round deadline", e);

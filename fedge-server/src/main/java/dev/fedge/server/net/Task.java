@@ -24,11 +24,18 @@ final class Task {
   final RemoteClient owner;
   final Parameters global;
   final WireCodec codec;
+  /** The coordinator takes the result still encoded ({@code EncodedFitRes}) when it can. */
+  final boolean encoded;
   final CompletableFuture<Object> result = new CompletableFuture<>();
   private State state = State.OPEN;
   private String reason;
 
   Task(TaskSpec spec, RemoteClient owner, Parameters global, WireCodec codec) {
+    this(spec, owner, global, codec, false);
+  }
+
+  Task(TaskSpec spec, RemoteClient owner, Parameters global, WireCodec codec, boolean encoded) {
+    this.encoded = encoded;
     this.spec = spec;
     this.owner = owner;
     this.global = global;

@@ -57,6 +57,15 @@ final class TaskTable {
   /** Creates a task for a device and queues it there. */
   Task post(RemoteClient client, TaskSpec.Kind kind, Parameters global, Config config, int round)
       throws ClientException {
+    return post(client, kind, global, config, round, false);
+  }
+
+  /**
+   * Posts a task, whose fit result is handed on still encoded when {@code encoded} (see {@link
+   * RemoteClient#fitEncoded}).
+   */
+  Task post(RemoteClient client, TaskSpec.Kind kind, Parameters global, Config config, int round,
+      boolean encoded) throws ClientException {
     if (!client.connected()) {
       throw new ClientException(client.id() + ": disconnected");
     }
@@ -69,7 +78,7 @@ final class TaskTable {
     TaskSpec spec = new TaskSpec(
         "t-" + UUID.randomUUID(), kind, round, ctx.runId(), config, blob.ref(), global.layout(),
         ctx.codec().name(), delta);
-    Task task = new Task(spec, client, global, ctx.codec());
+    Task task = new Task(spec, client, global, ctx.codec(), encoded);
     synchronized (this) {
       open.put(spec.taskId(), task);
     }

@@ -4,6 +4,8 @@ import dev.fedge.api.EvaluateRes;
 import dev.fedge.api.ParameterLayout;
 import dev.fedge.api.Parameters;
 import dev.fedge.api.TensorSpec;
+import dev.fedge.strategy.codec.Float32Bytes;
+import dev.fedge.strategy.codec.Float32Codec;
 import dev.fedge.strategy.codec.WireCodec;
 import dev.fedge.transport.FederationException;
 import dev.fedge.transport.FederationException.Code;
@@ -91,6 +93,41 @@ final class UploadCheck {
     }
     // scanned here once: the strategy's checks need not scan these values again
     return Parameters.checkedFinite(p.layout(), v);
+  }
+
+  /**
+   * Whether an upload of this task can be folded straight from its bytes ({@link #foldable}): a
+   * float32 upload of the trained model (not a difference).
+   */
+  static boolean foldsFromBytes(TaskSpec spec, WireCodec codec) {
+    return !spec.delta() && codec.name().equals(Float32Codec.NAME);
+  }
+
+  /**
+   * Checks a float32 upload's bytes for NaN and infinity, once, and gives them as values to fold
+   * without decoding them into a {@code float[]}.
+   *
+   * @param spec the task ({@link #foldsFromBytes} holds for it)
+   * @param data the upload's bytes, kept (not copied) until {@code onRelease} runs
+   * @param onRelease run once when the values are no longer needed
+   * @return the values
+   * @throws FederationException {@code INVALID_ARGUMENT} when a value is not finite (the message
+   *     names the index and the tensor, as {@link #decode}'s)
+   */
+  static Float32Bytes foldable(TaskSpec spec, byte[] data, Runnable onRelease) {
+    if ((long) data.length != 4L * spec.layout().totalSize()) {
+      throw new FederationException(Code.INVALID_ARGUMENT,
+          "update of " + data.length + " bytes does not match the model: it takes "
+              + 4L * spec.layout().totalSize() + " bytes as float32");
+    }
+    try {
+      return Float32Bytes.checked(data, onRelease); // the one scan of the values
+    } catch (IllegalArgumentException e) {
+      int bad = Float32Bytes.firstNonFinite(data); // refused: find the value again for the message
+      throw new FederationException(Code.INVALID_ARGUMENT,
+          "update has a non-finite value (" + Float32Bytes.valueAt(data, bad) + ") at index "
+              + bad + ", in tensor '" + tensorAt(spec.layout(), bad) + "'");
+    }
   }
 
   /**

@@ -45,9 +45,20 @@ public record DeviceSpeed(double imagesPerSecond, double stepsPerSecond, long ta
    *     no steps
    */
   public DeviceSpeed observe(FitRes res) {
-    double seconds = res.metric(FitRes.TRAIN_SECONDS, 0);
-    double steps = res.metric(FitRes.TRAIN_STEPS, res.metric(FitRes.NUM_STEPS, 0));
-    double images = res.metric(FitRes.TRAIN_IMAGES, 0);
+    return observe(res.metrics());
+  }
+
+  /**
+   * The speed after one more task, from its result's metrics (see {@link #observe(FitRes)}).
+   *
+   * @param metrics the result's metrics
+   * @return the new speed, or this one when the metrics do not time the task
+   */
+  public DeviceSpeed observe(java.util.Map<String, Double> metrics) {
+    double seconds = metrics.getOrDefault(FitRes.TRAIN_SECONDS, 0.0);
+    double steps = metrics.getOrDefault(FitRes.TRAIN_STEPS,
+        metrics.getOrDefault(FitRes.NUM_STEPS, 0.0));
+    double images = metrics.getOrDefault(FitRes.TRAIN_IMAGES, 0.0);
     if (!(seconds > 0) || !(steps > 0) || !Double.isFinite(seconds + steps + images)) {
       return this;
     }

@@ -12,6 +12,8 @@ import dev.fedge.api.ClientFailure;
 import dev.fedge.api.ClientProxy;
 import dev.fedge.api.Config;
 import dev.fedge.api.DeviceFacts;
+import dev.fedge.api.EncodedFitClient;
+import dev.fedge.api.EncodedFitRes;
 import dev.fedge.api.EvaluateIns;
 import dev.fedge.api.EvaluateRes;
 import dev.fedge.api.FitIns;
@@ -293,6 +295,55 @@ class ClientRegistryTest {
     assertEquals(code, e.code());
     assertEquals(message, e.getMessage());
     assertTrue(cause(fit).getMessage().endsWith("rejected upload: " + message));
+  }
+
+  @Test
+  void fitEncoded_float32Upload_isHandedOnAsCheckedBytes_andAnsweredOnlyOnceReleased()
+      throws Exception {
+    start(ClientRegistry.Settings.defaults(), "float32");
+    FederationClient device = device("dev-a");
+    Float32Codec f32 = new Float32Codec();
+    EncodedFitClient a = (EncodedFitClient) registry.available().get(0);
+    Parameters global = params(1f);
+    FitIns ins = new FitIns(global, Config.of("round", 1));
+
+    // NaN: refused with its one-line reason, the fit fails, nothing is handed on
+    CompletableFuture<EncodedFitRes> bad = CompletableFuture.supplyAsync(() -> fitEncoded(a, ins));
+    TaskSpec t1 = device.pullTask(Duration.ofSeconds(10)).orElseThrow();
+    float[] nan = params(2f).values();
+    nan[40] = Float.POSITIVE_INFINITY;
+    FederationException refused = assertThrows(FederationException.class, () ->
+        device.uploadResult(t1.taskId(), 3, Map.of(), "float32", LAYOUT, false,
+            f32.encode(new Parameters(LAYOUT, nan))));
+    assertEquals(FederationException.Code.INVALID_ARGUMENT, refused.code());
+    assertEquals("update has a non-finite value (Infinity) at index 40, in tensor 'fc.bias'",
+        refused.getMessage());
+    assertTrue(cause(bad).getMessage().contains("rejected upload: update has a non-finite"),
+        cause(bad).getMessage());
+
+    // a good upload: its bytes are the result; the client's answer waits for the release
+    CompletableFuture<EncodedFitRes> fit = CompletableFuture.supplyAsync(() -> fitEncoded(a, ins));
+    TaskSpec t2 = device.pullTask(Duration.ofSeconds(10)).orElseThrow();
+    CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> device.uploadResult(
+        t2.taskId(), 7, Map.of("loss", 0.5), "float32", LAYOUT, false, f32.encode(params(2f))));
+    EncodedFitRes res = fit.get(10, TimeUnit.SECONDS);
+    assertArrayEquals(params(2f).values(), res.values().decode());
+    assertEquals(7, res.numExamples());
+    assertEquals(0.5, res.metric("loss", 0));
+    Thread.sleep(300);
+    boolean answeredBeforeRelease = upload.isDone();
+    res.values().release();
+
+    upload.get(10, TimeUnit.SECONDS);
+    assertFalse(answeredBeforeRelease, "the upload's bytes must be kept until released");
+  }
+
+  private static EncodedFitRes fitEncoded(EncodedFitClient c, FitIns ins) {
+    try {
+      return c.fitEncoded(ins);
+    } catch (ClientException e) {
+      throw new RuntimeException(e);
+    }
   }
 
   @Test

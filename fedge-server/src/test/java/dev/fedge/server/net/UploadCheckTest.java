@@ -31,7 +31,7 @@ class UploadCheckTest {
 
   private static TaskSpec task(String codec, boolean delta) {
     return new TaskSpec("t-1", TaskSpec.Kind.FIT, 1, "run1", Config.of(),
-        new ModelRef("m", 40, new byte[32]), LAYOUT, codec, delta);
+        new ModelRef("m", 40, new byte[32], 0), LAYOUT, codec, delta);
   }
 
   private static UploadHeader header(String codec, boolean delta, ParameterLayout layout,
