@@ -233,12 +233,19 @@ public final class RunJournal {
 
   /**
    * A recorded round's re-identification columns (rank-1, mAP, ...) from its stored metrics: the
-   * central evaluation's, else the devices', as {@code MetricsCsv.append} writes them.
+   * central evaluation's, else the devices', and the devices' as {@code client_rank1}, ..., as
+   * {@code MetricsCsv.append} writes them.
    */
   private static Map<String, Double> reidColumns(Map<String, Double> stored) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (String k : MetricsCsv.REID_COLUMNS.split(",")) {
       Double v = stored.getOrDefault("central_" + k, stored.get("client_" + k));
+      if (v != null) {
+        out.put(k, v);
+      }
+    }
+    for (String k : MetricsCsv.CLIENT_REID_COLUMNS.split(",")) {
+      Double v = stored.get(k);
       if (v != null) {
         out.put(k, v);
       }
