@@ -363,7 +363,11 @@ public final class RunJournal {
         round, run.rounds(), r.central().filter(c -> c.metrics().containsKey("mAP"))
             .map(c -> "rank-1 " + fmt(c.metrics().get("rank1")) + ", mAP "
                 + fmt(c.metrics().get("mAP")))
-            .orElse("accuracy " + fmt(r.accuracy())), fmt(r.loss()), r.participants().size(),
+            .orElse("accuracy " + fmt(r.accuracy()))
+            + r.clientEval().filter(c -> c.metrics().containsKey("mAP"))
+                .map(c -> String.format(Locale.ROOT, " (devices: rank-1 %s, mAP %s on %d queries)",
+                    fmt(c.metrics().get("rank1")), fmt(c.metrics().get("mAP")), c.numExamples()))
+                .orElse(""), fmt(r.loss()), r.participants().size(),
         r.failures().size(), r.duration().toMillis() / 1000.0, key));
   }
 

@@ -366,6 +366,9 @@ class FederationServerTest {
         assertEquals(0.25, r.reid("client_rank1"), 1e-9, "round " + r.round());
         assertEquals(0.125, r.reid("client_mAP"), 1e-9, "round " + r.round());
       }
+      // two devices with 4 valid queries each
+      assertTrue(log.stream().anyMatch(l -> l.startsWith("round 3/3 done: rank-1 0.3000, mAP "
+          + "0.0300 (devices: rank-1 0.2500, mAP 0.1250 on 8 queries)")), log.toString());
     }
   }
 
