@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Re-identification over the network: {@code fedge server --task reid --strategy fedpav} and two
  * {@code fedge client} processes on the Fashion-MNIST proxy. The server evaluates retrieval
  * centrally each round; the devices train their images of the training identities and keep their
- * identity heads.
+ * identity heads, and ({@code --fraction-evaluate 1}) answer evaluate tasks by retrieval on the
+ * proxy's query and gallery from their own test images.
  */
 @Timeout(300)
 class ReidFederationProcessTest {
@@ -58,12 +59,13 @@ class ReidFederationProcessTest {
         dir.resolve("data").toString(), "--http-port", "0", "--min-clients", "2",
         "--min-results", "2", "--rounds", "2", "--run", "reid", "--group", "lab", "--project",
         "reid", "--task", "reid", "--strategy", "fedpav", "--test-limit", "1000", "--threads",
-        "1", "--round-timeout", "200s", "--exit-when-done");
+        "1", "--round-timeout", "200s", "--fraction-evaluate", "1", "--exit-when-done");
+    List<FedgeProcess> clients = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      start("client" + i, "client", "--server", "127.0.0.1:" + port, "--partition", "iid",
+      clients.add(start("client" + i, "client", "--server", "127.0.0.1:" + port, "--partition", "iid",
           "--client-index", Integer.toString(i), "--of", "10", "--train-limit", "3000",
-          "--test-limit", "100", "--threads", "1", "--data-dir", dir.resolve("data").toString(),
-          "--backoff-max", "1s");
+          "--test-limit", "300", "--threads", "1", "--data-dir", dir.resolve("data").toString(),
+          "--backoff-max", "1s"));
     }
 
     assertEquals(0, server.awaitExit(LONG), server::tail);
@@ -79,9 +81,19 @@ class ReidFederationProcessTest {
       assertTrue(r.reid("rank1") <= r.reid("rank5") && r.reid("rank5") <= r.reid("rank10"),
           r.toString());
       assertEquals(2, r.participants(), r.toString());
+      // the devices' own retrieval on the proxy built from their 300 test images
+      for (String k : List.of("client_rank1", "client_rank5", "client_rank10", "client_mAP")) {
+        double v = r.reid(k);
+        assertTrue(v >= 0 && v <= 1, k + " of round " + r.round() + ": " + v);
+      }
+    }
+    for (FedgeProcess c : clients) {
+      assertTrue(c.hasLine("round 2: evaluated retrieval on [1-9]\\d* queries: rank-1 "
+          + "[01]\\.\\d+"), c::tail);
     }
     try (StateStore s = StateStore.open(state.resolve("fedge.db"))) {
       Map<String, Double> m = s.metrics("reid", 2);
+      assertEquals(rows.get(1).reid("client_mAP"), m.get("client_mAP"), 1e-6, m.toString());
       assertTrue(m.get("central_mAP") >= 0 && m.get("central_rank1") >= 0, m.toString());
       // each device trained only its images of the 7 training identities (about 70 % of 300)
       assertTrue(m.get("num_examples") < 2 * 300 && m.get("num_examples") > 2 * 150, m.toString());

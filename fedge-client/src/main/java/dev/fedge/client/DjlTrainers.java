@@ -5,10 +5,12 @@ import dev.fedge.api.ConfigKeys;
 import dev.fedge.api.LocalTrainer;
 import dev.fedge.api.ParameterLayout;
 import dev.fedge.data.ImageDataset;
+import dev.fedge.ml.DjlLocalTrainer;
 import dev.fedge.ml.DjlRuntime;
 import dev.fedge.ml.Models;
 import dev.fedge.ml.ReidNet;
 import dev.fedge.ml.Network;
+import dev.fedge.ml.ReidEvaluation;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -84,8 +86,10 @@ public final class DjlTrainers implements TrainerFactory {
   /**
    * A re-identification run's trainer ({@link ReidNet}: a backbone, embed, neck and a head with a
    * row per training identity). On the Fashion-MNIST proxy the training identities are the first
-   * classes (0-6), so the device trains on its images of those; retrieval is evaluated on the
-   * server, so the device evaluates nothing.
+   * classes (0-6), so the device trains on its images of those. Evaluate tasks are answered by
+   * retrieval (rank-1/5/10 and mAP, the valid queries as examples) on the device's own query and
+   * gallery ({@link LocalData#retrievalFor}: its share of a real layout's, or the proxy's from its
+   * test images); without them the device reports no examples.
    */
   private LocalTrainer reidTrainer(ParameterLayout wanted) {
     int head = wanted.indexOf("head.weight");
@@ -104,7 +108,15 @@ public final class DjlTrainers implements TrainerFactory {
         continue;
       }
       if (net.layout().equals(wanted)) {
-        return use(net, net.name(), data.train().firstClasses(shape[0]), null);
+        close();
+        runtime = DjlRuntime.create(net, seed, threads);
+        ReidEvaluation retrieval = data.retrievalFor(seed)
+            .map(r -> new ReidEvaluation(runtime, r.query(), r.gallery())).orElse(null);
+        trainer = DjlLocalTrainer.reid(runtime, data.train().firstClasses(shape[0]), retrieval,
+            data.clientIndex());
+        layout = net.layout();
+        model = net.name();
+        return trainer;
       }
     }
     throw new IllegalArgumentException("the server's re-identification model (" + wanted.count()

@@ -7,6 +7,7 @@ import dev.fedge.api.FitIns;
 import dev.fedge.api.FitRes;
 import dev.fedge.api.LocalTrainer;
 import dev.fedge.api.Parameters;
+import dev.fedge.data.reid.ReidMetrics;
 import dev.fedge.strategy.codec.Codecs;
 import dev.fedge.strategy.codec.Float32Codec;
 import dev.fedge.strategy.codec.WireCodec;
@@ -282,13 +283,24 @@ public final class EdgeAgent implements AutoCloseable {
           failed(task, describe(e));
           return;
         }
-        if (!Double.isFinite(res.loss())) {
+        boolean retrieval = res.metrics().containsKey(ReidMetrics.MAP);
+        if (!Double.isFinite(res.loss()) && !retrieval) {
           failed(task, "the evaluation loss is " + res.loss());
           return;
         }
         client.reportEvaluation(task.taskId(), res);
-        log.accept(String.format(Locale.ROOT, "round %d: evaluated on %d images: accuracy %.4f,"
-            + " loss %.4f", task.round(), res.numExamples(), res.accuracy(), res.loss()));
+        if (retrieval) {
+          // retrieval has no loss; its examples are the queries with a valid match
+          log.accept(String.format(Locale.ROOT, "round %d: evaluated retrieval on %d queries: "
+              + "rank-1 %.4f, rank-5 %.4f, rank-10 %.4f, mAP %.4f", task.round(),
+              res.numExamples(), res.metrics().get(ReidMetrics.RANK1),
+              res.metrics().getOrDefault(ReidMetrics.RANK5, Double.NaN),
+              res.metrics().getOrDefault(ReidMetrics.RANK10, Double.NaN),
+              res.metrics().get(ReidMetrics.MAP)));
+        } else {
+          log.accept(String.format(Locale.ROOT, "round %d: evaluated on %d images: accuracy "
+              + "%.4f, loss %.4f", task.round(), res.numExamples(), res.accuracy(), res.loss()));
+        }
         done();
         return;
       }

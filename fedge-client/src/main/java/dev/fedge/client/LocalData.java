@@ -5,12 +5,14 @@ import dev.fedge.data.Datasets;
 import dev.fedge.data.ImageDataset;
 import dev.fedge.data.partition.Partition;
 import dev.fedge.data.partition.Partitioner;
+import dev.fedge.data.reid.FashionReidProxy;
 import dev.fedge.data.reid.ReidDataset;
 import dev.fedge.data.reid.ReidImageLoader;
 import dev.fedge.data.reid.ReidImages;
 import dev.fedge.data.reid.ReidPartitions;
 import dev.fedge.data.reid.ReidReaders;
 import dev.fedge.data.reid.ReidSample;
+import dev.fedge.data.reid.ReidSplit;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,8 +30,71 @@ import java.util.TreeSet;
  * @param clientIndex the client's index in its partition (0 without one), part of its shuffling
  *     seed
  * @param description what was loaded, for the log
+ * @param retrieval on a real re-identification layout, the device's own query and gallery (null
+ *     when it has none, and for other data sets: see {@link #retrievalFor})
  */
-public record LocalData(ImageDataset train, ImageDataset test, int clientIndex, String description) {
+public record LocalData(ImageDataset train, ImageDataset test, int clientIndex, String description,
+    Retrieval retrieval) {
+
+  /**
+   * A device's own query and gallery for retrieval evaluation in a re-identification run.
+   *
+   * @param query the device's queries
+   * @param gallery the device's gallery
+   * @param description what they are, for the log
+   */
+  public record Retrieval(ReidImages query, ReidImages gallery, String description) {
+
+    /** Checks that the splits are a query and a gallery. */
+    public Retrieval {
+      if (query.split() != ReidSplit.QUERY || gallery.split() != ReidSplit.GALLERY) {
+        throw new IllegalArgumentException("retrieval: expected a query and a gallery split, got "
+            + query.split() + " and " + gallery.split());
+      }
+    }
+  }
+
+  /**
+   * Data without a re-identification query and gallery of its own.
+   *
+   * @param train the images to train on
+   * @param test the images to evaluate on (may be empty)
+   * @param clientIndex the client's index in its partition
+   * @param description what was loaded, for the log
+   */
+  public LocalData(ImageDataset train, ImageDataset test, int clientIndex, String description) {
+    this(train, test, clientIndex, description, null);
+  }
+
+  /**
+   * The device's query and gallery for a re-identification run's evaluate tasks: on a real layout
+   * its share of the layout's query and gallery (loaded with the data, null when the share has no
+   * valid query); otherwise, when the test images are Fashion-MNIST's ten classes, the open-set
+   * proxy built from them ({@link FashionReidProxy}: queries and gallery of classes 7-9, {@value
+   * FashionReidProxy#CAMERAS} random cameras drawn from {@code seed} and the client index).
+   *
+   * @param seed the run's seed
+   * @return the query and gallery, or empty when the device has none
+   */
+  public java.util.Optional<Retrieval> retrievalFor(long seed) {
+    if (retrieval != null) {
+      return java.util.Optional.of(retrieval);
+    }
+    if (test.size() == 0 || test.numClasses() != 10) {
+      return java.util.Optional.empty();
+    }
+    FashionReidProxy.Splits s;
+    try {
+      s = FashionReidProxy.build(new DataSplit(test, test), FashionReidProxy.CAMERAS,
+          FashionReidProxy.QUERY_FRACTION, seed * 31 + clientIndex);
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.empty(); // too few images of classes 7-9 for a query
+    }
+    return java.util.Optional.of(new Retrieval(s.query(), s.gallery(), String.format(
+        java.util.Locale.ROOT, "the proxy's %d queries and %d gallery images of classes 7-9 of "
+            + "this device's %d test images", s.query().size(), s.gallery().size(),
+        test.size())));
+  }
 
   /**
    * What to load.
@@ -118,7 +183,10 @@ public record LocalData(ImageDataset train, ImageDataset test, int clientIndex, 
    * (capped by {@code train-limit}, each camera's share), split by {@code camera}, {@code
    * identity:N} or a label partition over identities before anything is decoded, and decoded at
    * the input size; identities are numbered over the whole training split, as the server's
-   * identity head is. Retrieval is evaluated on the server, so there are no test images.
+   * identity head is. The device's share of the query and gallery ({@link
+   * ReidPartitions#evaluationShare}: its cameras' images with {@code camera}, else a share of the
+   * test identities; capped by {@code test-limit}) is decoded for its own retrieval evaluation
+   * when it has a valid query; there are no test images.
    */
   private static LocalData reid(Spec spec) throws IOException {
     String name = ReidImageLoader.baseName(spec.dataset());
@@ -128,11 +196,13 @@ public record LocalData(ImageDataset train, ImageDataset test, int clientIndex, 
     List<ReidSample> all = ReidImageLoader.byCamera(d.train(), spec.trainLimit());
     List<ReidSample> mine = all;
     int i = 0;
+    int of = 1;
     String part = "";
     if (spec.partition() != null) {
       Partition p = ReidPartitions.partition(spec.partition(), ReidImageLoader.undecoded(d, all),
           spec.of(), spec.seed());
       i = spec.clientIndex();
+      of = spec.of();
       mine = new ArrayList<>();
       for (int k : p.indices(i)) {
         mine.add(all.get(k));
@@ -146,10 +216,26 @@ public record LocalData(ImageDataset train, ImageDataset test, int clientIndex, 
       cams.add(x.camera());
       ids.add(x.identity());
     });
+    ReidPartitions.EvaluationShare share = ReidPartitions.evaluationShare(spec.partition(),
+        d.query(), d.gallery(), cams, i, of);
+    Retrieval retrieval = null;
+    String eval;
+    if (share.validQueries() == 0) {
+      eval = "no retrieval evaluation here (" + share.rule() + ": " + share.query().size()
+          + " queries, none with a gallery match from another camera)";
+    } else {
+      List<ReidImages> qg = loader.queryAndGallery(d, share.query(), share.gallery(),
+          spec.testLimit());
+      eval = String.format(java.util.Locale.ROOT, "evaluates on %d queries and %d gallery images "
+          + "(%s%s)", qg.get(0).size(), qg.get(1).size(), share.rule(),
+          qg.get(0).size() + qg.get(1).size() < share.query().size() + share.gallery().size()
+              ? ", test-limit" : "");
+      retrieval = new Retrieval(qg.get(0), qg.get(1), eval);
+    }
     return new LocalData(train.images(), train.images().head(0), i, String.format(
         java.util.Locale.ROOT, "%s (%s)%s: %d training images of %d identities (of %d) from "
-            + "cameras %s, input %dx%d; retrieval is evaluated on the server", name, dir, part,
+            + "cameras %s, input %dx%d; %s", name, dir, part,
         mine.size(), ids.size(), train.images().numClasses(), cams, loader.height(),
-        loader.width()));
+        loader.width(), eval), retrieval);
   }
 }

@@ -65,4 +65,28 @@ class LocalDataTest {
     assertThrows(IllegalArgumentException.class, () -> LocalData.load(
         new LocalData.Spec("no-such-set", dataDir, null, null, null, 1, 0, 0)));
   }
+
+  @Test
+  void realLayout_byCamera_aDeviceWithoutCrossCameraMatchesHasNoRetrievalShare()
+      throws Exception {
+    // queries are all from camera 1, so only a device with camera 1 and another camera has a
+    // valid query
+    dev.fedge.data.reid.ReidFixtures.veri(dataDir.resolve("veri776"), 6, 3, 2, 4);
+    for (int i = 0; i < 3; i++) {
+      LocalData data = LocalData.load(
+          new LocalData.Spec("veri776", dataDir, "camera", i, 3, 42, 0, 0));
+
+      assertEquals(null, data.retrieval(), data.description());
+      assertTrue(data.retrievalFor(42).isEmpty());
+      assertTrue(data.description().contains("no retrieval evaluation here (queries and gallery "
+          + "images of cameras ["), data.description());
+    }
+    LocalData whole = LocalData.load(
+        new LocalData.Spec("veri776", dataDir, "camera", 0, 1, 42, 0, 10));
+    // one device with all three cameras: all 4 queries valid; test-limit 10 keeps whole identities
+    assertTrue(whole.retrieval() != null, whole.description());
+    assertTrue(whole.retrieval().query().size() + whole.retrieval().gallery().size() <= 10,
+        whole.description());
+    assertTrue(whole.description().contains("test-limit"), whole.description());
+  }
 }

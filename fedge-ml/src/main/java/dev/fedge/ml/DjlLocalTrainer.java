@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
  * <p>Personal layers: with {@code local_layers} (a regular expression over tensor names), the
  * trainer keeps its own copy of the matching tensors. On fit, the incoming values of those tensors
  * are replaced by the kept ones (once it has them), and after training the trained values are kept
- * again. Evaluation with {@code personal=true} also uses the kept tensors. This serves FedPav's
- * partial averaging and local-only training.
+ * again, unless training diverged (a value is not finite: the kept ones stay). Evaluation with
+ * {@code personal=true} also uses the kept tensors. This serves FedPav's partial averaging and
+ * local-only training.
  *
  * <p>With {@code max_steps} (deadline-sized local work) training stops after that many steps,
  * whatever the epochs.
@@ -133,7 +134,10 @@ public final class DjlLocalTrainer implements LocalTrainer {
     long round = ins.config().getLong(ConfigKeys.ROUND, 0);
     DjlRuntime.TrainResult r =
         runtime.train(start, train, s, LocalObjective.from(s), shuffleSeed(runSeed, round));
-    if (s.localLayers().isPresent()) {
+    // a diverged training's update is rejected by the server's update checks; its layers must
+    // not be kept either, or every later round would start from them (FedPav's head: one NaN
+    // round would make all the client's later updates NaN)
+    if (s.localLayers().isPresent() && allFinite(r.values())) {
       keep(r.values(), s.localLayers().get());
     }
     Map<String, Double> terms = new LinkedHashMap<>(r.metrics());
@@ -186,6 +190,15 @@ public final class DjlLocalTrainer implements LocalTrainer {
       }
     }
     return v;
+  }
+
+  private static boolean allFinite(float[] v) {
+    for (float x : v) {
+      if (!Float.isFinite(x)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void keep(float[] trained, Pattern pattern) {

@@ -111,4 +111,24 @@ class ReidRuntimeTest {
     ReidMetrics direct = eval.metrics(fit.parameters(), 16);
     assertEquals(direct.mAP(), map, 1e-9);
   }
+
+  @Test
+  void aDivergedFit_doesNotPoisonTheHeadTheClientKeeps() {
+    // FedPav keeps the head on the client: a fit whose training diverged (its update is rejected
+    // by the server's update checks) must not leave a non-finite head for every later round
+    DjlLocalTrainer client = DjlLocalTrainer.reid(runtime, train, null, 0);
+    Parameters init = runtime.initialParameters();
+    Config diverging = Config.of("lr", 1e30, "batch_size", 32, "round", 1, "seed", 3,
+        "local_layers", "head\\..*");
+    Config sane = Config.of("lr", 0.05, "batch_size", 32, "round", 2, "seed", 3,
+        "local_layers", "head\\..*");
+
+    FitRes diverged = client.fit(new FitIns(init, diverging));
+    FitRes next = client.fit(new FitIns(init, sane));
+
+    assertTrue(diverged.parameters().firstNonFinite() >= 0, "the first fit must diverge");
+    assertEquals(-1, next.parameters().firstNonFinite(),
+        "the next round starts from the last finite head, not the diverged one");
+    assertEquals(Set.of("head.weight"), client.personalTensors());
+  }
 }

@@ -233,12 +233,19 @@ public final class RunJournal {
 
   /**
    * A recorded round's re-identification columns (rank-1, mAP, ...) from its stored metrics: the
-   * central evaluation's, else the devices', as {@code MetricsCsv.append} writes them.
+   * central evaluation's, else the devices', and the devices' as {@code client_rank1}, ..., as
+   * {@code MetricsCsv.append} writes them.
    */
   private static Map<String, Double> reidColumns(Map<String, Double> stored) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (String k : MetricsCsv.REID_COLUMNS.split(",")) {
       Double v = stored.getOrDefault("central_" + k, stored.get("client_" + k));
+      if (v != null) {
+        out.put(k, v);
+      }
+    }
+    for (String k : MetricsCsv.CLIENT_REID_COLUMNS.split(",")) {
+      Double v = stored.get(k);
       if (v != null) {
         out.put(k, v);
       }
@@ -356,7 +363,11 @@ public final class RunJournal {
         round, run.rounds(), r.central().filter(c -> c.metrics().containsKey("mAP"))
             .map(c -> "rank-1 " + fmt(c.metrics().get("rank1")) + ", mAP "
                 + fmt(c.metrics().get("mAP")))
-            .orElse("accuracy " + fmt(r.accuracy())), fmt(r.loss()), r.participants().size(),
+            .orElse("accuracy " + fmt(r.accuracy()))
+            + r.clientEval().filter(c -> c.metrics().containsKey("mAP"))
+                .map(c -> String.format(Locale.ROOT, " (devices: rank-1 %s, mAP %s on %d queries)",
+                    fmt(c.metrics().get("rank1")), fmt(c.metrics().get("mAP")), c.numExamples()))
+                .orElse(""), fmt(r.loss()), r.participants().size(),
         r.failures().size(), r.duration().toMillis() / 1000.0, key));
   }
 

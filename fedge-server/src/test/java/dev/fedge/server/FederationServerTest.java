@@ -114,6 +114,12 @@ class FederationServerTest {
               continue;
             }
             TaskSpec s = task.get();
+            if (s.kind() == TaskSpec.Kind.EVALUATE) {
+              // a re-ID device's answer: retrieval on 4 valid queries, no loss
+              c.reportEvaluation(s.taskId(), new EvaluateRes(Double.NaN, 4, Map.of("rank1", 0.25,
+                  "rank5", 0.5, "rank10", 0.75, "mAP", 0.125)));
+              continue;
+            }
             Parameters global = new Float32Codec().decode(s.layout(), c.downloadModel(s.model()));
             float[] v = global.values().clone();
             float[] diff = new float[v.length];
@@ -327,7 +333,8 @@ class FederationServerTest {
       float[] v = new float[LAYOUT.totalSize()];
       Arrays.fill(v, 0.5f);
       return new FederationServer.RunSetup(
-          Strategies.create("fedavg", Map.of(), StrategySettings.defaults()),
+          Strategies.create("fedavg", Map.of(),
+              StrategySettings.defaults().withFractionEvaluate(1)),
           new Parameters(LAYOUT, v),
           (round, g) -> {
             if (round == 3 && crashReid.getAndSet(false)) {
@@ -355,7 +362,13 @@ class FederationServerTest {
       for (MetricsCsv.Row r : rows) {
         assertEquals(r.round() / 10.0, r.reid("rank1"), 1e-9, "round " + r.round());
         assertEquals(r.round() / 100.0, r.reid("mAP"), 1e-9, "round " + r.round());
+        // the devices' retrieval too (rounds 1-2 rebuilt from the state database)
+        assertEquals(0.25, r.reid("client_rank1"), 1e-9, "round " + r.round());
+        assertEquals(0.125, r.reid("client_mAP"), 1e-9, "round " + r.round());
       }
+      // two devices with 4 valid queries each
+      assertTrue(log.stream().anyMatch(l -> l.startsWith("round 3/3 done: rank-1 0.3000, mAP "
+          + "0.0300 (devices: rank-1 0.2500, mAP 0.1250 on 8 queries)")), log.toString());
     }
   }
 

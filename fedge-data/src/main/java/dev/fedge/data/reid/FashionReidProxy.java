@@ -21,6 +21,12 @@ public final class FashionReidProxy {
   /** Training classes are {@code 0 .. TRAIN_CLASSES-1}; the rest are query and gallery. */
   public static final int TRAIN_CLASSES = 7;
 
+  /** The proxy's usual number of cameras (a simulation uses more when it has more clients). */
+  public static final int CAMERAS = 6;
+
+  /** The usual share of each held-out class that becomes queries. */
+  public static final double QUERY_FRACTION = 0.1;
+
   private FashionReidProxy() {}
 
   /**

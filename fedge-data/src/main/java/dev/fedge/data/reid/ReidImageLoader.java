@@ -274,8 +274,25 @@ public final class ReidImageLoader {
    * @throws IOException when a file cannot be read
    */
   public List<ReidImages> queryAndGallery(ReidDataset data, int maxImages) throws IOException {
-    List<ReidSample> q = data.query();
-    List<ReidSample> g = data.gallery();
+    return queryAndGallery(data, data.query(), data.gallery(), maxImages);
+  }
+
+  /**
+   * Some of the query and the gallery (a device's share), decoded, with their raw identities,
+   * capped as {@link #queryAndGallery(ReidDataset, int)} caps the whole splits.
+   *
+   * @param data the data set
+   * @param query queries of {@code data}
+   * @param gallery gallery images of {@code data}
+   * @param maxImages at most this many query and gallery images together ({@code 0}: all)
+   * @return query (index 0) and gallery (index 1)
+   * @throws dev.fedge.data.DataFormatException naming the file when an image cannot be decoded
+   * @throws IOException when a file cannot be read
+   */
+  public List<ReidImages> queryAndGallery(ReidDataset data, List<ReidSample> query,
+      List<ReidSample> gallery, int maxImages) throws IOException {
+    List<ReidSample> q = query;
+    List<ReidSample> g = gallery;
     if (maxImages > 0 && q.size() + g.size() > maxImages) {
       List<List<ReidSample>> capped = capEvaluation(q, g, maxImages);
       q = capped.get(0);

@@ -104,6 +104,97 @@ public final class ReidPartitions {
     return Partition.of(spec, seed, ids, numIds, out);
   }
 
+  /**
+   * A device's share of the query and the gallery, for its own retrieval evaluation.
+   *
+   * @param query the device's queries
+   * @param gallery the device's gallery images
+   * @param rule how they were chosen, for the log
+   */
+  public record EvaluationShare(List<ReidSample> query, List<ReidSample> gallery, String rule) {
+
+    /** Copies the lists. */
+    public EvaluationShare {
+      query = List.copyOf(query);
+      gallery = List.copyOf(gallery);
+    }
+
+    /**
+     * The queries with a valid match under the standard protocol: a gallery image of the same
+     * identity from another camera.
+     *
+     * @return how many queries the evaluation will count
+     */
+    public int validQueries() {
+      java.util.Map<Integer, TreeSet<Integer>> cams = new java.util.HashMap<>();
+      for (ReidSample g : gallery) {
+        cams.computeIfAbsent(g.identity(), k -> new TreeSet<>()).add(g.camera());
+      }
+      int n = 0;
+      for (ReidSample q : query) {
+        TreeSet<Integer> c = cams.get(q.identity());
+        if (c != null && (c.size() > 1 || !c.contains(q.camera()))) {
+          n++;
+        }
+      }
+      return n;
+    }
+  }
+
+  /**
+   * A device's share of the query and the gallery. With the {@code camera} partition it is what
+   * its cameras saw: the queries and gallery images from {@code cameras} (the protocol then
+   * matches across the device's own cameras, so a device with one camera has no valid query).
+   * With any other partition the test identities (those of the query and the gallery, in order)
+   * are dealt to the devices in turn, and a device gets all query and gallery images of its
+   * identities; distractors (identity 0) are dealt image by image. Query and gallery identities
+   * are disjoint from the training ones in VeRi-776 and Market-1501, so this is not the training
+   * partition's identity split, only a disjoint share of the same kind.
+   *
+   * @param spec the training partition's spec ({@code camera}, {@code identity:N}, ...)
+   * @param query the whole query split
+   * @param gallery the whole gallery split
+   * @param cameras the device's cameras (its training share's), used with {@code camera}
+   * @param client the device's index, in [0, clients)
+   * @param clients number of devices
+   * @return the device's query and gallery
+   * @throws IllegalArgumentException for a client index outside [0, clients)
+   */
+  public static EvaluationShare evaluationShare(String spec, List<ReidSample> query,
+      List<ReidSample> gallery, java.util.Set<Integer> cameras, int client, int clients) {
+    if (clients < 1 || client < 0 || client >= clients) {
+      throw new IllegalArgumentException("evaluation share: client " + client
+          + " must be in [0, " + clients + ")");
+    }
+    if ("camera".equals(spec == null ? "" : spec.strip())) {
+      return new EvaluationShare(
+          query.stream().filter(x -> cameras.contains(x.camera())).toList(),
+          gallery.stream().filter(x -> cameras.contains(x.camera())).toList(),
+          "queries and gallery images of cameras " + new TreeSet<>(cameras));
+    }
+    TreeSet<Integer> ids = new TreeSet<>();
+    query.forEach(x -> ids.add(x.identity()));
+    gallery.forEach(x -> ids.add(x.identity()));
+    ids.remove(0);
+    java.util.Set<Integer> mine = new java.util.HashSet<>();
+    int k = 0;
+    for (int id : ids) {
+      if (k++ % clients == client) {
+        mine.add(id);
+      }
+    }
+    List<ReidSample> q = query.stream().filter(x -> mine.contains(x.identity())).toList();
+    List<ReidSample> g = new ArrayList<>();
+    int distractor = 0;
+    for (ReidSample x : gallery) {
+      if (x.identity() == 0 ? distractor++ % clients == client : mine.contains(x.identity())) {
+        g.add(x);
+      }
+    }
+    return new EvaluationShare(q, g, "test identities dealt in turn: " + mine.size() + " of "
+        + ids.size());
+  }
+
   private static List<Integer> box(int[] a) {
     List<Integer> l = new ArrayList<>(a.length);
     for (int v : a) {

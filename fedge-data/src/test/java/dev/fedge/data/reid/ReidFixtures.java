@@ -127,4 +127,98 @@ public final class ReidFixtures {
     jpeg(dir.resolve("bounding_box_test/0000_c3s1_000003_01.jpg"), 0xf0f0f0, 3);
     return dir;
   }
+
+  /**
+   * The code of an identity in {@link #veriHard}: which of the 4x2 cells of the image are
+   * marked (8 bits, distinct for ids 0-255).
+   */
+  public static int code(int id) {
+    return (id * 37 + 11) & 0xff;
+  }
+
+  /** A camera's colour in {@link #veriHard}: strong, well apart hues. */
+  static int cameraColour(int camera) {
+    float hue = (camera * 0.381966f + 0.1f) % 1f;
+    return java.awt.Color.HSBtoRGB(hue, 0.85f, 0.85f) & 0xffffff;
+  }
+
+  /**
+   * Writes a harder JPEG: the camera's colour everywhere, the identity only as a low-contrast
+   * pattern (cells of {@link #code} a third darker), shifted by up to two pixels, with uniform
+   * noise of +-{@code noise} per channel.
+   */
+  static void hardJpeg(Path file, int id, int camera, java.util.Random rnd, int noise)
+      throws IOException {
+    Files.createDirectories(file.getParent());
+    BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+    int bg = cameraColour(camera);
+    int dx = rnd.nextInt(5) - 2;
+    int dy = rnd.nextInt(5) - 2;
+    int c = code(id);
+    for (int y = 0; y < HEIGHT; y++) {
+      for (int x = 0; x < WIDTH; x++) {
+        int cx = x - dx;
+        int cy = y - dy;
+        boolean inside = cx >= 0 && cx < WIDTH && cy >= 0 && cy < HEIGHT;
+        int cell = inside ? (cy / (HEIGHT / 4)) * 2 + cx / (WIDTH / 2) : -1;
+        boolean marked = cell >= 0 && ((c >> cell) & 1) == 1;
+        int rgb = 0;
+        for (int shift = 16; shift >= 0; shift -= 8) {
+          int v = (bg >> shift) & 0xff;
+          if (marked) {
+            v = v * 2 / 3;
+          }
+          v += rnd.nextInt(2 * noise + 1) - noise;
+          rgb |= Math.max(0, Math.min(255, v)) << shift;
+        }
+        img.setRGB(x, y, rgb);
+      }
+    }
+    if (!ImageIO.write(img, "jpg", file.toFile())) {
+      throw new IOException("no JPEG writer for " + file);
+    }
+  }
+
+  /**
+   * Writes a harder VeRi-776 folder, where colour says nothing about the identity: every image
+   * from one camera has that camera's colour, and a vehicle is only a low-contrast pattern of
+   * marked cells ({@link #code}), shifted and noisy, so an untrained network ranks the other
+   * vehicles of the query's camera first (the protocol ignores only the same vehicle from the
+   * same camera). Training: {@code trainIds} vehicles x {@code cameras} x {@code perCamera};
+   * query: vehicles {@code trainIds+1 .. trainIds+testIds}, one image from every camera each;
+   * gallery: {@code perCamera} images of each from every camera.
+   *
+   * @param dir the data set's folder, e.g. {@code data/veri776}
+   * @param seed the seed of the shifts and the noise
+   * @return {@code dir}
+   * @throws IOException when a file cannot be written
+   */
+  public static Path veriHard(Path dir, int trainIds, int cameras, int perCamera, int testIds,
+      long seed) throws IOException {
+    java.util.Random rnd = new java.util.Random(seed);
+    int noise = 24;
+    List<String> train = new ArrayList<>();
+    List<String> query = new ArrayList<>();
+    List<String> test = new ArrayList<>();
+    int t = 0;
+    for (int id = 1; id <= trainIds + testIds; id++) {
+      for (int c = 1; c <= cameras; c++) {
+        for (int n = 0; n < perCamera; n++) {
+          String name = String.format(Locale.ROOT, "%04d_c%03d_%08d_%d.jpg", id, c, ++t, n);
+          String folder = id <= trainIds ? "image_train" : "image_test";
+          hardJpeg(dir.resolve(folder).resolve(name), id, c, rnd, noise);
+          (id <= trainIds ? train : test).add(name);
+        }
+        if (id > trainIds) {
+          String name = String.format(Locale.ROOT, "%04d_c%03d_%08d_%d.jpg", id, c, ++t, 9);
+          hardJpeg(dir.resolve("image_query").resolve(name), id, c, rnd, noise);
+          query.add(name);
+        }
+      }
+    }
+    Files.write(dir.resolve("name_train.txt"), train);
+    Files.write(dir.resolve("name_query.txt"), query);
+    Files.write(dir.resolve("name_test.txt"), test);
+    return dir;
+  }
 }

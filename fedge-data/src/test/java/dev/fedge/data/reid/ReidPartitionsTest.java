@@ -109,4 +109,69 @@ class ReidPartitionsTest {
             () -> ReidPartitions.partition("identity:6", t, 3, 1));
     assertTrue(empty.getMessage().contains("client 2 gets no identities"), empty.getMessage());
   }
+
+  private static ReidSample sample(int id, int cam, ReidSplit split) {
+    return new ReidSample(java.nio.file.Path.of(id + "_" + cam + "_" + split + ".jpg"), id, cam,
+        split);
+  }
+
+  @Test
+  void evaluationShare_byCamera_isWhatTheDevicesCamerasSaw() {
+    // query: ids 10, 11 from camera 1; gallery: ids 10, 11 from cameras 1-3
+    List<ReidSample> q = List.of(sample(10, 1, ReidSplit.QUERY), sample(11, 1, ReidSplit.QUERY));
+    List<ReidSample> g = new ArrayList<>();
+    for (int id = 10; id <= 11; id++) {
+      for (int c = 1; c <= 3; c++) {
+        g.add(sample(id, c, ReidSplit.GALLERY));
+      }
+    }
+
+    ReidPartitions.EvaluationShare both =
+        ReidPartitions.evaluationShare("camera", q, g, Set.of(1, 3), 0, 2);
+    ReidPartitions.EvaluationShare one =
+        ReidPartitions.evaluationShare("camera", q, g, Set.of(1), 1, 2);
+    ReidPartitions.EvaluationShare none =
+        ReidPartitions.evaluationShare("camera", q, g, Set.of(2), 1, 2);
+
+    assertEquals(2, both.query().size());
+    assertEquals(4, both.gallery().size());
+    assertTrue(both.gallery().stream().allMatch(x -> x.camera() != 2));
+    assertEquals(2, both.validQueries()); // matched from camera 3
+    assertEquals(2, one.query().size());
+    assertEquals(0, one.validQueries()); // only same-camera matches: ignored by the protocol
+    assertEquals(0, none.query().size());
+    assertEquals(0, none.validQueries());
+  }
+
+  @Test
+  void evaluationShare_otherwise_dealsTheTestIdentities_andTheDistractors() {
+    List<ReidSample> q = new ArrayList<>();
+    List<ReidSample> g = new ArrayList<>();
+    for (int id = 20; id < 25; id++) {
+      q.add(sample(id, 1, ReidSplit.QUERY));
+      g.add(sample(id, 2, ReidSplit.GALLERY));
+    }
+    g.add(sample(0, 3, ReidSplit.GALLERY));
+    g.add(sample(0, 4, ReidSplit.GALLERY));
+    g.add(sample(30, 2, ReidSplit.GALLERY)); // a gallery identity without a query
+
+    List<ReidPartitions.EvaluationShare> shares = new ArrayList<>();
+    for (int c = 0; c < 2; c++) {
+      shares.add(ReidPartitions.evaluationShare("identity:2", q, g, Set.of(), c, 2));
+    }
+
+    // ids 20..25 and 30 in order: 20, 22, 24 to device 0; 21, 23, 30 to device 1
+    assertEquals(List.of(20, 22, 24), shares.get(0).query().stream()
+        .map(ReidSample::identity).toList());
+    assertEquals(List.of(21, 23), shares.get(1).query().stream()
+        .map(ReidSample::identity).toList());
+    assertEquals(List.of(21, 23, 0, 30), shares.get(1).gallery().stream()
+        .map(ReidSample::identity).toList());
+    assertEquals(3, shares.get(0).validQueries());
+    assertEquals(2, shares.get(1).validQueries());
+    assertEquals(g.size(), shares.get(0).gallery().size() + shares.get(1).gallery().size());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ReidPartitions.evaluationShare("iid", q, g, Set.of(), 2, 2));
+    assertEquals("evaluation share: client 2 must be in [0, 2)", e.getMessage());
+  }
 }

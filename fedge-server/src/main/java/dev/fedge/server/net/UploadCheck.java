@@ -4,6 +4,7 @@ import dev.fedge.api.EvaluateRes;
 import dev.fedge.api.ParameterLayout;
 import dev.fedge.api.Parameters;
 import dev.fedge.api.TensorSpec;
+import dev.fedge.data.reid.ReidMetrics;
 import dev.fedge.strategy.codec.Float32Bytes;
 import dev.fedge.strategy.codec.Float32Codec;
 import dev.fedge.strategy.codec.WireCodec;
@@ -131,12 +132,28 @@ final class UploadCheck {
   }
 
   /**
-   * Checks an evaluation result.
+   * Checks an evaluation result. A retrieval result (re-identification: it has {@code mAP}) has
+   * no loss (NaN), and each of its {@link ReidMetrics#NAMES} must be a fraction in [0, 1].
    *
    * @param result what the client reported
-   * @throws FederationException {@code INVALID_ARGUMENT} for a loss that is not finite
+   * @throws FederationException {@code INVALID_ARGUMENT} for a loss that is not finite, or a
+   *     retrieval metric outside [0, 1]
    */
   static void evaluation(EvaluateRes result) {
+    if (result.metrics().containsKey(ReidMetrics.MAP)) {
+      for (String k : ReidMetrics.NAMES) {
+        Double v = result.metrics().get(k);
+        if (v != null && !(v >= 0 && v <= 1)) {
+          throw new FederationException(Code.INVALID_ARGUMENT,
+              "retrieval metric " + k + " must be in [0, 1], got " + v);
+        }
+      }
+      if (!Double.isNaN(result.loss()) && !Double.isFinite(result.loss())) {
+        throw new FederationException(Code.INVALID_ARGUMENT,
+            "evaluation loss must be finite or NaN (none), got " + result.loss());
+      }
+      return;
+    }
     if (!Double.isFinite(result.loss())) {
       throw new FederationException(Code.INVALID_ARGUMENT,
           "evaluation loss must be finite, got " + result.loss());

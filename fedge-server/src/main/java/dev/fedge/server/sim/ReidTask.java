@@ -38,10 +38,10 @@ import java.util.Locale;
 public final class ReidTask {
 
   /** Cameras of the proxy (at least one per client). */
-  public static final int CAMERAS = 6;
+  public static final int CAMERAS = FashionReidProxy.CAMERAS;
 
   /** Share of each held-out class that becomes queries. */
-  public static final double QUERY_FRACTION = 0.1;
+  public static final double QUERY_FRACTION = FashionReidProxy.QUERY_FRACTION;
 
   /** Embedding length. */
   public static final int EMBEDDING_DIM = 512;

@@ -28,7 +28,8 @@ import org.apache.commons.csv.CSVRecord;
  * <p>A re-identification run ({@code task=reid}) has four more columns at the end, {@value
  * #REID_COLUMNS}: CMC rank-1/5/10 and mAP in [0, 1] of the central query/gallery evaluation (or,
  * without a global model, the clients' example-weighted ones); its {@code accuracy} and {@code loss}
- * are empty (retrieval has neither).
+ * are empty (retrieval has neither). Then {@value #CLIENT_REID_COLUMNS}: the devices' own
+ * retrieval evaluation, example-weighted (empty when none evaluated).
  */
 public final class MetricsCsv {
 
@@ -39,11 +40,22 @@ public final class MetricsCsv {
   /** The re-identification columns, after {@link #HEADER}'s. */
   public static final String REID_COLUMNS = "rank1,rank5,rank10,mAP";
 
+  /**
+   * The devices' own retrieval evaluation (their example-weighted rank-1/5/10 and mAP, the
+   * retrieval counterpart of {@code client_accuracy}), after {@link #REID_COLUMNS} in a
+   * re-identification run; empty when no device evaluated.
+   */
+  public static final String CLIENT_REID_COLUMNS =
+      "client_rank1,client_rank5,client_rank10,client_mAP";
+
   private static final String[] COLUMNS = HEADER.split(",");
 
   private static final String[] REID = REID_COLUMNS.split(",");
 
-  private static final String[] WITH_REID = (HEADER + "," + REID_COLUMNS).split(",");
+  private static final String[] CLIENT_REID = CLIENT_REID_COLUMNS.split(",");
+
+  private static final String[] WITH_REID =
+      (HEADER + "," + REID_COLUMNS + "," + CLIENT_REID_COLUMNS).split(",");
 
   /**
    * Comma-separated, quoted only where a cell needs it, lines ended as the platform ends them (as
@@ -119,14 +131,23 @@ public final class MetricsCsv {
     return m;
   }
 
-  /** The round's re-identification metrics: central ones, else the clients'. */
+  /**
+   * The round's re-identification metrics: central ones (else the clients') as {@value
+   * #REID_COLUMNS}, and the clients' as {@value #CLIENT_REID_COLUMNS}.
+   */
   private static Map<String, Double> reidMetrics(RoundResult r) {
     Map<String, Double> all = r.central().or(() -> r.clientEval())
         .map(e -> e.metrics()).orElse(Map.of());
+    Map<String, Double> clients = r.clientEval().map(e -> e.metrics()).orElse(Map.of());
     Map<String, Double> m = new LinkedHashMap<>();
     for (String k : REID) {
       if (all.containsKey(k)) {
         m.put(k, all.get(k));
+      }
+    }
+    for (String k : REID) {
+      if (clients.containsKey(k)) {
+        m.put("client_" + k, clients.get(k));
       }
     }
     return m;
@@ -215,8 +236,8 @@ public final class MetricsCsv {
    * @param participants results aggregated
    * @param failures failed clients
    * @param seconds round wall time
-   * @param reid re-identification metrics by column name ({@value #REID_COLUMNS}); empty for a
-   *     classification run
+   * @param reid re-identification metrics by column name ({@value #REID_COLUMNS}, {@value
+   *     #CLIENT_REID_COLUMNS}); empty for a classification run
    */
   public record Row(
       int round, double accuracy, double loss, double clientAccuracy, double clientLoss,
@@ -261,6 +282,9 @@ public final class MetricsCsv {
           Integer.toString(failures), String.format(Locale.ROOT, "%.3f", seconds)));
       if (withReid) {
         for (String k : REID) {
+          c.add(num(reid(k)));
+        }
+        for (String k : CLIENT_REID) {
           c.add(num(reid(k)));
         }
       }

@@ -130,4 +130,17 @@ class UploadCheckTest {
         refused(() -> UploadCheck.evaluation(new EvaluateRes(Double.POSITIVE_INFINITY, 10, Map.of())));
     assertEquals("evaluation loss must be finite, got Infinity", e.getMessage());
   }
+
+  @Test
+  void retrievalEvaluations_haveNoLoss_butTheirRanksMustBeFractions() {
+    UploadCheck.evaluation(new EvaluateRes(Double.NaN, 4,
+        Map.of("rank1", 0.5, "rank5", 0.75, "rank10", 1.0, "mAP", 0.4)));
+    FederationException e = refused(() -> UploadCheck.evaluation(
+        new EvaluateRes(Double.NaN, 4, Map.of("rank1", 1.5, "mAP", 0.4))));
+    FederationException nan = refused(() -> UploadCheck.evaluation(
+        new EvaluateRes(Double.NaN, 4, Map.of("rank1", 0.5, "mAP", Double.NaN))));
+
+    assertEquals("retrieval metric rank1 must be in [0, 1], got 1.5", e.getMessage());
+    assertEquals("retrieval metric mAP must be in [0, 1], got NaN", nan.getMessage());
+  }
 }

@@ -68,16 +68,20 @@ class MetricsCsvTest {
     reid.append(new MetricsCsv.Row(1, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0.8, 3, 0,
         2.0, java.util.Map.of("rank1", 0.9, "rank5", 0.95, "rank10", 0.975, "mAP", 0.5)));
     reid.append(new MetricsCsv.Row(2, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0.7, 3, 0,
-        2.0, java.util.Map.of("mAP", 0.625)));
+        2.0, java.util.Map.of("mAP", 0.625, "client_rank1", 0.25, "client_mAP", 0.125)));
 
     String nl = System.lineSeparator();
-    assertEquals(MetricsCsv.HEADER + ",rank1,rank5,rank10,mAP" + nl
-        + "1,,,,,0.800000,3,0,2.000,0.900000,0.950000,0.975000,0.500000" + nl
-        + "2,,,,,0.700000,3,0,2.000,,,,0.625000" + nl, Files.readString(reid.file()));
+    assertEquals(MetricsCsv.HEADER + ",rank1,rank5,rank10,mAP"
+        + ",client_rank1,client_rank5,client_rank10,client_mAP" + nl
+        + "1,,,,,0.800000,3,0,2.000,0.900000,0.950000,0.975000,0.500000,,,," + nl
+        + "2,,,,,0.700000,3,0,2.000,,,,0.625000,0.250000,,,0.125000" + nl,
+        Files.readString(reid.file()));
     List<MetricsCsv.Row> rows = reid.read();
     assertEquals(0.95, rows.get(0).reid("rank5"), 1e-9);
     assertEquals(0.625, rows.get(1).reid("mAP"), 1e-9);
+    assertEquals(0.25, rows.get(1).reid("client_rank1"), 1e-9);
     assertTrue(Double.isNaN(rows.get(1).reid("rank1")));
+    assertTrue(Double.isNaN(rows.get(0).reid("client_mAP")));
     // rewritten (as a resumed run does), the columns stay
     reid.replaceAll(rows);
     assertEquals(rows, reid.read());
