@@ -252,19 +252,27 @@ public class FedAvg implements Strategy {
 
     @Override
     public void accept(String clientId, FitRes result) {
-      if (finished) {
-        throw new IllegalStateException("round " + round + ": aggregation already finished");
-      }
+      notFinished();
       UpdateChecks.identified(clientId, result);
-      if (seen.contains(clientId)) {
-        throw new IllegalArgumentException(
-            "client '" + clientId + "': already delivered a result in round " + round);
-      }
+      firstFrom(clientId);
       UpdateChecks.usable(clientId, result, global.layout());
       combiner.check(clientId, result);
       combiner.add(clientId, result);
       seen.add(clientId);
       tally.add(result);
+    }
+
+    private void notFinished() {
+      if (finished) {
+        throw new IllegalStateException("round " + round + ": aggregation already finished");
+      }
+    }
+
+    private void firstFrom(String clientId) {
+      if (seen.contains(clientId)) {
+        throw new IllegalArgumentException(
+            "client '" + clientId + "': already delivered a result in round " + round);
+      }
     }
 
     /** True when the round's combiner is the weighted mean, which folds encoded values. */
@@ -279,14 +287,9 @@ public class FedAvg implements Strategy {
         accept(clientId, result == null ? null : result.decoded());
         return;
       }
-      if (finished) {
-        throw new IllegalStateException("round " + round + ": aggregation already finished");
-      }
+      notFinished();
       UpdateChecks.identified(clientId, result);
-      if (seen.contains(clientId)) {
-        throw new IllegalArgumentException(
-            "client '" + clientId + "': already delivered a result in round " + round);
-      }
+      firstFrom(clientId);
       // the values' maker scanned them for NaN/Inf; layout and example count are checked here
       UpdateChecks.usable(clientId, result.layout(), result.numExamples(), global.layout());
       mean.add(result);
