@@ -116,10 +116,10 @@ class CoordinatorTest {
     }
   }
 
-  @Test
-  void lateClientsTimeOutAndTheRoundCompletesWithThoseInTime() throws Exception {
+  /** "fast" answers {3, 3} at once; "stuck" never answers (until interrupted). */
+  private static List<ClientProxy> fastAndStuck() {
     CountDownLatch never = new CountDownLatch(1);
-    List<ClientProxy> clients = List.of(
+    return List.of(
         new FnClient("fast", 1, g -> new float[] {3, 3}),
         new FnClient("stuck", 1, g -> {
           try {
@@ -129,6 +129,11 @@ class CoordinatorTest {
           }
           return new float[] {100, 100};
         }));
+  }
+
+  @Test
+  void lateClientsTimeOutAndTheRoundCompletesWithThoseInTime() throws Exception {
+    List<ClientProxy> clients = fastAndStuck();
     List<String> events = new ArrayList<>();
     CoordinatorSettings s = new CoordinatorSettings(Duration.ofMillis(500), 1, 2);
     try (Coordinator c = coordinator(clients, s, events)) {
@@ -144,17 +149,7 @@ class CoordinatorTest {
 
   @Test
   void anErrorOnTheRoundThread_failsTheOpenCallsAsAbandoned_notAsTimedOut() throws Exception {
-    CountDownLatch never = new CountDownLatch(1);
-    List<ClientProxy> clients = List.of(
-        new FnClient("fast", 1, g -> new float[] {3, 3}),
-        new FnClient("stuck", 1, g -> {
-          try {
-            never.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          return new float[] {100, 100};
-        }));
+    List<ClientProxy> clients = fastAndStuck();
     List<String> events = new ArrayList<>();
     RoundListener listener = new RoundListener() {
       @Override
