@@ -41,7 +41,7 @@ public final class BenchHeterogeneityCommand extends BaseCommand {
 
   @Option(names = "--methods", split = ",", paramLabel = "NAME",
       description = "Methods to run (default: all): fedavg-wait, fedavg-drop, deadline-fedavg, "
-          + "deadline-fednova, deadline-fednova-h, fedbuff, heterofl, slowest-excluded.")
+          + "deadline-fednova, deadline-fednova-h, deadline-fednova-g, fedbuff, heterofl, slowest-excluded.")
   List<String> methods;
 
   @Option(names = "--seeds", defaultValue = "2", description = "Seeds 1..N (default ${DEFAULT-VALUE}).")
@@ -107,6 +107,10 @@ public final class BenchHeterogeneityCommand extends BaseCommand {
             + " tau_eff (a convex combination of the clients' models, weighted by n_i / a_i)",
             Map.of("local-work", "deadline", "round-deadline", deadline,
                 "strategy", Map.of("name", "fednova", "tau_eff", "harmonic"))),
+        new Method("deadline-fednova-g", "deadline-sized local work, FedNova with the geometric"
+            + " tau_eff (between the paper's mean and the harmonic mean)",
+            Map.of("local-work", "deadline", "round-deadline", deadline,
+                "strategy", Map.of("name", "fednova", "tau_eff", "geometric"))),
         new Method("fedbuff", "FedBuff (buffer 3, concurrency 7), asynchronous",
             Map.of("strategy", Map.of("name", "fedbuff", "buffer_size", "3",
                 "concurrency", "7"))),

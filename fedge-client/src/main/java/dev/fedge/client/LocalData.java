@@ -216,20 +216,17 @@ public record LocalData(ImageDataset train, ImageDataset test, int clientIndex, 
       cams.add(x.camera());
       ids.add(x.identity());
     });
-    ReidPartitions.EvaluationShare share = ReidPartitions.evaluationShare(spec.partition(),
-        d.query(), d.gallery(), cams, i, of);
+    ReidPartitions.EvaluationShare share = ReidImageLoader.capped(ReidPartitions.evaluationShare(
+        spec.partition(), d.query(), d.gallery(), cams, i, of), spec.testLimit());
     Retrieval retrieval = null;
     String eval;
     if (share.validQueries() == 0) {
       eval = "no retrieval evaluation here (" + share.rule() + ": " + share.query().size()
           + " queries, none with a gallery match from another camera)";
     } else {
-      List<ReidImages> qg = loader.queryAndGallery(d, share.query(), share.gallery(),
-          spec.testLimit());
+      List<ReidImages> qg = loader.queryAndGallery(d, share.query(), share.gallery(), 0);
       eval = String.format(java.util.Locale.ROOT, "evaluates on %d queries and %d gallery images "
-          + "(%s%s)", qg.get(0).size(), qg.get(1).size(), share.rule(),
-          qg.get(0).size() + qg.get(1).size() < share.query().size() + share.gallery().size()
-              ? ", test-limit" : "");
+          + "(%s)", qg.get(0).size(), qg.get(1).size(), share.rule());
       retrieval = new Retrieval(qg.get(0), qg.get(1), eval);
     }
     return new LocalData(train.images(), train.images().head(0), i, String.format(

@@ -74,12 +74,18 @@ public class FedNova extends FedAvg {
      * extrapolated. For very unequal work (deadline-sized tasks), where scaling a short update up
      * several times overshoots.
      */
-    HARMONIC;
+    HARMONIC,
+    /**
+     * The weighted geometric mean {@code exp(Σ p_i ln a_i)}, between {@link #HARMONIC} and {@link
+     * #MEAN}: a short update is scaled up less than with the mean, and the step is longer than
+     * the harmonic mean's convex combination.
+     */
+    GEOMETRIC;
 
     /**
      * The option's value.
      *
-     * @return {@code mean} or {@code harmonic}
+     * @return {@code mean}, {@code harmonic} or {@code geometric}
      */
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -88,7 +94,7 @@ public class FedNova extends FedAvg {
     /**
      * Parses an option value.
      *
-     * @param value {@code mean} or {@code harmonic}
+     * @param value {@code mean}, {@code harmonic} or {@code geometric}
      * @return the choice
      * @throws IllegalArgumentException naming the value and the choices
      */
@@ -176,6 +182,7 @@ public class FedNova extends FedAvg {
     private double examples;
     private double exampleNorms;
     private double examplesPerNorm;
+    private double examplesLogNorm;
 
     Normalised(float[] global, double rho, TauEff tauEff) {
       this.global = global;
@@ -204,18 +211,23 @@ public class FedNova extends FedAvg {
       examples += n;
       exampleNorms += n * a;
       examplesPerNorm += n / a;
+      examplesLogNorm += n * Math.log(a);
     }
 
     @Override
     public Optional<float[]> combine() {
-      // novaStep scales by (nTau / n) / n = tau_eff / n; the harmonic tau_eff is n / Σ (n_i / a_i).
-      double nTau =
-          tauEff == TauEff.MEAN ? exampleNorms : examples * examples / examplesPerNorm;
+      // novaStep scales by (nTau / n) / n = tau_eff / n, so nTau = n · tau_eff
+      double nTau = switch (tauEff) {
+        case MEAN -> exampleNorms;
+        case HARMONIC -> examples * examples / examplesPerNorm;
+        case GEOMETRIC -> examples * Math.exp(examplesLogNorm / examples);
+      };
       float[] out = Aggregations.novaStep(global, acc, examples, nTau);
       acc = null;
       examples = 0;
       exampleNorms = 0;
       examplesPerNorm = 0;
+      examplesLogNorm = 0;
       return Optional.of(out);
     }
   }

@@ -81,12 +81,16 @@ class FedNovaTest {
     // a second round starts from its own sums: same inputs, same answer
     float[] again = twoClients(harmonic, 2);
     assertArrayEquals(new float[] {-2.5f}, again, 1e-6f);
+    // geometric: tau_eff = 3^0.75 (p = 1/4, 3/4; a = 1, 3), times the normalised -1.25
+    Strategy geometric = Strategies.create("fednova", Map.of("tau_eff", "geometric"), settings);
+    assertArrayEquals(new float[] {(float) (-1.25 * Math.pow(3, 0.75))},
+        twoClients(geometric, 1), 1e-5f);
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
             () -> Strategies.create("fednova", Map.of("tau_eff", "median"), settings));
     assertEquals(
-        "fednova: option 'tau_eff' must be mean or harmonic, got 'median'", e.getMessage());
+        "fednova: option 'tau_eff' must be mean or harmonic or geometric, got 'median'", e.getMessage());
   }
 
   @Test

@@ -306,6 +306,24 @@ public final class ReidImageLoader {
         decode(data.name() + "/gallery", g, gIds, false, ReidSplit.GALLERY));
   }
 
+  /**
+   * A device's evaluation share capped as {@link #queryAndGallery(ReidDataset, List, List, int)}
+   * caps it, before anything is decoded, so that its valid queries can be counted after the cap.
+   *
+   * @param share the share
+   * @param maxImages at most this many query and gallery images together ({@code 0}: all)
+   * @return the share itself when it fits, else the capped share, its rule naming the cap
+   */
+  public static ReidPartitions.EvaluationShare capped(
+      ReidPartitions.EvaluationShare share, int maxImages) {
+    if (maxImages <= 0 || share.query().size() + share.gallery().size() <= maxImages) {
+      return share;
+    }
+    List<List<ReidSample>> c = capEvaluation(share.query(), share.gallery(), maxImages);
+    return new ReidPartitions.EvaluationShare(c.get(0), c.get(1),
+        share.rule() + ", test-limit " + maxImages);
+  }
+
   /** Evenly spaced samples, at most {@code max} ({@code 0}: all). */
   static List<ReidSample> spaced(List<ReidSample> all, int max) {
     if (max < 0) {
@@ -387,7 +405,9 @@ public final class ReidImageLoader {
     List<ReidSample> others = new ArrayList<>();
     gallery.stream().filter(x -> !kept.contains(x.identity())).forEach(others::add);
     int room = Math.max(0, max - q.size() - g.size());
-    g.addAll(spaced(others, Math.min(room, others.size())));
+    if (room > 0) { // spaced(others, 0) would be all of them
+      g.addAll(spaced(others, Math.min(room, others.size())));
+    }
     return List.of(q, g);
   }
 

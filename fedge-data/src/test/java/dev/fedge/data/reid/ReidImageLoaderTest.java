@@ -170,4 +170,25 @@ class ReidImageLoaderTest {
     assertEquals("reid input size: expected HEIGHTxWIDTH, e.g. 256x128, got '64by32'",
         e.getMessage());
   }
+
+  @Test
+  void capped_canLeaveAShareWithoutAValidQuery_whichCountsAfterTheCap() {
+    // identity 1's gallery image is from its query's camera (not a match), identity 2's is not
+    ReidSample q1 = new ReidSample(Path.of("q1.jpg"), 1, 1, ReidSplit.QUERY);
+    ReidSample q2 = new ReidSample(Path.of("q2.jpg"), 2, 1, ReidSplit.QUERY);
+    ReidSample g1 = new ReidSample(Path.of("g1.jpg"), 1, 1, ReidSplit.GALLERY);
+    ReidSample g2 = new ReidSample(Path.of("g2.jpg"), 2, 2, ReidSplit.GALLERY);
+    ReidPartitions.EvaluationShare share =
+        new ReidPartitions.EvaluationShare(List.of(q1, q2), List.of(g1, g2), "all");
+    assertEquals(1, share.validQueries());
+    assertTrue(ReidImageLoader.capped(share, 0) == share);
+    assertTrue(ReidImageLoader.capped(share, 4) == share);
+
+    ReidPartitions.EvaluationShare two = ReidImageLoader.capped(share, 2);
+
+    assertEquals(List.of(q1), two.query());
+    assertEquals(List.of(g1), two.gallery(), "the cap is full: no other gallery image");
+    assertEquals(0, two.validQueries());
+    assertEquals("all, test-limit 2", two.rule());
+  }
 }
