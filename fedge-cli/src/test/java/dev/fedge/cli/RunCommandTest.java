@@ -9,13 +9,10 @@ import dev.fedge.api.ParameterLayout;
 import dev.fedge.api.Parameters;
 import dev.fedge.api.TensorSpec;
 import dev.fedge.server.FederationServer;
+import dev.fedge.server.ToyDevice;
 import dev.fedge.server.state.RunSpec;
 import dev.fedge.strategy.Strategies;
 import dev.fedge.strategy.StrategySettings;
-import dev.fedge.strategy.codec.Float32Codec;
-import dev.fedge.transport.FederationClient;
-import dev.fedge.transport.FederationException;
-import dev.fedge.transport.TaskSpec;
 import dev.fedge.web.ApiToken;
 import dev.fedge.web.WebServer;
 import dev.fedge.web.view.DeviceStatus;
@@ -28,8 +25,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,14 +43,12 @@ class RunCommandTest {
 
   @TempDir Path dir;
   private final List<AutoCloseable> open = new ArrayList<>();
-  private final List<Thread> devices = new ArrayList<>();
-  private final AtomicBoolean stop = new AtomicBoolean();
+  private final List<ToyDevice> devices = new ArrayList<>();
 
   @AfterEach
   void close() throws Exception {
-    stop.set(true);
-    for (Thread t : devices) {
-      t.join(10_000);
+    for (ToyDevice d : devices) {
+      d.close();
     }
     if (web != null) {
       web.close();
@@ -78,36 +71,7 @@ class RunCommandTest {
     DeviceFacts facts = new DeviceFacts("Linux", "aarch64", 4, 4L << 30, 1L << 30, "none",
         deviceClass,
         Map.of("dataset", "fashion-mnist", "train_examples", "600"));
-    Thread t = new Thread(() -> {
-      try (FederationClient c = FederationClient.connect("127.0.0.1:" + port, null)) {
-        c.register("", name, facts);
-        while (!stop.get()) {
-          try {
-            Optional<TaskSpec> task = c.pullTask(Duration.ofMillis(300));
-            if (task.isEmpty()) {
-              continue;
-            }
-            TaskSpec s = task.get();
-            Parameters g = new Float32Codec().decode(s.layout(), c.downloadModel(s.model()));
-            float[] v = g.values().clone();
-            for (int i = 0; i < v.length; i++) {
-              v[i] += 1;
-            }
-            c.uploadResult(s.taskId(), 10, Map.of("loss", 1.0), s.codec(), s.layout(), false,
-                new Float32Codec().encode(new Parameters(s.layout(), v)));
-          } catch (FederationException e) {
-            if (e.isTransient()) {
-              Thread.sleep(100);
-            }
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "device-" + name);
-    t.setDaemon(true);
-    t.start();
-    devices.add(t);
+    devices.add(ToyDevice.builder(port, name).facts(facts).start());
   }
 
   private FederationServer federation;

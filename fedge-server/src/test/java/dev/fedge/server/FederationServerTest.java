@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fedge.api.DeviceFacts;
 import dev.fedge.api.EvaluateRes;
 import dev.fedge.api.ParameterLayout;
 import dev.fedge.api.Parameters;
@@ -20,11 +19,6 @@ import dev.fedge.server.store.ModelKey;
 import dev.fedge.server.store.ModelStore;
 import dev.fedge.strategy.Strategies;
 import dev.fedge.strategy.StrategySettings;
-import dev.fedge.strategy.codec.Codecs;
-import dev.fedge.strategy.codec.Float32Codec;
-import dev.fedge.strategy.codec.WireCodec;
-import dev.fedge.transport.FederationClient;
-import dev.fedge.transport.FederationException;
 import dev.fedge.transport.TaskSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,14 +48,12 @@ class FederationServerTest {
 
   @TempDir Path dir;
   private final List<String> log = new CopyOnWriteArrayList<>();
-  private final List<Thread> devices = new ArrayList<>();
-  private final AtomicBoolean stop = new AtomicBoolean();
+  private final List<ToyDevice> devices = new ArrayList<>();
 
   @AfterEach
   void stopDevices() throws InterruptedException {
-    stop.set(true);
-    for (Thread t : devices) {
-      t.join(10_000);
+    for (ToyDevice d : devices) {
+      d.close();
     }
   }
 
@@ -100,57 +91,14 @@ class FederationServerTest {
     });
   }
 
-  /** As {@link #startDevice(int, String)}, reporting the fit metrics made from each task. */
+  /**
+   * As {@link #startDevice(int, String)}, reporting the fit metrics made from each task; it answers
+   * evaluate tasks as a re-ID device, retrieval on 4 valid queries and no loss (see {@link
+   * ToyDevice}).
+   */
   private void startDevice(int port, String name,
       java.util.function.Function<TaskSpec, Map<String, Double>> metricsOf) {
-    Thread t = new Thread(() -> {
-      DeviceFacts facts = DeviceFacts.unknown();
-      try (FederationClient c = FederationClient.connect("127.0.0.1:" + port, null)) {
-        c.register("", name, facts);
-        while (!stop.get()) {
-          try {
-            Optional<TaskSpec> task = c.pullTask(Duration.ofMillis(300));
-            if (task.isEmpty()) {
-              continue;
-            }
-            TaskSpec s = task.get();
-            if (s.kind() == TaskSpec.Kind.EVALUATE) {
-              // a re-ID device's answer: retrieval on 4 valid queries, no loss
-              c.reportEvaluation(s.taskId(), new EvaluateRes(Double.NaN, 4, Map.of("rank1", 0.25,
-                  "rank5", 0.5, "rank10", 0.75, "mAP", 0.125)));
-              continue;
-            }
-            Parameters global = new Float32Codec().decode(s.layout(), c.downloadModel(s.model()));
-            float[] v = global.values().clone();
-            float[] diff = new float[v.length];
-            for (int i = 0; i < v.length; i++) {
-              v[i] += 1;
-              diff[i] = 1;
-            }
-            WireCodec codec = Codecs.byName(s.codec());
-            byte[] data = s.delta() ? codec.encode(new Parameters(s.layout(), diff))
-                : codec.encode(new Parameters(s.layout(), v));
-            Map<String, Double> metrics = metricsOf.apply(s);
-            if (stop.get()) {
-              break;
-            }
-            c.uploadResult(s.taskId(), 10, metrics, s.codec(), s.layout(), s.delta(),
-                data);
-          } catch (FederationException e) {
-            if (e.code() == FederationException.Code.UNAUTHENTICATED) {
-              c.register("", name, facts);
-            } else if (e.isTransient()) {
-              Thread.sleep(100);
-            }
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "device-" + name);
-    t.setDaemon(true);
-    t.start();
-    devices.add(t);
+    devices.add(ToyDevice.builder(port, name).metrics(metricsOf).start());
   }
 
   private static FederationServer.RunFactory factory(int failAtRound) {

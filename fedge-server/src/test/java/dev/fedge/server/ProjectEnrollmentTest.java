@@ -16,11 +16,9 @@ import dev.fedge.server.state.RunRecord;
 import dev.fedge.server.state.RunSpec;
 import dev.fedge.strategy.Strategies;
 import dev.fedge.strategy.StrategySettings;
-import dev.fedge.strategy.codec.Float32Codec;
 import dev.fedge.transport.FederationClient;
 import dev.fedge.transport.FederationException;
 import dev.fedge.transport.Registration;
-import dev.fedge.transport.TaskSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,49 +45,18 @@ class ProjectEnrollmentTest {
 
   @TempDir Path dir;
   private final List<String> log = new CopyOnWriteArrayList<>();
-  private final List<Thread> devices = new ArrayList<>();
-  private final AtomicBoolean stop = new AtomicBoolean();
+  private final List<ToyDevice> devices = new ArrayList<>();
 
   @AfterEach
   void stopDevices() throws InterruptedException {
-    stop.set(true);
-    for (Thread t : devices) {
-      t.join(10_000);
+    for (ToyDevice d : devices) {
+      d.close();
     }
   }
 
   /** A device that registers with a token and returns the global model plus one. */
   private void startDevice(int port, String name, String token) {
-    Thread t = new Thread(() -> {
-      try (FederationClient c = FederationClient.connect("127.0.0.1:" + port, null)) {
-        c.register(token, name, DeviceFacts.unknown());
-        while (!stop.get()) {
-          try {
-            Optional<TaskSpec> task = c.pullTask(Duration.ofMillis(300));
-            if (task.isEmpty()) {
-              continue;
-            }
-            TaskSpec s = task.get();
-            Parameters global = new Float32Codec().decode(s.layout(), c.downloadModel(s.model()));
-            float[] v = global.values().clone();
-            for (int i = 0; i < v.length; i++) {
-              v[i] += 1;
-            }
-            c.uploadResult(s.taskId(), 10, Map.of("loss", 1.0), s.codec(), s.layout(), false,
-                new Float32Codec().encode(new Parameters(s.layout(), v)));
-          } catch (FederationException e) {
-            if (e.isTransient()) {
-              Thread.sleep(100);
-            }
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "device-" + name);
-    t.setDaemon(true);
-    t.start();
-    devices.add(t);
+    devices.add(ToyDevice.builder(port, name).enrollToken(token).start());
   }
 
   private static FederationServer.RunFactory factory() {

@@ -9,6 +9,7 @@ import dev.fedge.api.ParameterLayout;
 import dev.fedge.api.Parameters;
 import dev.fedge.api.TensorSpec;
 import dev.fedge.server.FederationServer;
+import dev.fedge.server.ToyDevice;
 import dev.fedge.server.state.RunSpec;
 import dev.fedge.strategy.Strategies;
 import dev.fedge.strategy.StrategySettings;
@@ -110,9 +111,12 @@ class FederationDashboardTest {
             .optPort(0)
             .optPollInterval(Duration.ofMillis(100))
             .start();
-    devices.add(new ToyDevice(server.port(), "pi-garden", "raspberry-pi", 57.5, gate));
-    devices.add(new ToyDevice(server.port(), "jetson-bench", "jetson", 44.0, gate));
-    ToyDevice gone = new ToyDevice(server.port(), "old-laptop", "generic", Double.NaN, gate);
+    devices.add(ToyDevice.builder(server.port(), "pi-garden")
+        .deviceClass("raspberry-pi").temperature(57.5).gate(gate).start());
+    devices.add(ToyDevice.builder(server.port(), "jetson-bench")
+        .deviceClass("jetson").temperature(44.0).gate(gate).start());
+    ToyDevice gone = ToyDevice.builder(server.port(), "old-laptop")
+        .deviceClass("generic").temperature(Double.NaN).gate(gate).start();
     waitFor(() -> server.registry().clients().size() == 3);
     gone.close();
     waitFor(() -> server.registry().available().size() == 2);

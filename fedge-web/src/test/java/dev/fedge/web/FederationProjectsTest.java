@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fedge.server.FederationServer;
+import dev.fedge.server.ToyDevice;
 import dev.fedge.server.state.ProjectStore;
 import dev.fedge.server.state.RunRecord;
 import dev.fedge.server.state.RunSpec;
@@ -81,8 +82,12 @@ class FederationProjectsTest {
           "{\"name\": \"pis\"}")));
     }
     Semaphore gate = new Semaphore(1000);
-    keep(new ToyDevice(server.port(), "pi-alpha", "raspberry-pi", 50, gate, enroll.get("alpha")));
-    keep(new ToyDevice(server.port(), "pi-beta", "raspberry-pi", 50, gate, enroll.get("beta")));
+    keep(ToyDevice.builder(server.port(), "pi-alpha")
+        .deviceClass("raspberry-pi").temperature(50).gate(gate)
+        .enrollToken(enroll.get("alpha")).start());
+    keep(ToyDevice.builder(server.port(), "pi-beta")
+        .deviceClass("raspberry-pi").temperature(50).gate(gate)
+        .enrollToken(enroll.get("beta")).start());
     assertTrue(server.registry().awaitAvailable(2, Duration.ofSeconds(60)));
     Map<String, String> ids = new HashMap<>();
     server.state().devices().forEach(d -> ids.put(d.name(), d.id()));

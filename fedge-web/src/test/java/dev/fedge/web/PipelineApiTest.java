@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fedge.api.EvaluateRes;
 import dev.fedge.ml.DjlRuntime;
 import dev.fedge.server.FederationServer;
+import dev.fedge.server.ToyDevice;
 import dev.fedge.server.state.RunRecord;
 import dev.fedge.server.state.RunSpec;
 import dev.fedge.strategy.Strategies;
@@ -111,8 +112,10 @@ class PipelineApiTest {
     WebServer web = keep(WebServer.builder().setView(view).setModelStore(server.models())
         .setToken(ApiToken.of(TOKEN)).optRunControl(control).optHost("127.0.0.1").optPort(0)
         .optPollInterval(Duration.ofMillis(100)).start());
-    keep(new ToyDevice(server.port(), "pi" + n, "rpi", 50, gate));
-    keep(new ToyDevice(server.port(), "box" + n, "generic", 40, gate));
+    keep(ToyDevice.builder(server.port(), "pi" + n)
+        .deviceClass("rpi").temperature(50).gate(gate).start());
+    keep(ToyDevice.builder(server.port(), "box" + n)
+        .deviceClass("generic").temperature(40).gate(gate).start());
     return new Http(web.uri(), TOKEN);
   }
 
