@@ -1,6 +1,7 @@
 package dev.fedge.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -39,9 +40,16 @@ class LocalWorkSimulateCommandTest {
     List<String> metrics = Files.readAllLines(dir.resolve("d/metrics.csv"));
     int clientsCol = List.of(metrics.get(0).split(",")).indexOf("participants");
     assertTrue(clientsCol >= 0, metrics.get(0));
+    // and metrics.csv says how many steps the slowest and the fastest client did
+    assertTrue(metrics.get(0).endsWith(",steps_min,steps_max"), metrics.get(0));
     for (String row : metrics.subList(1, metrics.size())) {
-      assertEquals("2", row.split(",", -1)[clientsCol], row);
+      String[] cells = row.split(",", -1);
+      assertEquals("2", cells[clientsCol], row);
+      assertEquals(2.0, Double.parseDouble(cells[cells.length - 2]), row);
+      assertEquals(9.0, Double.parseDouble(cells[cells.length - 1]), row);
     }
+    assertFalse(Files.readAllLines(dir.resolve("e/metrics.csv")).get(0).contains("steps"),
+        "fixed epochs: no steps columns");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.fedge.server;
 import dev.fedge.api.Parameters;
 import dev.fedge.api.Strategy;
 import dev.fedge.server.FederationServer.RunSetup;
+import dev.fedge.server.settings.RunSettings;
 import dev.fedge.server.settings.RunSpecs;
 import dev.fedge.server.state.EventRecord;
 import dev.fedge.server.state.RoundRecord;
@@ -220,14 +221,24 @@ public final class RunJournal {
     if (done > 0) {
       restoreStrategyState(run, setup.strategy(), done);
     }
-    boolean reid = RunSpecs.settings(run).reid();
+    RunSettings settings = RunSpecs.settings(run);
+    boolean reid = settings.reid();
+    List<String> extras = MetricsCsv.extraColumns(settings);
     List<MetricsCsv.Row> rows = new ArrayList<>();
     for (RoundRecord r : state.rounds(run.id())) {
+      Map<String, Double> stored = reid || !extras.isEmpty()
+          ? state.metrics(run.id(), r.round()) : Map.of();
+      Map<String, Double> more = new LinkedHashMap<>(reid ? reidColumns(stored) : Map.of());
+      for (String k : extras) { // central metrics are stored with their prefix, fit ones bare
+        Double v = stored.getOrDefault("central_" + k, stored.get(k));
+        if (v != null) {
+          more.put(k, v);
+        }
+      }
       rows.add(new MetricsCsv.Row(r.round(), r.accuracy(), r.loss(), r.clientAccuracy(),
-          r.clientLoss(), r.trainLoss(), r.participants(), r.failures(), r.seconds(),
-          reid ? reidColumns(state.metrics(run.id(), r.round())) : Map.of()));
+          r.clientLoss(), r.trainLoss(), r.participants(), r.failures(), r.seconds(), more));
     }
-    new MetricsCsv(metricsFile(run.id()), reid).replaceAll(rows);
+    new MetricsCsv(metricsFile(run.id()), reid, extras).replaceAll(rows);
     return global;
   }
 
@@ -356,7 +367,9 @@ public final class RunJournal {
     steps.after(Step.LATEST_MARKED, round);
     strategyStates(run.id()).deleteExcept(round);
     steps.after(Step.OLD_STATE_DELETED, round);
-    new MetricsCsv(metricsFile(run.id()), RunSpecs.settings(run).reid()).append(r);
+    RunSettings settings = RunSpecs.settings(run);
+    new MetricsCsv(metricsFile(run.id()), settings.reid(), MetricsCsv.extraColumns(settings))
+        .append(r);
     steps.after(Step.METRICS_APPENDED, round);
     log.accept(String.format(Locale.ROOT,
         "round %d/%d done: %s, loss %s, %d results, %d failures, %.1f s; model %s",

@@ -214,6 +214,12 @@ class FederationServerTest {
       assertEquals(List.of(2, 5, 5), slowSteps);
       assertEquals(5.0, server.state().metrics("run1", 2).get("steps_min"), 1e-9);
       assertEquals(20.0, server.state().metrics("run1", 2).get("steps_max"), 1e-9);
+      // and so does the run's metrics.csv, in two columns at the end
+      List<String> csv = java.nio.file.Files.readAllLines(server.metricsFile("run1"));
+      assertTrue(csv.get(0).endsWith(",steps_min,steps_max"), csv.get(0));
+      MetricsCsv.Row round2 = new MetricsCsv(server.metricsFile("run1")).read().get(1);
+      assertEquals(5.0, round2.reid("steps_min"), 1e-9);
+      assertEquals(20.0, round2.reid("steps_max"), 1e-9);
       // the slow device hangs in round 3: the round closes at the deadline and a half (3 s), not
       // at the 60 s round timeout, and goes on with the fast device's update
       Map<String, String> names = new java.util.HashMap<>();

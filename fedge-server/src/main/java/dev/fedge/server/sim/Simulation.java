@@ -302,10 +302,8 @@ public final class Simulation {
     new ObjectMapper(new YAMLFactory()).writeValue(folder.resolve("config.yaml").toFile(),
         config.toMap());
     partition.save(folder.resolve("partition.json"));
-    Widths csvWidths = config.settings().widthSettings();
     MetricsCsv csv = new MetricsCsv(folder.resolve("metrics.csv"), reid != null,
-        csvWidths == null ? List.of() : csvWidths.distinct().stream().filter(w -> w < 1)
-            .map(w -> "accuracy_w" + HeteroFl.label(w)).toList());
+        MetricsCsv.extraColumns(config.settings()));
     Files.deleteIfExists(csv.file());
 
     List<MetricsCsv.Row> rows = new ArrayList<>();

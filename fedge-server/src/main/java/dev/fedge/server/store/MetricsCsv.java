@@ -1,6 +1,10 @@
 package dev.fedge.server.store;
 
 import dev.fedge.server.RoundResult;
+import dev.fedge.server.settings.RunSettings;
+import dev.fedge.server.settings.Widths;
+import dev.fedge.strategy.HeteroFl;
+import dev.fedge.strategy.LocalWork;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -86,8 +90,9 @@ public final class MetricsCsv {
   }
 
   /**
-   * A metrics file with more columns at the end: central evaluation metrics by name (HeteroFL's
-   * {@code accuracy_w0.5}, ...), kept in the rows' {@link Row#reid()} map by column name.
+   * A metrics file with more columns at the end ({@link #extraColumns}): central evaluation
+   * metrics by name (HeteroFL's {@code accuracy_w0.5}, ...), else the round's metrics by name
+   * ({@code steps_min}, ...), kept in the rows' {@link Row#reid()} map by column name.
    *
    * @param file the file
    * @param reid whether rows have {@value #REID_COLUMNS}
@@ -97,6 +102,29 @@ public final class MetricsCsv {
     this.file = file;
     this.reid = reid;
     this.extras = List.copyOf(extras);
+  }
+
+  /**
+   * The columns a run's settings add after the fixed ones: HeteroFL's per-width central accuracy
+   * ({@code accuracy_w0.5}, ... for each width below 1) and, with deadline-sized local work, the
+   * local steps of the round's slowest and fastest client ({@value LocalWork#STEPS_MIN}, {@value
+   * LocalWork#STEPS_MAX}).
+   *
+   * @param settings the run's settings
+   * @return the column names, in order
+   */
+  public static List<String> extraColumns(RunSettings settings) {
+    List<String> out = new ArrayList<>();
+    Widths widths = settings.widthSettings();
+    if (widths != null) {
+      widths.distinct().stream().filter(w -> w < 1)
+          .forEach(w -> out.add("accuracy_w" + HeteroFl.label(w)));
+    }
+    if (settings.deadlineSized()) {
+      out.add(LocalWork.STEPS_MIN);
+      out.add(LocalWork.STEPS_MAX);
+    }
+    return out;
   }
 
   /** The file. */
@@ -124,8 +152,9 @@ public final class MetricsCsv {
     Map<String, Double> m = new LinkedHashMap<>(reid ? reidMetrics(r) : Map.of());
     Map<String, Double> central = r.central().map(e -> e.metrics()).orElse(Map.of());
     for (String k : extras) {
-      if (central.containsKey(k)) {
-        m.put(k, central.get(k));
+      Double v = central.containsKey(k) ? central.get(k) : r.metrics().get(k);
+      if (v != null) {
+        m.put(k, v);
       }
     }
     return m;
