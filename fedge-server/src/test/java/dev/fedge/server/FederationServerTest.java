@@ -233,6 +233,36 @@ class FederationServerTest {
   }
 
   @Test
+  void deadlineRunResumed_metricsCsvRebuildsItsStepsColumns() throws Exception {
+    RunSpec spec = new RunSpec("run1", "lab", "toy", 3, 2, 1, Duration.ofSeconds(60), "float32",
+        Map.of("strategy", "fedavg", "local-work", "deadline", "round-deadline", "2s",
+            "min-local-steps", "2", "batch-size", "10", "local-epochs", "50"));
+    int port;
+    try (FederationServer server = FederationServer.start(settings(), factory(3), log::add)) {
+      port = server.port();
+      startDeadlineDevice(server.port(), "fast", 100.0, Integer.MAX_VALUE,
+          new CopyOnWriteArrayList<>());
+      startDeadlineDevice(server.port(), "slow", 25.0, Integer.MAX_VALUE,
+          new CopyOnWriteArrayList<>());
+      assertThrows(IllegalStateException.class, () -> server.run(spec));
+    }
+    try (FederationServer server = FederationServer.start(settings(port), factory(-1), log::add)) {
+      server.run(server.unfinishedRun().orElseThrow().spec());
+
+      List<String> csv = java.nio.file.Files.readAllLines(server.metricsFile("run1"));
+      assertTrue(csv.get(0).endsWith(",steps_min,steps_max"), csv.get(0));
+      List<MetricsCsv.Row> rows = new MetricsCsv(server.metricsFile("run1")).read();
+      assertEquals(List.of(1, 2, 3), rows.stream().map(MetricsCsv.Row::round).toList());
+      // rounds 1 and 2 rebuilt from the state database: the probe, then 5 and 20 steps
+      assertEquals(2.0, rows.get(0).reid("steps_min"), 1e-9);
+      assertEquals(2.0, rows.get(0).reid("steps_max"), 1e-9);
+      assertEquals(5.0, rows.get(1).reid("steps_min"), 1e-9);
+      assertEquals(20.0, rows.get(1).reid("steps_max"), 1e-9);
+      assertTrue(rows.get(2).reid("steps_min") <= rows.get(2).reid("steps_max"), csv.toString());
+    }
+  }
+
+  @Test
   void run_withInt8Updates_rebuildsModelsFromDifferences() throws Exception {
     try (FederationServer server = FederationServer.start(settings(), factory(-1), log::add)) {
       startDevice(server.port(), "a");

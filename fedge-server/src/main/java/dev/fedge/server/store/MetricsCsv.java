@@ -215,7 +215,11 @@ public final class MetricsCsv {
     try {
       try (CSVPrinter p = new CSVPrinter(
           Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), FORMAT)) {
-        boolean withReid = reid || rows.stream().anyMatch(r -> !r.reid().isEmpty());
+        // rows' maps also hold the extra columns: only re-ID names switch the re-ID columns on
+        java.util.Set<String> reidNames = new java.util.HashSet<>(List.of(REID));
+        reidNames.addAll(List.of(CLIENT_REID));
+        boolean withReid = reid || rows.stream()
+            .anyMatch(r -> r.reid().keySet().stream().anyMatch(reidNames::contains));
         p.printRecord((Object[]) columns(withReid));
         for (Row row : rows) {
           p.printRecord(row.cells(withReid, extras));
