@@ -41,7 +41,8 @@ public final class BenchHeterogeneityCommand extends BaseCommand {
 
   @Option(names = "--methods", split = ",", paramLabel = "NAME",
       description = "Methods to run (default: all): fedavg-wait, fedavg-drop, deadline-fedavg, "
-          + "deadline-fednova, deadline-fednova-h, deadline-fednova-g, fedbuff, heterofl, slowest-excluded.")
+          + "deadline-fednova, deadline-fednova-h, deadline-fednova-g, fedbuff, heterofl, "
+          + "slowest-excluded.")
   List<String> methods;
 
   @Option(names = "--seeds", defaultValue = "2", description = "Seeds 1..N (default ${DEFAULT-VALUE}).")

@@ -102,13 +102,18 @@ class HeteroFlServerTest {
     CompletableFuture.runAsync(agent::run);
   }
 
+  /** A 2-round cnn run of two devices with these widths, on the test's data. */
+  private RunSpec cnnRun(String id, String widths) {
+    return new RunSpec(id, "g", "p", 2, 2, 2, Duration.ofMinutes(3), "float32",
+        Map.of("strategy", "fedavg", "model", "cnn", "widths", widths, "data-dir",
+            dir.toString(), "test-limit", "100", "local-epochs", "1", "batch-size", "32",
+            "lr", "0.05", "threads", "1"));
+  }
+
   @Test
   void widths_devicesTrainSubmodelsOfTheirWidth_andTheServerAveragesEachParameterOverItsHolders()
       throws Exception {
-    RunSpec spec = new RunSpec("hetero", "g", "p", 2, 2, 2, Duration.ofMinutes(3), "float32",
-        Map.of("strategy", "fedavg", "model", "cnn", "widths", "1,0.5", "data-dir",
-            dir.toString(), "test-limit", "100", "local-epochs", "1", "batch-size", "32",
-            "lr", "0.05", "threads", "1"));
+    RunSpec spec = cnnRun("hetero", "1,0.5");
     try (FederationServer server = FederationServer.start(
         FederationServer.Settings.local(dir.resolve("state"), 0),
         FederationServer.standardRuns(), null)) {
@@ -189,10 +194,7 @@ class HeteroFlServerTest {
     // room for the half-width cnn but not for the full one, "big" for the full one.
     long smallMemory = 2 * dev.fedge.server.settings.Widths.trainingBytes(half) + (1 << 20);
     assertTrue(smallMemory < 2 * dev.fedge.server.settings.Widths.trainingBytes(full));
-    RunSpec spec = new RunSpec("auto", "g", "p", 2, 2, 2, Duration.ofMinutes(3), "float32",
-        Map.of("strategy", "fedavg", "model", "cnn", "widths", "auto", "data-dir",
-            dir.toString(), "test-limit", "100", "local-epochs", "1", "batch-size", "32",
-            "lr", "0.05", "threads", "1"));
+    RunSpec spec = cnnRun("auto", "auto");
     try (FederationServer server = FederationServer.start(
         FederationServer.Settings.local(dir.resolve("state"), 0),
         FederationServer.standardRuns(), null)) {

@@ -176,6 +176,11 @@ public final class RunJournal {
     return stateDir.resolve("runs").resolve(runId).resolve("metrics.csv");
   }
 
+  /** The metrics file of a run, with the columns its settings give it. */
+  private MetricsCsv metricsCsv(String runId, RunSettings settings) {
+    return new MetricsCsv(metricsFile(runId), settings.reid(), MetricsCsv.extraColumns(settings));
+  }
+
   /** Where a run's strategy state after a round is kept (the file may not exist). */
   public Path strategyStateFile(String runId, int round) {
     return strategyStates(runId).file(round);
@@ -221,47 +226,16 @@ public final class RunJournal {
     if (done > 0) {
       restoreStrategyState(run, setup.strategy(), done);
     }
-    RunSettings settings = RunSpecs.settings(run);
-    boolean reid = settings.reid();
-    List<String> extras = MetricsCsv.extraColumns(settings);
+    MetricsCsv csv = metricsCsv(run.id(), RunSpecs.settings(run));
     List<MetricsCsv.Row> rows = new ArrayList<>();
     for (RoundRecord r : state.rounds(run.id())) {
-      Map<String, Double> stored = reid || !extras.isEmpty()
-          ? state.metrics(run.id(), r.round()) : Map.of();
-      Map<String, Double> more = new LinkedHashMap<>(reid ? reidColumns(stored) : Map.of());
-      for (String k : extras) { // central metrics are stored with their prefix, fit ones bare
-        Double v = stored.getOrDefault("central_" + k, stored.get(k));
-        if (v != null) {
-          more.put(k, v);
-        }
-      }
+      Map<String, Double> more = csv.hasOptionalColumns()
+          ? csv.storedColumns(state.metrics(run.id(), r.round())) : Map.of();
       rows.add(new MetricsCsv.Row(r.round(), r.accuracy(), r.loss(), r.clientAccuracy(),
           r.clientLoss(), r.trainLoss(), r.participants(), r.failures(), r.seconds(), more));
     }
-    new MetricsCsv(metricsFile(run.id()), reid, extras).replaceAll(rows);
+    csv.replaceAll(rows);
     return global;
-  }
-
-  /**
-   * A recorded round's re-identification columns (rank-1, mAP, ...) from its stored metrics: the
-   * central evaluation's, else the devices', and the devices' as {@code client_rank1}, ..., as
-   * {@code MetricsCsv.append} writes them.
-   */
-  private static Map<String, Double> reidColumns(Map<String, Double> stored) {
-    Map<String, Double> out = new LinkedHashMap<>();
-    for (String k : MetricsCsv.REID_COLUMNS.split(",")) {
-      Double v = stored.getOrDefault("central_" + k, stored.get("client_" + k));
-      if (v != null) {
-        out.put(k, v);
-      }
-    }
-    for (String k : MetricsCsv.CLIENT_REID_COLUMNS.split(",")) {
-      Double v = stored.get(k);
-      if (v != null) {
-        out.put(k, v);
-      }
-    }
-    return out;
   }
 
   /** Deletes model folders of rounds after the last recorded one and marks that one latest. */
@@ -367,9 +341,7 @@ public final class RunJournal {
     steps.after(Step.LATEST_MARKED, round);
     strategyStates(run.id()).deleteExcept(round);
     steps.after(Step.OLD_STATE_DELETED, round);
-    RunSettings settings = RunSpecs.settings(run);
-    new MetricsCsv(metricsFile(run.id()), settings.reid(), MetricsCsv.extraColumns(settings))
-        .append(r);
+    metricsCsv(run.id(), RunSpecs.settings(run)).append(r);
     steps.after(Step.METRICS_APPENDED, round);
     log.accept(String.format(Locale.ROOT,
         "round %d/%d done: %s, loss %s, %d results, %d failures, %.1f s; model %s",

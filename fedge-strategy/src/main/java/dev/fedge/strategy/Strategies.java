@@ -21,7 +21,8 @@ import java.util.Map;
  *   <tr><td>fedprox</td><td>mu (0.01)</td></tr>
  *   <tr><td>fedntd</td><td>tau (1.0), beta (1.0)</td></tr>
  *   <tr><td>fednova</td><td>normaliser ({@code momentum}: the run's SGD momentum; or {@code
- *       steps}), tau_eff ({@code mean}: the paper's; {@code harmonic} or {@code geometric})</td></tr>
+ *       steps}), tau_eff ({@code mean}: the paper's; {@code harmonic} or {@code
+ *       geometric})</td></tr>
  *   <tr><td>fedadam</td><td>eta (0.01), eta_l (run lr), beta_1 (0.9), beta_2 (0.99), tau
  *       (1e-3)</td></tr>
  *   <tr><td>fedyogi</td><td>eta (0.01), eta_l (run lr), beta_1 (0.9), beta_2 (0.99), tau

@@ -58,6 +58,10 @@ public final class MetricsCsv {
 
   private static final String[] CLIENT_REID = CLIENT_REID_COLUMNS.split(",");
 
+  /** The re-ID columns' names ({@link #REID_COLUMNS} and {@link #CLIENT_REID_COLUMNS}). */
+  private static final java.util.Set<String> REID_NAMES = java.util.Set.of(
+      (REID_COLUMNS + "," + CLIENT_REID_COLUMNS).split(","));
+
   private static final String[] WITH_REID =
       (HEADER + "," + REID_COLUMNS + "," + CLIENT_REID_COLUMNS).split(",");
 
@@ -152,10 +156,7 @@ public final class MetricsCsv {
     Map<String, Double> m = new LinkedHashMap<>(reid ? reidMetrics(r) : Map.of());
     Map<String, Double> central = r.central().map(e -> e.metrics()).orElse(Map.of());
     for (String k : extras) {
-      Double v = central.containsKey(k) ? central.get(k) : r.metrics().get(k);
-      if (v != null) {
-        m.put(k, v);
-      }
+      putIfPresent(m, k, central.containsKey(k) ? central.get(k) : r.metrics().get(k));
     }
     return m;
   }
@@ -180,6 +181,41 @@ public final class MetricsCsv {
       }
     }
     return m;
+  }
+
+  /** Whether rows have columns beyond {@link #HEADER}'s (re-ID or extra ones). */
+  public boolean hasOptionalColumns() {
+    return reid || !extras.isEmpty();
+  }
+
+  /**
+   * A recorded round's re-ID and extra columns from the metrics the state database keeps for it,
+   * as {@link #append(RoundResult)} writes them from the round: there the central evaluation's
+   * are prefixed {@code central_}, the devices' {@code client_}, and the round's own are bare.
+   *
+   * @param stored the round's stored metrics
+   * @return the cells by column name, for {@link Row#reid()}
+   */
+  public Map<String, Double> storedColumns(Map<String, Double> stored) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (reid) {
+      for (String k : REID) { // the central evaluation's, else the devices'
+        putIfPresent(out, k, stored.getOrDefault("central_" + k, stored.get("client_" + k)));
+      }
+      for (String k : CLIENT_REID) {
+        putIfPresent(out, k, stored.get(k));
+      }
+    }
+    for (String k : extras) {
+      putIfPresent(out, k, stored.getOrDefault("central_" + k, stored.get(k)));
+    }
+    return out;
+  }
+
+  private static void putIfPresent(Map<String, Double> out, String column, Double value) {
+    if (value != null) {
+      out.put(column, value);
+    }
   }
 
   private String[] columns(boolean withReid) {
@@ -216,10 +252,8 @@ public final class MetricsCsv {
       try (CSVPrinter p = new CSVPrinter(
           Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), FORMAT)) {
         // rows' maps also hold the extra columns: only re-ID names switch the re-ID columns on
-        java.util.Set<String> reidNames = new java.util.HashSet<>(List.of(REID));
-        reidNames.addAll(List.of(CLIENT_REID));
         boolean withReid = reid || rows.stream()
-            .anyMatch(r -> r.reid().keySet().stream().anyMatch(reidNames::contains));
+            .anyMatch(r -> r.reid().keySet().stream().anyMatch(REID_NAMES::contains));
         p.printRecord((Object[]) columns(withReid));
         for (Row row : rows) {
           p.printRecord(row.cells(withReid, extras));
